@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11:
+#   make report   -> creates .venv from pinned dependencies, builds the demo, renders the reports
+#   make test     -> creates .venv if needed, runs the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test lint bench lock clean sample
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "import ccassure, pandas, duckdb, pandera"
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m ccassure.demo.make_report
+
+test: $(STAMP)
+	$(BIN)/python -m pytest < /dev/null
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests checks benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/validate_bench.py
+
+lock:
+	rm -rf /tmp/ccassure-lock && $(PYTHON) -m venv /tmp/ccassure-lock
+	/tmp/ccassure-lock/bin/pip install --quiet -e ".[dev]"
+	/tmp/ccassure-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) _output .ccassure

@@ -1,0 +1,3 @@
+from ccassure.cli import main
+
+main()
