@@ -1,1 +1,5 @@
 """ccassure."""
+
+from ccassure.validation import ValidationResult, validate
+
+__all__ = ["ValidationResult", "validate"]

@@ -1,0 +1,114 @@
+"""validate(): read a return, type it, check it against its contracts, and report every problem at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ccassure.contracts import Contract, ContractSet, load_contracts
+from ccassure.contracts.dtypes import conform
+from ccassure.problems import Problem, group_problems
+from ccassure.readers import RawReturn, RawTable, read_source
+from ccassure.validation import cross_table, privacy
+from ccassure.validation.coerce import coerce_column
+from ccassure.validation.located import located_problem
+from ccassure.validation.result import ValidationResult
+
+ENGINES = ("pandera", "gx")
+TYPE_CODES = {"integer": "type-integer", "number": "type-number", "boolean": "type-boolean", "date": "type-date",
+              "month": "type-month"}
+
+
+def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, contracts: ContractSet | None = None,
+             dataset: str | None = None, engine: str = "pandera") -> ValidationResult:
+    """Validate a workbook, a folder of CSV/Parquet files, a single file, or a dict of DataFrames.
+
+    Never raises for bad input: unreadable files come back as problems (``result.exit_code == 2``).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    contracts = contracts or load_contracts()
+    raw = _as_raw(source, contracts, dataset)
+    result = ValidationResult(source=raw.source, dataset=raw.dataset, engine=engine)
+    problems: list[Problem] = list(raw.problems)
+    if raw.unreadable:
+        result.problems = problems
+        return result
+    typed_tables: dict[str, pd.DataFrame] = {}
+    unreadable_cells: dict[str, dict[str, np.ndarray]] = {}
+    for name, table in raw.tables.items():
+        typed, bad, coercion_problems = _type_table(contracts[name], table)
+        typed_tables[name], unreadable_cells[name] = typed, bad
+        problems += coercion_problems
+    for name, table in raw.tables.items():
+        contract, typed = contracts[name], typed_tables[name]
+        present = frozenset(table.frame.columns)
+        problems += _value_checks(engine, contract, typed, table, unreadable_cells[name], present)
+        problems += cross_table.primary_key_problems(contract, typed, table)
+        problems += cross_table.foreign_key_problems(contract, typed, table, typed_tables, contracts)
+        problems += cross_table.date_order_problems(contract, typed, table)
+        problems += privacy.content_problems(contract, typed, table)
+    problems = privacy.header_problems(problems, {c.table: c for c in contracts})
+    result.problems = group_problems(problems)
+    result.tables = typed_tables
+    result.row_counts = {name: len(frame) for name, frame in typed_tables.items()}
+    return result
+
+
+def _as_raw(source: object, contracts: ContractSet, dataset: str | None) -> RawReturn:
+    if isinstance(source, RawReturn):
+        return source
+    if isinstance(source, Mapping):
+        return _raw_from_frames(source, contracts, dataset)
+    return read_source(Path(source), contracts, dataset)  # type: ignore[arg-type]
+
+
+def _raw_from_frames(frames: Mapping[str, pd.DataFrame], contracts: ContractSet, dataset: str | None) -> RawReturn:
+    """DataFrames handed over in Python: rows are numbered from 1 in the order given."""
+    raw = RawReturn(source="<data frames>", dataset=dataset)
+    for name, frame in frames.items():
+        if name not in contracts:
+            raise KeyError(f"no contract for table {name!r}")
+        known = [c for c in frame.columns if contracts[name].has_column(str(c))]
+        raw.tables[name] = RawTable(name, "<data frames>", name, "frame", frame[known].reset_index(drop=True),
+                                    np.arange(1, len(frame) + 1))
+    if raw.dataset is None and raw.tables:
+        raw.dataset = contracts[next(iter(raw.tables))].dataset
+    return raw
+
+
+def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
+    columns: dict[str, pd.Series] = {}
+    bad: dict[str, np.ndarray] = {}
+    problems: list[Problem] = []
+    for spec in contract.columns:
+        if spec.name not in table.frame:
+            continue
+        raw_values = table.frame[spec.name]
+        coerced = coerce_column(raw_values, spec)
+        columns[spec.name] = coerced.values
+        bad[spec.name] = coerced.bad
+        if coerced.bad.any():
+            problems.append(located_problem(TYPE_CODES[spec.type], table, spec.name, np.flatnonzero(coerced.bad),
+                                            raw_values))
+        if coerced.full_birth_date.any():
+            positions = np.flatnonzero(coerced.full_birth_date)
+            bad[spec.name] = bad[spec.name] | coerced.full_birth_date
+            problems.append(located_problem("personal-data-value", table, spec.name, positions, raw_values,
+                                            detail="a full date of birth"))
+    typed = conform(pd.DataFrame(columns, index=table.frame.index), contract)
+    return typed, bad, problems
+
+
+def _value_checks(engine: str, contract: Contract, typed: pd.DataFrame, table: RawTable,
+                  unreadable: dict[str, np.ndarray], present: frozenset[str]) -> list[Problem]:
+    if engine == "gx":
+        from ccassure.validation.gx_backend import run_gx
+
+        return run_gx(contract, typed, table, unreadable, present)
+    from ccassure.validation.pandera_backend import run_pandera
+
+    return run_pandera(contract, typed, table, unreadable, present)

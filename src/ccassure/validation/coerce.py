@@ -1,0 +1,174 @@
+"""Turning raw cell values into typed columns, remembering which cells could not be read.
+
+Workbooks give Python values (datetimes for Excel dates, numbers, text); CSV gives text; Parquet gives
+typed columns. All become the dtypes of ccassure.contracts.dtypes. A cell that cannot be read is reported
+once, here, and is then missing for the later checks (which skip it, so it is not reported twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ccassure.contracts import ColumnSpec
+from ccassure.contracts.dtypes import PANDAS_DTYPES
+
+TRUE_WORDS = {"yes", "y", "true", "t", "1", "1.0"}
+FALSE_WORDS = {"no", "n", "false", "f", "0", "0.0"}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+@dataclass
+class Coerced:
+    """A typed column, the cells that could not be read, and cells that are a privacy problem."""
+
+    values: pd.Series
+    bad: np.ndarray
+    full_birth_date: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+def coerce_column(raw: pd.Series, spec: ColumnSpec) -> Coerced:
+    blank = _blank(raw)
+    if spec.type == "string":
+        return Coerced(_as_text(raw, blank), np.zeros(len(raw), dtype=bool))
+    if spec.type in ("integer", "number"):
+        return _as_number(raw, blank, integer=spec.type == "integer")
+    if spec.type == "boolean":
+        return _as_boolean(raw, blank)
+    if spec.type == "date":
+        return _as_date(raw, blank)
+    return _as_month(raw, blank)
+
+
+def _blank(raw: pd.Series) -> np.ndarray:
+    missing = raw.isna().to_numpy(dtype=bool, copy=True)
+    if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+        text = raw.astype("str").str.strip()
+        missing |= text.eq("").fillna(True).to_numpy(dtype=bool)
+    return missing
+
+
+def _is_text_column(raw: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object
+
+
+def _as_text(raw: pd.Series, blank: np.ndarray) -> pd.Series:
+    if raw.dtype == object and not _is_text_column(raw):
+        raw = raw.map(_cell_text, na_action="ignore")
+    text = raw.astype("str").str.strip()
+    return text.mask(blank).astype(PANDAS_DTYPES["string"])
+
+
+def _cell_text(value: object) -> object:
+    """Excel stores numeric-looking ids as numbers: 123.0 -> '123'; dates -> ISO text."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return value
+
+
+def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = raw.astype("Float64")
+    else:
+        source = raw
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+            source = raw.where(~pd.Series(blank, index=raw.index), None)
+            if raw.dtype != object or raw.map(type).eq(str).any():
+                source = source.astype("str").str.strip().str.replace(",", "", regex=False).str.replace(
+                    "£", "", regex=False).where(~pd.Series(blank, index=raw.index), None)
+        numbers = pd.to_numeric(source, errors="coerce").astype("Float64")
+    unreadable = numbers.isna().to_numpy(dtype=bool) & ~blank
+    if integer:
+        fractional = (numbers.notna() & (numbers.round() != numbers)).fillna(False).to_numpy(dtype=bool)
+        unreadable |= fractional
+        numbers = numbers.mask(fractional).round().astype("Int64")
+    return Coerced(numbers.mask(blank), unreadable)
+
+
+def _as_boolean(raw: pd.Series, blank: np.ndarray) -> Coerced:
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return Coerced(raw.astype("boolean"), np.zeros(len(raw), dtype=bool))
+    words = raw.map(_cell_text, na_action="ignore").astype("str").str.strip().str.lower()
+    values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    values[words.isin(TRUE_WORDS).to_numpy(dtype=bool)] = True
+    values[words.isin(FALSE_WORDS).to_numpy(dtype=bool)] = False
+    unreadable = values.isna().to_numpy(dtype=bool) & ~blank
+    return Coerced(values, unreadable)
+
+
+def _as_date(raw: pd.Series, blank: np.ndarray) -> Coerced:
+    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        values = raw.dt.normalize()
+    else:
+        values = _parse_dates(raw, blank)
+    values = values.astype("datetime64[s]")
+    years = values.dt.year
+    out_of_range = (years < FIRST_YEAR) | (years > LAST_YEAR)
+    values = values.mask(out_of_range)
+    unreadable = values.isna().to_numpy(dtype=bool) & ~blank
+    return Coerced(values, unreadable)
+
+
+def _parse_dates(raw: pd.Series, blank: np.ndarray) -> pd.Series:
+    result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[s]")
+    todo = ~blank
+    if raw.dtype == object:
+        kinds = raw.map(type)
+        native = kinds.isin([dt.datetime, pd.Timestamp, dt.date]).to_numpy(dtype=bool) & todo
+        if native.any():
+            result[native] = pd.to_datetime(raw[native].map(_as_datetime)).dt.normalize().astype("datetime64[s]")
+        serial = kinds.isin([int, float]).to_numpy(dtype=bool) & todo
+        if serial.any():
+            days = pd.to_numeric(raw[serial], errors="coerce")
+            ok = days.between(1, 73050)  # 1900 .. 2099 as Excel serial day numbers
+            result[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(ok), unit="D")).astype("datetime64[s]")
+        todo &= ~native & ~serial
+    if todo.any():
+        text = raw[todo].astype("str").str.strip()
+        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
+        for fmt in DATE_FORMATS:
+            missing = parsed.isna()
+            if not missing.any():
+                break
+            attempt = pd.to_datetime(text[missing], format=fmt, errors="coerce")
+            parsed[missing] = attempt.dt.normalize().astype("datetime64[s]")
+        result[todo] = parsed
+    return result
+
+
+def _as_datetime(value: object) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    assert isinstance(value, dt.date)
+    return dt.datetime(value.year, value.month, value.day)
+
+
+def _as_month(raw: pd.Series, blank: np.ndarray) -> Coerced:
+    """yyyy-mm (or mm/yyyy). A full date with a day other than the 1st is a date of birth: a privacy error."""
+    text = raw.map(_cell_text, na_action="ignore").astype("str").str.strip()
+    month = text.str.extract(r"^(\d{4})[-/](\d{1,2})$")
+    swapped = text.str.extract(r"^(\d{1,2})[-/](\d{4})$")
+    year = month[0].fillna(swapped[1])
+    mon = month[1].fillna(swapped[0])
+    as_date = _parse_dates(raw, blank | year.notna().to_numpy(dtype=bool))
+    full_date = as_date.notna().to_numpy(dtype=bool)
+    first_of_month = full_date & (as_date.dt.day == 1).fillna(False).to_numpy(dtype=bool)
+    birth_date = full_date & ~first_of_month
+    year = year.mask(pd.Series(first_of_month, index=raw.index), as_date.dt.year.astype("Int64").astype("str"))
+    mon = mon.mask(pd.Series(first_of_month, index=raw.index), as_date.dt.month.astype("Int64").astype("str"))
+    number = pd.to_numeric(mon, errors="coerce")
+    year_number = pd.to_numeric(year, errors="coerce")
+    valid = number.between(1, 12) & year_number.between(FIRST_YEAR, LAST_YEAR)
+    values = (year.str.zfill(4) + "-" + mon.str.zfill(2)).where(valid).astype(PANDAS_DTYPES["month"])
+    unreadable = values.isna().to_numpy(dtype=bool) & ~blank & ~birth_date
+    return Coerced(values.mask(blank), unreadable, birth_date)
