@@ -62,7 +62,7 @@ def identifier_kind(header: str, contract: Contract | None) -> str | None:
 def content_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable) -> list[Problem]:
     """Scan the text columns of tables about families (and columns flagged privacy_scan).
 
-    Reference and code columns (keys, patterned, listed values) are checked for NHS numbers only: an id
+    Reference and code columns (keys, patterned, listed values) are checked for NHS numbers and e-mails only: an id
     such as CT-0000012345 would otherwise look like a phone number.
     """
     problems: list[Problem] = []
@@ -75,7 +75,9 @@ def content_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable) -> 
             continue
         keys = set(contract.primary_key) | {fk.column for fk in contract.foreign_keys}
         reference_like = spec.name in keys or spec.pattern is not None or spec.allowed is not None
-        masks = [("an NHS number", _nhs_mask(text))] if reference_like else _identifier_masks(text)
+        masks = _identifier_masks(text)
+        if reference_like:  # phone and street patterns are too loose for ids such as CT-0000012345
+            masks = [(kind, mask) for kind, mask in masks if kind in ("an NHS number", "an e-mail address")]
         for kind, mask in masks:
             positions = np.flatnonzero(mask)
             if len(positions):
