@@ -1,0 +1,82 @@
+"""``ccassure validate PATH``: check a return against the data contracts and list every problem.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the input (or the contract folder) cannot be
+read. Bad input never produces a traceback. This module is on the fast path: it imports neither Great
+Expectations (unless --engine gx), nor IPython, nor the renderer.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ("text", "json", "csv", "xlsx", "html")
+DATASETS = ("provider_return", "authority_records", "reference")
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"ccassure: {message}", err=True)
+    sys.exit(code)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text: summary and first problems; json/csv/xlsx/html: the full list.")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here (default: standard output for text and json, "
+                   "PATH-problems.<format> in the current folder for csv, xlsx and html).")
+@click.option("--dataset", type=click.Choice(DATASETS), default=None,
+              help="Which set of tables PATH holds (default: guessed from its sheet names).")
+@click.option("--engine", type=click.Choice(("pandera", "gx")), default="pandera", show_default=True,
+              help="Validation engine; gx runs the Great Expectations suites compiled from the same contracts.")
+@click.option("--contracts", "contracts_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder of data contracts (default: the project's data_contracts/).")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many problems the text format shows.")
+def validate(path: Path, fmt: str, output: Path | None, dataset: str | None, engine: str,
+             contracts_dir: Path | None, limit: int) -> None:
+    """Validate a return (xlsx workbook, folder of CSV or Parquet files, or one file) before submitting it."""
+    from ccassure.contracts import ContractErrors, load_contracts
+
+    try:
+        contracts = load_contracts(contracts_dir)
+    except ContractErrors as exc:
+        fail("the data contracts cannot be loaded:\n" + "\n".join(f"  {error}" for error in exc.errors))
+        return
+    from ccassure.validation import validate as run_validation
+    from ccassure.validation.outputs import SUFFIXES, render_text, write_result
+
+    try:
+        result = run_validation(path, contracts=contracts, dataset=dataset, engine=engine)
+    except Exception as exc:  # a bug, not bad input: say so plainly; CCASSURE_DEBUG=1 shows the traceback
+        if os.environ.get("CCASSURE_DEBUG"):
+            raise
+        fail(f"could not validate {path}: internal error ({type(exc).__name__}: {exc}). "
+             "Please report this; set CCASSURE_DEBUG=1 to see the details.")
+        return
+
+    if result.unreadable:
+        problem = next(p for p in result.problems if p.severity == "error")
+        click.echo(f"ccassure: cannot read {path}: {problem.message} {problem.fix}", err=True)
+        if fmt == "text" and output is None:
+            sys.exit(2)
+
+    if output is None and fmt not in ("text", "json"):
+        output = Path.cwd() / f"{path.stem or 'return'}-problems{SUFFIXES[fmt]}"
+    try:
+        text = write_result(result, fmt, output, limit=limit)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
+    if text is not None:
+        click.echo(text, nl=False)
+    elif fmt == "text" or fmt == "json":
+        click.echo(f"{result.summary()}\nReport written to {output}")
+    else:
+        click.echo(render_text(result, limit=min(limit, 5)).rstrip("\n"))
+        click.echo(f"Full list of {len(result.problems)} problem(s) written to {output}")
+    sys.exit(result.exit_code)

@@ -1,0 +1,284 @@
+"""Writing a validation result for people: terminal text, JSON, CSV, an Excel problem list, an HTML page.
+
+Everything written back out of a provider's file is escaped: CSV cells that a spreadsheet would run as a
+formula get an apostrophe (safe_text.csv_safe), Excel cells are written as strings (never formulas), HTML
+is escaped and self-contained (inline CSS, no links out), and terminal text loses control characters.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ccassure.problems import Problem
+from ccassure.safe_text import csv_safe, html_safe
+
+if TYPE_CHECKING:
+    from ccassure.validation.result import ValidationResult
+
+FORMATS = ("text", "json", "csv", "xlsx", "html")
+TEXT_FORMATS = ("text", "json")  # may go to standard output
+SUFFIXES = {"text": ".txt", "json": ".json", "csv": ".csv", "xlsx": ".xlsx", "html": ".html"}
+
+# What the problem list shows, in order, with plain-English headings.
+LIST_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("severity", "Severity"), ("sheet", "Sheet"), ("cell", "Cell"), ("row", "Row"), ("column", "Column"),
+    ("value", "Value found"), ("message", "Problem"), ("fix", "How to fix"), ("count", "Rows affected"),
+    ("rows", "First rows"), ("code", "Problem code"), ("table", "Table"), ("file", "File"),
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value: Any) -> str:
+    """Text fit for a terminal: control characters (ANSI escapes, bells, carriage returns) become '?'."""
+    return _CONTROL.sub("?", "" if value is None else str(value))
+
+
+# ----------------------------------------------------------------------------------------------- text
+
+
+def where(problem: Problem) -> str:
+    """'Sessions C5', 'Sessions row 5', 'Sessions' or the file name: where to look."""
+    place = problem.sheet or problem.file or ""
+    spot = problem.cell or (f"row {problem.row}" if problem.row is not None else "")
+    return " ".join(part for part in (place, spot) if part)
+
+
+def more_rows(problem: Problem) -> str:
+    """'(and 3 more rows: 12, 13, 20)' for a grouped problem; '' for a single one."""
+    if problem.count <= 1:
+        return ""
+    others = [r for r in problem.rows if r != problem.row]
+    rest = problem.count - 1
+    shown = ", ".join(str(r) for r in others)
+    if rest > len(others):
+        shown += ", ..." if shown else "..."
+    noun = "row" if rest == 1 else "rows"
+    return f"(and {rest:,} more {noun}: {shown})"
+
+
+def _problem_lines(problem: Problem) -> list[str]:
+    head = [where(problem)]
+    if problem.column:
+        head.append(f"column {problem.column}")
+    if problem.value is not None:
+        head.append(f"value {problem.value!r}")
+    lines = ["  " + terminal_safe(" · ".join(head)), "    " + terminal_safe(problem.message),
+             "    Fix: " + terminal_safe(problem.fix)]
+    if problem.count > 1:
+        lines.append("    " + more_rows(problem))
+    return lines
+
+
+def render_text(result: ValidationResult, limit: int = 20) -> str:
+    """A summary line, then up to ``limit`` problems (errors first), then how many more there are."""
+    lines = [terminal_safe(result.summary())]
+    shown = 0
+    for title, group in (("Errors", result.errors), ("Warnings", result.warnings)):
+        if not group:
+            continue
+        lines += ["", f"{title} ({len(group)}):"]
+        for problem in group:
+            if shown >= limit:
+                break
+            lines += _problem_lines(problem)
+            shown += 1
+        if shown >= limit:
+            break
+    rest = len(result.problems) - shown
+    if rest > 0:
+        lines += ["", f"… and {rest:,} more problem(s); use --format csv or --format xlsx for the full list."]
+    if not result.problems:
+        lines += ["", "No problems found."]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- records
+
+
+def problem_records(result: ValidationResult) -> list[dict[str, Any]]:
+    """One plain dict per problem, keyed by LIST_COLUMNS, with the row list as text."""
+    records = []
+    for problem in result.problems:
+        data = problem.to_dict()
+        data["rows"] = ", ".join(str(r) for r in problem.rows)
+        records.append({key: data.get(key) for key, _ in LIST_COLUMNS})
+    return records
+
+
+def render_json(result: ValidationResult) -> str:
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def render_csv(result: ValidationResult) -> str:
+    """The full problem list as CSV; every cell passes csv_safe. The caller adds the BOM when writing."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([heading for _, heading in LIST_COLUMNS])
+    for record in problem_records(result):
+        writer.writerow([csv_safe("" if record[key] is None else record[key]) for key, _ in LIST_COLUMNS])
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------- xlsx
+
+
+def write_xlsx(result: ValidationResult, path: Path) -> None:
+    """A workbook with a Summary sheet and a Problems sheet (autofilter, frozen header).
+
+    Every text cell is written with write_string, so provider text such as '=HYPERLINK(...)' stays text.
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                               "strings_to_numbers": False})
+    try:
+        bold = workbook.add_format({"bold": True})
+        header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                      "valign": "top"})
+        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        top = workbook.add_format({"valign": "top"})
+        error = workbook.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
+        warning = workbook.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C", "valign": "top"})
+
+        summary = workbook.add_worksheet("Summary")
+        counts = result.counts()
+        verdict = ("Cannot be read" if result.unreadable else "Errors found" if result.has_errors else "Valid")
+        rows: list[tuple[str, Any]] = [
+            ("File", result.source), ("Result", verdict), ("Errors", counts["errors"]),
+            ("Rows with errors", counts["error_rows"]), ("Warnings", counts["warnings"]),
+            ("Rows with warnings", counts["warning_rows"]), ("Dataset", result.dataset or ""),
+            ("Engine", result.engine), ("Checked at", dt.datetime.now().strftime("%d/%m/%Y %H:%M")),
+        ]
+        summary.write_string(0, 0, "ccassure validation report", bold)
+        for r, (label, value) in enumerate(rows, start=2):
+            summary.write_string(r, 0, label, bold)
+            _cell(summary, r, 1, value, None)
+        r = len(rows) + 3
+        summary.write_string(r, 0, "Rows read per sheet", bold)
+        for offset, (table, n) in enumerate(result.row_counts.items(), start=1):
+            summary.write_string(r + offset, 0, table)
+            summary.write_number(r + offset, 1, n)
+        summary.set_column(0, 0, 22)
+        summary.set_column(1, 1, 60)
+
+        sheet = workbook.add_worksheet("Problems")
+        widths = {"severity": 9, "sheet": 16, "cell": 8, "row": 6, "column": 20, "value": 24, "message": 60,
+                  "fix": 50, "count": 9, "rows": 24, "code": 22, "table": 16, "file": 30}
+        for c, (key, heading) in enumerate(LIST_COLUMNS):
+            sheet.write_string(0, c, heading, header)
+            sheet.set_column(c, c, widths.get(key, 14), wrap if key in ("message", "fix") else top)
+        for r, record in enumerate(problem_records(result), start=1):
+            for c, (key, _) in enumerate(LIST_COLUMNS):
+                style = (error if record["severity"] == "error" else warning) if key == "severity" else None
+                _cell(sheet, r, c, record[key], style)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(len(result.problems), 1), len(LIST_COLUMNS) - 1)
+        sheet.activate()
+    finally:
+        workbook.close()
+
+
+def _cell(sheet: Any, row: int, col: int, value: Any, style: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "yes" if value else "no", style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value)[:32767], style)
+
+
+# ---------------------------------------------------------------------------------------------- html
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:2rem;color:#1a1a1a;line-height:1.4}
+h1{font-size:1.5rem;margin-bottom:.25rem}h2{font-size:1.2rem;margin-top:2rem}
+.verdict{font-weight:bold;padding:.2rem .5rem;border-radius:4px}
+.bad{background:#ffc7ce;color:#9c0006}.good{background:#c6efce;color:#006100}.warn{background:#ffeb9c;color:#9c5700}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#ddebf7}tr:nth-child(even) td{background:#f7f7f7}
+.muted{color:#555;font-size:.85rem}code{font-family:ui-monospace,Consolas,monospace}
+"""
+
+_HTML_COLUMNS = (("sheet", "Where"), ("column", "Column"), ("value", "Value found"), ("message", "Problem"),
+                 ("fix", "How to fix"), ("count", "Rows"), ("code", "Code"))
+
+
+def render_html(result: ValidationResult) -> str:
+    """A standalone page: inline CSS, no scripts, no links out; every value is HTML-escaped."""
+    counts = result.counts()
+    if result.unreadable:
+        verdict, css = "Cannot be read", "bad"
+    elif result.has_errors:
+        verdict, css = "Errors found", "bad"
+    else:
+        verdict, css = "Valid", "good"
+    e = html_safe
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>Validation report — {e(Path(result.source).name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Validation report</h1><p class='muted'>{e(result.source)} · dataset {e(result.dataset or '-')} · "
+        f"engine {e(result.engine)} · checked {e(dt.datetime.now().strftime('%d/%m/%Y %H:%M'))}</p>",
+        f"<p><span class='verdict {css}'>{e(verdict)}</span> {counts['errors']} error(s) affecting "
+        f"{counts['error_rows']:,} row(s); {counts['warnings']} warning(s).</p>",
+    ]
+    if result.row_counts:
+        parts.append("<p class='muted'>Rows read: " + ", ".join(
+            f"{e(name)} {n:,}" for name, n in result.row_counts.items()) + "</p>")
+    for title, group, style in (("Errors", result.errors, "bad"), ("Warnings", result.warnings, "warn")):
+        parts.append(f"<h2>{title} ({len(group)})</h2>")
+        if not group:
+            parts.append("<p>None.</p>")
+            continue
+        parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for _, h in _HTML_COLUMNS)
+                     + "</tr></thead><tbody>")
+        for problem in group:
+            rows = more_rows(problem)
+            cells = {
+                "sheet": where(problem), "column": problem.column, "value": problem.value,
+                "message": problem.message + (f" {rows}" if rows else ""), "fix": problem.fix,
+                "count": f"{problem.count:,}", "code": problem.code,
+            }
+            parts.append("<tr>" + "".join(
+                f"<td class='{style}'>{e(cells[k])}</td>" if k == "code" else f"<td>{e(cells[k])}</td>"
+                for k, _ in _HTML_COLUMNS) + "</tr>")
+        parts.append("</tbody></table>")
+    parts.append("<p class='muted'>Made by ccassure validate. Download the full list with "
+                 "<code>--format csv</code> or <code>--format xlsx</code>.</p></body></html>\n")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------------- write
+
+
+def write_result(result: ValidationResult, fmt: str, output: Path | None, *, limit: int = 20) -> str | None:
+    """Write ``result`` as ``fmt`` to ``output``; with no output, return the text (text and json only).
+
+    CSV is written as UTF-8 with a byte-order mark so that Excel opens it with the right characters.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if output is None and fmt not in TEXT_FORMATS:
+        raise ValueError(f"--format {fmt} needs --output FILE")
+    if fmt == "xlsx":
+        assert output is not None
+        write_xlsx(result, output)
+        return None
+    text = {"text": lambda: render_text(result, limit), "json": lambda: render_json(result),
+            "csv": lambda: render_csv(result), "html": lambda: render_html(result)}[fmt]()
+    if output is None:
+        return text
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with output.open("w", encoding=encoding, newline="") as handle:
+        handle.write(text)
+    return None
