@@ -1,0 +1,139 @@
+"""One warm Jupyter kernel, reused for every document, with a clean namespace for each.
+
+Starting a kernel costs about 2 s; reusing one costs about 0.2 s per document. Before each document the
+kernel runs a reset cell: ``%reset -f`` (drops every user variable, the output history and the IPython
+``In``/``Out`` caches), closes all matplotlib figures, restores matplotlib's settings, and changes to the
+document's folder. Imported modules stay in ``sys.modules`` (that is the warm part), so module-level
+caches such as the results cache in ``ccassure.reports`` survive on purpose; variables never do.
+If the kernel dies or a cell times out, the kernel is restarted and the next document runs normally.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbformat.v4 import new_code_cell
+
+RESET_TAG = "ccassure-reset"
+
+_RESET_SOURCE = """\
+%reset -f
+import os as __os, sys as __sys
+__os.chdir({cwd!r})
+if {cwd!r} not in __sys.path: __sys.path.insert(0, {cwd!r})
+try:
+    import matplotlib as __mpl, matplotlib.pyplot as __plt
+    __plt.close("all"); __mpl.rcdefaults()
+    from matplotlib_inline.backend_inline import set_matplotlib_formats as __smf
+    __smf("png")
+    __plt.rcParams["figure.dpi"] = 110
+    del __mpl, __plt, __smf
+except ImportError:
+    pass
+del __os, __sys
+"""
+
+
+class DocumentError(RuntimeError):
+    """A document failed to execute; ``message`` is for people, ``detail`` is the traceback text."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class WarmKernel:
+    def __init__(self, timeout: int = 120, kernel_name: str = "python3", env: dict[str, str] | None = None):
+        self.timeout = timeout
+        self.kernel_name = kernel_name
+        self.env = env
+        self.km = None
+        self.kc = None
+        self.documents = 0
+        self.starts = 0
+
+    # --- life cycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.km is not None and self.km.is_alive():
+            return
+        from jupyter_client.manager import KernelManager
+
+        self.km = KernelManager(kernel_name=self.kernel_name)
+        # Use this interpreter's ipykernel (the project virtualenv), whatever kernelspecs exist elsewhere.
+        self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                              "--HistoryManager.enabled=False", "--quiet"]
+        env = dict(os.environ if self.env is None else self.env)
+        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        self.km.start_kernel(env=env, stdin=open(os.devnull), extra_arguments=[])
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self.starts += 1
+
+    def shutdown(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        self.km = self.kc = None
+
+    def restart(self) -> None:
+        self.shutdown()
+        self.start()
+
+    def __enter__(self) -> WarmKernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.shutdown()
+
+    # --- running documents ------------------------------------------------------------------------------
+    def execute(self, nb: nbformat.NotebookNode, cwd: str | Path, allow_errors: bool = False
+                ) -> nbformat.NotebookNode:
+        """Execute ``nb`` in a clean namespace; raise DocumentError on the first failing cell."""
+        self.start()
+        reset = new_code_cell(_RESET_SOURCE.format(cwd=str(Path(cwd).resolve())))
+        reset.metadata["tags"] = [RESET_TAG]
+        nb.cells.insert(0, reset)
+        client = NotebookClient(nb, km=self.km, timeout=self.timeout, allow_errors=allow_errors,
+                                kernel_name=self.kernel_name, record_timing=False)
+        client.kc = self.kc
+        try:
+            client.execute()
+        except CellExecutionError as exc:
+            raise DocumentError(_first_line(exc), str(exc)) from None
+        except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
+            self.restart()
+            raise DocumentError(f"The kernel stopped or timed out: {_first_line(exc)}", str(exc)) from None
+        finally:
+            nb.cells = [c for c in nb.cells if RESET_TAG not in c.metadata.get("tags", [])]
+            self.documents += 1
+        return nb
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    # nbclient puts the error name and value on the last non-empty lines
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if "Error" in line or "Exception" in line:
+            return _strip_ansi(line.strip())[:300]
+    return _strip_ansi(lines[-1])[:300] if lines else type(exc).__name__
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -1,0 +1,138 @@
+"""Quarto ``.qmd`` documents as Jupyter notebooks.
+
+A ``.qmd`` is YAML front matter, Markdown, and executable chunks fenced as ```` ```{python} ````, whose
+first lines may be ``#| key: value`` cell options (YAML). Parameters work as in papermill and Quarto: the
+first cell tagged ``parameters`` is followed by an injected cell tagged ``injected-parameters``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from ruamel.yaml import YAML
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
+_OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[A-Za-z0-9_]+)(?P<rest>[^}]*)\}\s*$")
+_OPTION = re.compile(r"^#\|\s?(.*)$")
+
+
+@dataclass
+class QmdDocument:
+    path: Path | None
+    front_matter: dict[str, Any]
+    notebook: nbformat.NotebookNode
+    options: list[dict[str, Any]] = field(default_factory=list)
+
+
+class QmdError(ValueError):
+    pass
+
+
+def _yaml(text: str, where: str) -> dict[str, Any]:
+    if not text.strip():
+        return {}
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+    except Exception as exc:
+        raise QmdError(f"{where}: the YAML could not be read: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise QmdError(f"{where}: expected YAML keys and values")
+    return data
+
+
+def split_options(source: str, where: str = "cell") -> tuple[dict[str, Any], str]:
+    """The ``#|`` options at the top of a chunk, and the code below them."""
+    lines = source.split("\n")
+    option_lines = []
+    while lines and _OPTION.match(lines[0]):
+        option_lines.append(_OPTION.match(lines.pop(0)).group(1))
+    return _yaml("\n".join(option_lines), where), "\n".join(lines)
+
+
+def parse_qmd(text: str, path: Path | None = None) -> QmdDocument:
+    name = str(path) if path else "<qmd>"
+    front: dict[str, Any] = {}
+    match = _FRONT.match(text)
+    if match:
+        front = _yaml(match.group(1), f"{name} front matter")
+        text = text[match.end():]
+    cells = []
+    markdown: list[str] = []
+    lines = text.split("\n")
+    i = 0
+
+    def flush() -> None:
+        body = "\n".join(markdown).strip("\n")
+        if body.strip():
+            cells.append(new_markdown_cell(body))
+        markdown.clear()
+
+    while i < len(lines):
+        opened = _OPEN.match(lines[i])
+        if not opened:
+            markdown.append(lines[i])
+            i += 1
+            continue
+        fence, lang = opened.group("fence"), opened.group("lang")
+        start = i + 1
+        j = start
+        while j < len(lines) and not re.match(rf"^{fence}`*\s*$", lines[j]):
+            j += 1
+        if j >= len(lines):
+            raise QmdError(f"{name}: the chunk opened at line {i + 1} is never closed")
+        if lang != "python":
+            raise QmdError(f"{name}: line {i + 1}: only {{python}} chunks are supported (found {{{lang}}})")
+        flush()
+        options, code = split_options("\n".join(lines[start:j]), f"{name} line {i + 1}")
+        cell = new_code_cell(code.strip("\n"))
+        tags = options.get("tags") or []
+        if isinstance(tags, str):
+            tags = [tags]
+        cell.metadata["tags"] = list(tags)
+        cell.metadata["quarto"] = options
+        cells.append(cell)
+        i = j + 1
+    flush()
+    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    return QmdDocument(path=path, front_matter=front, notebook=nb)
+
+
+def read_qmd(path: str | Path) -> QmdDocument:
+    path = Path(path)
+    return parse_qmd(path.read_text(encoding="utf-8"), path)
+
+
+def parameter_source(parameters: dict[str, Any]) -> str:
+    """Python assignments for parameters, as papermill writes them (repr of plain values only)."""
+    lines = ["# Injected parameters"]
+    for key, value in parameters.items():
+        if not key.isidentifier():
+            raise QmdError(f"Parameter name {key!r} is not a Python identifier")
+        if not isinstance(value, (str, int, float, bool, type(None), list, dict, tuple)):
+            raise QmdError(f"Parameter {key} must be a plain value, not {type(value).__name__}")
+        lines.append(f"{key} = {value!r}")
+    return "\n".join(lines)
+
+
+def inject_parameters(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Insert an ``injected-parameters`` cell after the first ``parameters`` cell (replacing an existing
+    injected cell); with no parameters cell, insert it first, as papermill does."""
+    if not parameters:
+        return nb
+    cell = new_code_cell(parameter_source(parameters))
+    cell.metadata["tags"] = ["injected-parameters"]
+    cell.metadata["quarto"] = {"echo": False}
+    cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    position = next((k + 1 for k, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), 0)
+    cells.insert(position, cell)
+    nb.cells = cells
+    return nb

@@ -1,0 +1,228 @@
+"""Plan and run a render: which documents, for whom, into which files; one warm kernel for them all.
+
+Execution is sequential on the kernel; pandoc and typst for document *n* run in a thread pool while the
+kernel executes document *n+1*, which keeps both cores busy. A failing document is recorded and the run
+goes on: the summary says what rendered and what failed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ccassure.render.convert import ConversionError, to_html, to_pdf
+from ccassure.render.kernel import DocumentError, WarmKernel
+from ccassure.render.markdown import notebook_to_markdown
+from ccassure.render.qmd import QmdDocument, QmdError, inject_parameters, read_qmd
+
+FORMATS = ("html", "pdf")
+KINDS = ("index", "authority", "centre", "validation", "rules")
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_stem(text: str) -> str:
+    return _SAFE.sub("_", str(text)).strip("._") or "unnamed"
+
+
+@dataclass
+class Job:
+    kind: str
+    key: str
+    qmd: Path
+    stem: str
+    params: dict[str, Any]
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.key}".strip()
+
+
+@dataclass
+class JobResult:
+    job: Job
+    outputs: list[Path] = field(default_factory=list)
+    error: str | None = None
+    detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class RenderSummary:
+    results: list[JobResult]
+    seconds: float
+    output_dir: Path
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
+    """``execute:`` options from ``_quarto.yml`` (echo, warning, ...), as Quarto applies them."""
+    path = project_root / "_quarto.yml"
+    if not path.is_file():
+        return {}
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
+    return dict(data.get("execute") or {})
+
+
+def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "all",
+         kinds: tuple[str, ...] = KINDS, rules_dir: Path | None = None, min_count: int = 5,
+         synthetic: bool | None = None) -> list[Job]:
+    """The documents to render for ``authority`` ("all" or one code) from a loaded ``Results``."""
+    common = {"results_dir": str(results_dir), "min_count": int(min_count),
+              "synthetic": results.synthetic if synthetic is None else bool(synthetic)}
+    codes = results.authorities() if authority in (None, "", "all") else [authority]
+    unknown = [c for c in codes if c not in results.authorities()]
+    if unknown:
+        raise ValueError(f"No results for authority {', '.join(unknown)}; known: {', '.join(results.authorities()) or 'none'}")
+    jobs: list[Job] = []
+
+    def qmd(name: str) -> Path:
+        return reports_dir / f"{name}.qmd"
+
+    if "index" in kinds:
+        jobs.append(Job("index", "", qmd("index"), "index", {**common}, "Children's centre assurance reports"))
+    if "authority" in kinds:
+        for code in codes:
+            jobs.append(Job("authority", code, qmd("authority"), f"authority-{safe_stem(code)}",
+                            {**common, "authority": code},
+                            f"{results.authority_name(code)}: compliance and performance"))
+    if "centre" in kinds:
+        for code in codes:
+            for row in results.centres(code).itertuples():
+                jobs.append(Job("centre", row.subject_id, qmd("centre"), f"centre-{safe_stem(row.subject_id)}",
+                                {**common, "centre": row.subject_id},
+                                f"Evidence pack: {row.subject_name or row.subject_id}"))
+    if "validation" in kinds:
+        providers = results.providers(None if authority in (None, "", "all") else authority)
+        with_returns = {str(v.get("provider")) for v in results.validations}
+        for provider in providers:
+            if provider in with_returns:
+                jobs.append(Job("validation", provider, qmd("validation"), f"validation-{safe_stem(provider)}",
+                                {**common, "provider": provider}, f"Return validation: {provider}"))
+    if "rules" in kinds:
+        jobs.append(Job("rules", "", qmd("rules"), "rules",
+                        {**common, "rules_dir": str(rules_dir) if rules_dir else "../rules"}, "Rule catalogue"))
+    return jobs
+
+
+class Renderer:
+    def __init__(self, output_dir: Path, formats: tuple[str, ...] = FORMATS, css: Path | None = None,
+                 execute_defaults: dict[str, Any] | None = None, timeout: int = 300, workers: int = 2,
+                 kernel: WarmKernel | None = None, keep_markdown: bool = False):
+        bad = [f for f in formats if f not in FORMATS]
+        if bad:
+            raise ValueError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
+        self.output_dir = output_dir
+        self.formats = formats
+        self.css = css
+        self.execute_defaults = execute_defaults or {}
+        self.kernel = kernel or WarmKernel(timeout=timeout)
+        self.workers = workers
+        self.keep_markdown = keep_markdown
+        self._parsed: dict[Path, QmdDocument] = {}
+
+    def _document(self, path: Path) -> QmdDocument:
+        key = path.resolve()
+        if key not in self._parsed:
+            self._parsed[key] = read_qmd(key)
+        return self._parsed[key]
+
+    def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path, synthetic: bool) -> list[Path]:
+        outputs = []
+        try:
+            if "html" in self.formats:
+                outputs.append(to_html(markdown, workdir, self.output_dir / f"{job.stem}.html", self.css, front,
+                                       synthetic, toc=job.kind != "index"))
+            if "pdf" in self.formats:
+                outputs.append(to_pdf(markdown, workdir, self.output_dir / f"{job.stem}.pdf", front, synthetic))
+            if self.keep_markdown:
+                (self.output_dir / f"{job.stem}.md").write_text(markdown, encoding="utf-8")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return outputs
+
+    def run(self, jobs: list[Job], on_done: Callable[[JobResult], None] | None = None) -> RenderSummary:
+        started = time.perf_counter()
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        results: list[JobResult] = []
+        pending: list[tuple[JobResult, float, Future]] = []
+        scratch = Path(tempfile.mkdtemp(prefix="ccassure-render-"))
+
+        def finish(result: JobResult, t0: float, future: Future | None) -> None:
+            if future is not None:
+                try:
+                    result.outputs = future.result()
+                except (ConversionError, OSError) as exc:
+                    result.error = str(exc)
+                except Exception as exc:  # noqa: BLE001 - any converter failure is this document's failure
+                    result.error = f"{type(exc).__name__}: {exc}"
+            result.seconds = time.perf_counter() - t0
+            results.append(result)
+            if on_done:
+                on_done(result)
+
+        try:
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                for n, job in enumerate(jobs):
+                    t0 = time.perf_counter()
+                    result = JobResult(job)
+                    try:
+                        doc = self._document(job.qmd)
+                        nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
+                        self.kernel.execute(nb, cwd=job.qmd.parent)
+                        front = dict(doc.front_matter)
+                        if job.title:
+                            front["title"] = job.title
+                        defaults = {**self.execute_defaults, **(front.get("execute") or {})}
+                        workdir = scratch / f"{n:05d}-{job.stem}"
+                        markdown = notebook_to_markdown(nb, workdir, defaults, stem=job.stem)
+                        synthetic = bool(job.params.get("synthetic", True))
+                        future = pool.submit(self._convert, job, markdown, front, workdir, synthetic)
+                        pending.append((result, t0, future))
+                    except FileNotFoundError as exc:
+                        result.error = f"Document not found: {exc.filename or exc}"
+                        finish(result, t0, None)
+                    except (QmdError, DocumentError) as exc:
+                        result.error = getattr(exc, "message", str(exc))
+                        result.detail = getattr(exc, "detail", "")
+                        finish(result, t0, None)
+                    # collect finished conversions in order, without blocking the kernel
+                    while pending and pending[0][2].done():
+                        finish(*pending.pop(0))
+                while pending:
+                    finish(*pending.pop(0))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        order = {id(j): i for i, j in enumerate(jobs)}
+        results.sort(key=lambda r: order.get(id(r.job), 0))
+        return RenderSummary(results, time.perf_counter() - started, self.output_dir)
+
+    def close(self) -> None:
+        self.kernel.shutdown()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
