@@ -1,0 +1,135 @@
+"""The store's schema: bookkeeping tables, one table per contract table, versions and migrations.
+
+``store_meta`` holds ``schema_version``. A store written by a newer ccassure is refused; an older one is
+migrated in one transaction when first opened for writing (reads of an older store are refused with a
+message saying which command migrates it, so that a read never changes the file).
+
+Version history:
+  1  submissions without ``row_counts`` / ``file_bytes``.
+  2  ``submissions.row_counts`` (JSON: table -> rows stored) and ``submissions.file_bytes``; version 1 stores
+     are back-filled by counting each submission's rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from ccassure.contracts import Contract, ContractSet
+from ccassure.contracts.dtypes import DUCKDB_TYPES
+
+SCHEMA_VERSION = 2
+
+BOOKKEEPING = ("submissions", "store_meta")
+
+SUBMISSIONS_V1 = """
+CREATE TABLE submissions (
+    submission_id  VARCHAR NOT NULL,
+    provider       VARCHAR NOT NULL,
+    period         VARCHAR NOT NULL,
+    dataset        VARCHAR NOT NULL,
+    file_name      VARCHAR,
+    content_sha256 VARCHAR NOT NULL,
+    submitted_at   TIMESTAMP NOT NULL,
+    submitter      VARCHAR,
+    status         VARCHAR NOT NULL,
+    superseded_by  VARCHAR,
+    superseded_at  TIMESTAMP,
+    validation     VARCHAR
+)"""
+
+META = "CREATE TABLE store_meta (key VARCHAR NOT NULL, value VARCHAR)"
+
+
+def quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_ddl(contract: Contract) -> str:
+    columns = [f"{quote(spec.name)} {DUCKDB_TYPES[spec.type]}" for spec in contract.columns]
+    columns.append("submission_id VARCHAR NOT NULL")
+    return f"CREATE TABLE {quote(contract.table)} ({', '.join(columns)})"
+
+
+def create_v1(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> None:
+    """The version 1 layout (kept so the migration can be tested against a real version 1 file)."""
+    con.execute(SUBMISSIONS_V1)
+    con.execute(META)
+    con.execute("INSERT INTO store_meta VALUES ('schema_version', '1')")
+    for contract in contracts:
+        con.execute(table_ddl(contract))
+
+
+def create_current(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> None:
+    create_v1(con, contracts)
+    for version in range(1, SCHEMA_VERSION):
+        MIGRATIONS[version](con)
+        set_version(con, version + 1)
+
+
+def read_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version, or None for an empty file."""
+    names = {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if "store_meta" not in names:
+        return None if not names else -1
+    rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchall()
+    row = rows[0] if rows else None
+    try:
+        return int(row[0]) if row else -1
+    except ValueError:
+        return -1
+
+
+def set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+
+
+def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("ALTER TABLE submissions ADD COLUMN row_counts VARCHAR")
+    con.execute("ALTER TABLE submissions ADD COLUMN file_bytes BIGINT")
+    tables = [row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND column_name = 'submission_id' AND table_name <> 'submissions'").fetchall()]
+    counts: dict[str, dict[str, int]] = {}
+    for table in tables:
+        for submission_id, n in con.execute(
+                f"SELECT submission_id, count(*) FROM {quote(table)} GROUP BY submission_id").fetchall():
+            counts.setdefault(submission_id, {})[table] = int(n)
+    for submission_id, per_table in counts.items():
+        con.execute("UPDATE submissions SET row_counts = ? WHERE submission_id = ?",
+                    [json.dumps(dict(sorted(per_table.items()))), submission_id])
+    con.execute("UPDATE submissions SET row_counts = '{}' WHERE row_counts IS NULL")
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
+
+
+def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> list[str]:
+    """Create tables for new contracts and add columns that contracts gained; returns what changed."""
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+        existing.setdefault(table, set()).add(column)
+    changes = []
+    for contract in contracts:
+        if contract.table not in existing:
+            con.execute(table_ddl(contract))
+            changes.append(f"created {contract.table}")
+            continue
+        for spec in contract.columns:
+            if spec.name not in existing[contract.table]:
+                con.execute(f"ALTER TABLE {quote(contract.table)} ADD COLUMN {quote(spec.name)} "
+                            f"{DUCKDB_TYPES[spec.type]}")
+                changes.append(f"added {contract.table}.{spec.name}")
+    return changes
+
+
+def contract_tables_in_sync(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> bool:
+    existing: dict[str, set[str]] = {}
+    for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+        existing.setdefault(table, set()).add(column)
+    return all(contract.table in existing and set(contract.column_names) <= existing[contract.table]
+               for contract in contracts)
