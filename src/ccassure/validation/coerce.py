@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ccassure.contracts import ColumnSpec
 from ccassure.contracts.dtypes import PANDAS_DTYPES
+from ccassure.validation.arrowtext import as_arrow_text, regex_mask
 
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "1.0"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "0.0"}
@@ -79,6 +82,8 @@ def _cell_text(value: object) -> object:
 def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("Float64")
+    elif _is_text_column(raw):
+        numbers = _arrow_numbers(raw)
     else:
         source = raw
         if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
@@ -98,7 +103,9 @@ def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
 def _as_boolean(raw: pd.Series, blank: np.ndarray) -> Coerced:
     if pd.api.types.is_bool_dtype(raw.dtype):
         return Coerced(raw.astype("boolean"), np.zeros(len(raw), dtype=bool))
-    words = raw.map(_cell_text, na_action="ignore").astype("str").str.strip().str.lower()
+    if not _is_text_column(raw):
+        raw = raw.map(_cell_text, na_action="ignore")
+    words = raw.astype("str").str.strip().str.lower()
     values = pd.Series(pd.NA, index=raw.index, dtype="boolean")
     values[words.isin(TRUE_WORDS).to_numpy(dtype=bool)] = True
     values[words.isin(FALSE_WORDS).to_numpy(dtype=bool)] = False
@@ -135,14 +142,44 @@ def _parse_dates(raw: pd.Series, blank: np.ndarray) -> pd.Series:
         todo &= ~native & ~serial
     if todo.any():
         text = raw[todo].astype("str").str.strip()
-        parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
-        for fmt in DATE_FORMATS:
-            missing = parsed.isna()
-            if not missing.any():
-                break
-            attempt = pd.to_datetime(text[missing], format=fmt, errors="coerce")
-            parsed[missing] = attempt.dt.normalize().astype("datetime64[s]")
-        result[todo] = parsed
+        result[todo] = _arrow_dates(text)
+    return result
+
+
+def _arrow_dates(text: pd.Series) -> pd.Series:
+    """Parse text dates with pyarrow, trying the formats that fit a sample first (a wrong format costs
+    as much as a right one, so the common case tries one format over the whole column)."""
+    array = as_arrow_text(text)
+    sample = array.slice(0, 200).drop_null()
+    ranked = sorted(DATE_FORMATS, key=lambda fmt: -_parsed_count(sample, fmt))
+    parsed = pa.nulls(len(array), type=pa.timestamp("s"))
+    for fmt in ranked:
+        missing = pc.and_(pc.is_null(parsed), pc.is_valid(array))
+        if not pc.any(missing).as_py():
+            break
+        attempt = pc.strptime(pc.if_else(missing, array, None), format=fmt, unit="s", error_is_null=True)
+        parsed = pc.coalesce(parsed, attempt)
+    return parsed.to_pandas().set_axis(text.index).dt.normalize().astype("datetime64[s]")
+
+
+def _parsed_count(sample: pa.Array, fmt: str) -> int:
+    return pc.count(pc.strptime(sample, format=fmt, unit="s", error_is_null=True)).as_py()
+
+
+NUMBER_TEXT = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+
+
+def _arrow_numbers(raw: pd.Series) -> pd.Series:
+    """Text to numbers with pyarrow; only cells that are not plain numbers go through the slow path
+    (thousands separators, pound signs)."""
+    array = as_arrow_text(raw)
+    plain = pc.fill_null(pc.match_substring_regex(array, NUMBER_TEXT), False)
+    numbers = pc.cast(pc.utf8_trim_whitespace(pc.if_else(plain, array, None)), pa.float64())
+    result = numbers.to_pandas().set_axis(raw.index).astype("Float64")
+    other = ~plain.to_numpy(zero_copy_only=False) & raw.notna().to_numpy(dtype=bool)
+    if other.any():
+        cleaned = raw[other].str.replace(",", "", regex=False).str.replace("£", "", regex=False).str.strip()
+        result[other] = pd.to_numeric(cleaned, errors="coerce")
     return result
 
 
@@ -153,8 +190,16 @@ def _as_datetime(value: object) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day)
 
 
+MONTH_TEXT = r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$"
+
+
 def _as_month(raw: pd.Series, blank: np.ndarray) -> Coerced:
     """yyyy-mm (or mm/yyyy). A full date with a day other than the 1st is a date of birth: a privacy error."""
+    if _is_text_column(raw):
+        plain = regex_mask(raw.str.strip(), MONTH_TEXT)
+        if plain.all() or (plain | blank).all():
+            values = raw.str.strip().mask(blank).astype(PANDAS_DTYPES["month"])
+            return Coerced(values, np.zeros(len(raw), dtype=bool), np.zeros(len(raw), dtype=bool))
     text = raw.map(_cell_text, na_action="ignore").astype("str").str.strip()
     month = text.str.extract(r"^(\d{4})[-/](\d{1,2})$")
     swapped = text.str.extract(r"^(\d{1,2})[-/](\d{4})$")

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ccassure.contracts import Contract, ContractSet
 from ccassure.problems import Problem
 from ccassure.readers import RawTable
+from ccassure.validation.arrowtext import as_arrow_text
 from ccassure.validation.located import located_problem
 
 
@@ -37,9 +40,7 @@ def foreign_key_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable,
         if target is None or fk.column not in typed or fk.ref_column not in target:
             continue
         values = typed[fk.column]
-        known = pd.Index(target[fk.ref_column].dropna().unique())
-        unknown = values.notna() & ~values.isin(known)
-        positions = np.flatnonzero(unknown.to_numpy(dtype=bool))
+        positions = np.flatnonzero(_unknown_references(values, target[fk.ref_column]))
         if len(positions):
             ref_sheet = contracts[fk.ref_table].sheet
             problems.append(located_problem("foreign-key", raw, fk.column, positions, values,
@@ -61,3 +62,11 @@ def date_order_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable) 
             problems.append(located_problem("date-order", raw, order.end, positions, shown,
                                             detail=f"{order.start} ({first:%d/%m/%Y})"))
     return problems
+
+
+def _unknown_references(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """True where a value is present but not among ``known`` (pyarrow's hash set: fast on millions)."""
+    value_set = pc.cast(as_arrow_text(known.dropna()), pa.large_string())
+    found = pc.is_in(pc.cast(as_arrow_text(values), pa.large_string()), value_set=value_set)
+    found = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return ~found & values.notna().to_numpy(dtype=bool)

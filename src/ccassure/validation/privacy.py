@@ -15,6 +15,7 @@ import pandas as pd
 from ccassure.contracts import Contract
 from ccassure.problems import Problem, make_problem
 from ccassure.readers import RawTable, normalise_name
+from ccassure.validation.arrowtext import regex_mask
 from ccassure.validation.located import located_problem
 
 IDENTIFIER_HEADERS: tuple[tuple[str, str], ...] = (
@@ -33,6 +34,7 @@ PHONE = r"(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}\b"
 STREET = (r"\b\d{1,4}[a-zA-Z]?,?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Close|Drive|Way|"
           r"Crescent|Gardens|Court|Place|Terrace|Grove|Walk|Row|Mews|Square)\b")
 NHS_CANDIDATE = r"\b(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})\b"
+NHS_QUICK = r"\d{3}[\s-]?\d{3}[\s-]?\d{4}"
 
 
 def header_problems(problems: list[Problem], contracts_by_table: dict[str, Contract]) -> list[Problem]:
@@ -75,32 +77,29 @@ def content_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable) -> 
             continue
         keys = set(contract.primary_key) | {fk.column for fk in contract.foreign_keys}
         reference_like = spec.name in keys or spec.pattern is not None or spec.allowed is not None
-        masks = _identifier_masks(text)
-        if reference_like:  # phone and street patterns are too loose for ids such as CT-0000012345
-            masks = [(kind, mask) for kind, mask in masks if kind in ("an NHS number", "an e-mail address")]
-        for kind, mask in masks:
+        for kind, mask in _identifier_masks(text, reference_like=reference_like):
             positions = np.flatnonzero(mask)
             if len(positions):
                 problems.append(located_problem("personal-data-value", raw, spec.name, positions, text, detail=kind))
     return problems
 
 
-def _identifier_masks(text: pd.Series) -> list[tuple[str, np.ndarray]]:
-    def contains(pattern: str) -> np.ndarray:
-        return text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-
-    return [
-        ("an NHS number", _nhs_mask(text)),
-        ("an e-mail address", contains(EMAIL)),
-        ("a phone number", contains(PHONE)),
-        ("a street address", contains(STREET)),
-    ]
+def _identifier_masks(text: pd.Series, *, reference_like: bool) -> list[tuple[str, np.ndarray]]:
+    """Masks per kind of identifier. Reference and code columns get the NHS and e-mail checks only: an id
+    such as CT-0000012345 would otherwise look like a phone number."""
+    masks = [("an NHS number", _nhs_mask(text)), ("an e-mail address", regex_mask(text, EMAIL))]
+    if not reference_like:
+        masks += [("a phone number", regex_mask(text, PHONE)), ("a street address", regex_mask(text, STREET))]
+    return masks
 
 
 def _nhs_mask(text: pd.Series) -> np.ndarray:
     """Ten digits whose last is a valid modulus-11 check digit (the NHS number algorithm)."""
-    found = text.str.extract(NHS_CANDIDATE)
     mask = np.zeros(len(text), dtype=bool)
+    maybe = regex_mask(text, NHS_QUICK)
+    if not maybe.any():
+        return mask
+    found = text[maybe].str.extract(NHS_CANDIDATE)
     candidates = found.dropna()
     if candidates.empty:
         return mask
