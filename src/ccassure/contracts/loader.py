@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from ccassure.contracts.model import ColumnSpec, Contract, ContractSet, DateOrder, ForeignKey
 from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
@@ -37,19 +37,34 @@ def contract_json_schema() -> dict[str, Any]:
 
 
 def load_contract_file(path: Path) -> Contract:
-    document = load_yaml(path)
+    try:
+        document = load_yaml(path)
+    except YamlFileError as exc:
+        raise ContractError(exc.path, exc.line, exc.message) from None
     if not isinstance(document, dict):
         raise ContractError(path, 1, "a contract must be a YAML mapping with table, title, dataset, sheet and columns")
     validator = Draft202012Validator(contract_json_schema())
     errors = sorted(validator.iter_errors(to_plain(document)), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise ContractError(path, line_of(document, list(first.absolute_path)), f"{where}: {first.message}")
+        located = schema_error_path(first)
+        where = "/".join(str(p) for p in located) or "(top level)"
+        raise ContractError(path, line_of(document, located), f"{where}: {first.message}")
     data = to_plain(document)
     contract = _build(data, path)
     _check_self(contract, document, path)
     return contract
+
+
+def schema_error_path(error: ValidationError) -> list[Any]:
+    """The path to point at: for an unexpected key, the key itself rather than the mapping holding it."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extras = [key for key in error.instance if key not in allowed]
+        if extras:
+            path.append(extras[0])
+    return path
 
 
 def _build(data: dict[str, Any], path: Path) -> Contract:
