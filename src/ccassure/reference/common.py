@@ -110,7 +110,7 @@ def find_column(path: Path, columns: Sequence[str], *names: str, prefix: bool = 
                 return original
     if required:
         label = what or " or ".join(repr(n) for n in names)
-        raise ReferenceFileError(path, f"no column {label} in the header; is this the right file for this import?")
+        raise ReferenceFileError(path, f"no column {label} in the header (is this the right file for this import?)")
     return None
 
 
@@ -171,6 +171,8 @@ def reference_contract(table: str) -> Contract:
 def finish(frame: pd.DataFrame, table: str, path: Path) -> pd.DataFrame:
     """Conform to the table's contract and check its primary key is unique and required columns filled."""
     contract = reference_contract(table)
+    if frame.empty:
+        raise ReferenceFileError(path, f"no data rows for {table} were found (only a header?)")
     out = conform(frame.reset_index(drop=True), contract)
     for spec in contract.columns:
         if spec.required and bool(out[spec.name].isna().any()):

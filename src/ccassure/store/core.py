@@ -347,7 +347,7 @@ class Store:
         source = file_name or "the return"
         if getattr(result, "unreadable", False):
             first = result.errors[0].message if result.errors else "it cannot be read"
-            raise SubmissionRefused(f"{source} cannot be read ({first}); nothing was stored.", result)
+            raise SubmissionRefused(f"{source} cannot be read ({first}); nothing was stored.", result, exit_code=2)
         if result.has_errors:
             raise SubmissionRefused(
                 f"{source} has {len(result.errors)} error(s); nothing was stored. Run `ccassure validate` to see "
@@ -361,7 +361,7 @@ class Store:
         if dataset not in RETURN_DATASETS:
             hint = " Reference data is loaded with `ccassure import KIND FILE`." if dataset == "reference" else ""
             raise SubmissionRefused(f"{source} is not a provider return or authority records (dataset "
-                                    f"{dataset!r}); nothing was stored.{hint}", result)
+                                    f"{dataset!r}); nothing was stored.{hint}", result, exit_code=2)
         validation = result.to_dict() if hasattr(result, "to_dict") else None
         return self.store_tables(result.tables, dataset=dataset, provider=provider, period=period,
                                  submitter=submitter, file_name=file_name, content_sha256=sha,

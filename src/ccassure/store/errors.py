@@ -14,9 +14,12 @@ class StoreError(Exception):
 class SubmissionRefused(StoreError):
     """The return has errors (or warnings that were not accepted); carries the validation result."""
 
-    def __init__(self, message: str, result: Any = None):
+    exit_code = 1
+
+    def __init__(self, message: str, result: Any = None, *, exit_code: int = 1):
         super().__init__(message)
         self.result = result
+        self.exit_code = exit_code
 
 
 class DuplicateSubmission(StoreError):
