@@ -1,0 +1,276 @@
+"""Load rule files: JSON Schema first, then every expression, table, column, parameter, message and example
+is checked against the data contracts. Each problem names the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from ccassure.contracts import ContractSet, load_contracts
+from ccassure.periods import parse_period
+from ccassure.rules.checks import get_check, load_checks
+from ccassure.rules.errors import RuleError, RuleErrors
+from ccassure.rules.expr import ExpressionError, Scope, check_allowed_values
+from ccassure.rules.model import AUTHORITY_CONTRACT, STATUSES, SUBJECTS, Basis, Example, Parameter, Rule
+from ccassure.rules.schema import build_rule_schema
+from ccassure.rules.testtypes import TEST_TYPES
+from ccassure.rules.testtypes.base import LoadContext, Locator
+from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+MESSAGE_FIELDS = {"subject_name", "subject_id", "subject_type", "period", "observed", "threshold", "detail",
+                  "authority_code", "provider_id", "status"}
+DEFAULT_EXAMPLE_PERIOD = "2016Q4"
+
+
+@dataclass
+class RuleSet:
+    """The loaded rules, by id, in file order."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules.values())
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self.rules[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self.rules
+
+    def select(self, ids: list[str] | None = None, tag: str | None = None) -> RuleSet:
+        chosen = {rid: rule for rid, rule in self.rules.items()
+                  if (not ids or rid in ids) and (tag is None or tag in rule.tags)}
+        return RuleSet(chosen)
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{"id": r.id, "version": r.version, "title": r.title, "citation": r.basis.citation,
+                              "grade": r.basis.grade, "subject": r.subject, "test": r.test_type,
+                              "severity": r.effective_severity} for r in self])
+
+    def _repr_html_(self) -> str:
+        from ccassure.safe_text import html_safe
+
+        rows = "".join(f"<tr><td>{html_safe(r.id)}</td><td>{html_safe(r.title)}</td>"
+                       f"<td>{html_safe(r.basis.citation)}</td><td>{html_safe(r.effective_severity)}</td></tr>"
+                       for r in self)
+        return ("<table><thead><tr><th>id</th><th>title</th><th>citation</th><th>worst status</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>")
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*.yaml") if not p.name.startswith("_")) + \
+        sorted(p for p in directory.rglob("*.yml") if not p.name.startswith("_"))
+
+
+def load_rules(directory: Path | str | None = None, *, contracts: ContractSet | None = None,
+               checks_dir: Path | str | None = None) -> RuleSet:
+    """Load every rule file under ``directory`` (default: the project's rules/); raise RuleErrors on any problem."""
+    rules, errors = _load_all(directory, contracts, checks_dir)
+    if errors:
+        raise RuleErrors(errors)
+    return rules
+
+
+def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | None = None,
+               checks_dir: Path | str | None = None, overrides: dict[str, Any] | None = None,
+               check_published_schema: bool = True) -> tuple[RuleSet, list[YamlFileError]]:
+    """Every problem in the rules folder, plus overrides in ccassure.yml that name no rule or parameter."""
+    rules, errors = _load_all(directory, contracts, checks_dir)
+    if overrides is None:
+        from ccassure.project import current_project
+
+        project = current_project()
+        overrides, source = project.parameters, project.root / "ccassure.yml"
+    else:
+        source = Path("ccassure.yml")
+    for rule_id, values in (overrides or {}).items():
+        if rule_id not in rules:
+            if not errors:  # a rule that failed to load would be reported twice
+                errors.append(RuleError(source, None, f"parameters: no rule has id {rule_id!r}"))
+            continue
+        for name in values or {}:
+            if name not in rules[rule_id].parameters:
+                errors.append(RuleError(source, None, f"parameters: rule {rule_id} has no parameter {name!r} "
+                                                      f"(it has: {', '.join(rules[rule_id].parameters) or 'none'})"))
+    if check_published_schema:
+        from ccassure.rules.schema import published_schema
+
+        try:
+            stale = published_schema() != build_rule_schema()
+        except FileNotFoundError:
+            stale = True
+        if stale:
+            errors.append(RuleError("src/ccassure/schemas/rule.schema.json", None,
+                                    "the published rule schema is out of date: run `ccassure rules schema --write`"))
+    return rules, errors
+
+
+def _load_all(directory: Path | str | None, contracts: ContractSet | None,
+              checks_dir: Path | str | None) -> tuple[RuleSet, list[YamlFileError]]:
+    if directory is None or checks_dir is None:
+        from ccassure.project import current_project
+
+        project = current_project()
+        directory = directory if directory is not None else project.rules_dir
+        checks_dir = checks_dir if checks_dir is not None else project.checks_dir
+    directory = Path(directory)
+    contracts = contracts or load_contracts()
+    load_checks(checks_dir)
+    errors: list[YamlFileError] = []
+    rules: dict[str, Rule] = {}
+    if not directory.is_dir():
+        return RuleSet(), [RuleError(directory, None, "rules folder not found")]
+    for path in rule_files(directory):
+        try:
+            rule = load_rule_file(path, contracts)
+        except YamlFileError as exc:
+            errors.append(exc)
+            continue
+        if rule.id in rules:
+            errors.append(RuleError(path, rule.line, f"rule id {rule.id} is also used in {rules[rule.id].source}"))
+            continue
+        rules[rule.id] = rule
+    return RuleSet(rules), errors
+
+
+def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
+    document = load_yaml(path)
+    if not isinstance(document, dict):
+        raise RuleError(path, 1, "a rule file must be a YAML mapping (id, version, title, basis, subject, test, ...)")
+    validator = Draft202012Validator(build_rule_schema())
+    plain = to_plain(document)
+    problems = sorted(validator.iter_errors(plain), key=lambda e: (len(list(e.absolute_path)), list(map(str, e.absolute_path))))
+    if problems:
+        worst = max(problems, key=lambda e: len(list(e.absolute_path)))
+        where = "/".join(str(p) for p in worst.absolute_path) or "(top level)"
+        raise RuleError(path, line_of(document, list(worst.absolute_path)), f"{where}: {worst.message}")
+    loc = Locator(path, document)
+    subject = SUBJECTS[plain["subject"]]
+    if subject.table is None:
+        subject_contract = AUTHORITY_CONTRACT
+    else:
+        if subject.table not in contracts:
+            raise loc.error(f"subject {subject.type} needs the table {subject.table}, which no contract defines",
+                            "subject")
+        subject_contract = contracts[subject.table]
+
+    parameters = {
+        name: Parameter(name, spec["default"], spec["unit"], spec["basis"], " ".join(str(spec.get("description", "")).split()),
+                        spec.get("source", ""))
+        for name, spec in (plain.get("parameters") or {}).items()
+    }
+    defaults = {name: p.default for name, p in parameters.items()}
+
+    ctx = LoadContext(contracts, subject, subject_contract, defaults, loc.at("test"),
+                      checks=lambda name: isinstance(name, str) and get_check(name) is not None)
+    applies_when = None
+    if plain.get("applies_when") is not None:
+        applies_when = LoadContext(contracts, subject, subject_contract, defaults, loc).condition(
+            plain["applies_when"], {subject_contract.table: subject_contract}, subject_contract.table, "applies_when")
+        _allowed_values(applies_when, subject_contract, loc, "applies_when")
+
+    test_raw = plain["test"]
+    test_type = TEST_TYPES[test_raw["type"]]
+    spec = test_type.parse(test_raw, ctx)
+    for key in ("where", "that", "numerator"):
+        condition = getattr(spec, key, None)
+        if condition is not None and hasattr(condition, "root"):
+            tables = {t: contracts[t] for t in test_type.tables(spec) if t in contracts}
+            tables[subject_contract.table] = subject_contract
+            _allowed_values(condition, None, loc, "test", key, tables=tables)
+
+    used = test_type.params(spec) | (applies_when.parameters if applies_when else set())
+    basis = plain["basis"]
+    grade = basis["grade"]
+    cap = plain.get("cap")
+    cap_reason = plain.get("cap_reason", "")
+    if grade == "R":
+        cap = "at_risk"
+        cap_reason = cap_reason or ("the wording this rule relies on is graded [R] in statute.md (recalled, not yet "
+                                    "verified against the source), so it cannot report not_met")
+
+    messages = dict(plain["message"])
+    for status, template in messages.items():
+        for name in PLACEHOLDER.findall(template):
+            if name not in MESSAGE_FIELDS and name not in parameters:
+                raise loc.error(f"message {status}: unknown placeholder {{{name}}} (use "
+                                f"{', '.join(sorted(MESSAGE_FIELDS | set(parameters)))})", "message", status)
+
+    tables = [subject_contract.table] if subject.table else []
+    tables += [t for t in test_type.tables(spec) if t not in tables]
+    if plain["subject"] == "authority":
+        tables = [t for t in tables if t != "authority"]
+    examples = tuple(_examples(plain, document, loc, contracts, parameters, tables, subject))
+    rule = Rule(
+        id=plain["id"], version=plain["version"], title=" ".join(plain["title"].split()),
+        basis=Basis(basis["citation"], " ".join(basis["wording"].split()), basis["source"], basis["statute_ref"],
+                    grade, " ".join(str(basis.get("note", "")).split())),
+        subject=plain["subject"], applies_when=applies_when, test_type=test_type.name, test=spec,
+        severity=plain["severity"], cap=cap, cap_reason=" ".join(cap_reason.split()), messages=messages,
+        guidance=" ".join(plain["guidance"].split()), parameters=parameters, examples=examples,
+        tables=tuple(tables), source=path, line=line_of(document, ["id"]), tags=tuple(plain.get("tags", ())),
+    )
+    unused = sorted(set(parameters) - used)
+    if unused:
+        raise loc.error(f"parameter(s) declared but never used by the test: {', '.join(unused)}", "parameters",
+                        unused[0])
+    return rule
+
+
+def _allowed_values(condition, contract, loc: Locator, *steps: Any, tables=None) -> None:
+    scope = Scope(tables=tables or {contract.table: contract}, default=None)
+    try:
+        problems = check_allowed_values(condition, scope)
+    except (ExpressionError, KeyError):
+        return
+    if problems:
+        raise loc.error(problems[0], *steps)
+
+
+def _examples(plain: dict[str, Any], document: Any, loc: Locator, contracts: ContractSet,
+              parameters: dict[str, Parameter], tables: list[str], subject) -> Iterator[Example]:
+    for index, raw in enumerate(plain["examples"]):
+        steps = ("examples", index)
+        period = raw.get("period", DEFAULT_EXAMPLE_PERIOD)
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            raise loc.error(str(exc), *steps, "period") from None
+        for name in raw.get("parameters") or {}:
+            if name not in parameters:
+                raise loc.error(f"example sets parameter {name!r}, which the rule does not declare",
+                                *steps, "parameters", name)
+        given = {}
+        for table, rows in (raw.get("given") or {}).items():
+            if table not in contracts:
+                raise loc.error(f"example gives table {table!r}, which no contract defines", *steps, "given", table)
+            contract = contracts[table]
+            clean_rows = []
+            for row_index, row in enumerate(rows):
+                for column, value in row.items():
+                    if not contract.has_column(column):
+                        raise loc.error(f"example row: {table} has no column {column!r}",
+                                        *steps, "given", table, row_index, column)
+                clean_rows.append({k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
+                                   for k, v in row.items()})
+            given[table] = clean_rows
+        expect = {str(k): v for k, v in (raw.get("expect") or {}).items()}
+        for key, status in expect.items():
+            if status not in STATUSES:
+                raise loc.error(f"expected status {status!r} is not one of {', '.join(STATUSES)}",
+                                *steps, "expect", key)
+        yield Example(raw["name"], given, expect, period, dict(raw.get("parameters") or {}),
+                      line_of(document, list(steps)))
