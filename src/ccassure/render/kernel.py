@@ -108,7 +108,7 @@ class WarmKernel:
         reset.metadata["tags"] = [RESET_TAG]
         nb.cells.insert(0, reset)
         client = NotebookClient(nb, km=self.km, timeout=self.timeout, allow_errors=allow_errors,
-                                kernel_name=self.kernel_name, record_timing=False)
+                                kernel_name=self.kernel_name, record_timing=True)
         client.kc = self.kc
         try:
             client.execute()

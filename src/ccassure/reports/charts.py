@@ -17,6 +17,23 @@ STYLE = {"font.size": 9, "axes.spines.top": False, "axes.spines.right": False, "
          matplotlib.cycler(color=PALETTE)}
 
 
+def png(fig, dpi: int = 100) -> bytes:
+    """The figure as PNG bytes (one draw, no tight bounding-box pass), and the figure closed."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def show(fig, dpi: int = 100) -> None:
+    """Display the figure as a PNG image: works the same under ``ccassure render`` and ``quarto render``."""
+    from IPython.display import Image, display
+
+    display(Image(data=png(fig, dpi), format="png"))
+
+
 def _short(text: str, limit: int = 48) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -53,7 +70,8 @@ def kpi_trends(kpis: pd.DataFrame, max_panels: int = 9, columns: int = 3):
             ax.set_xticks(list(x))
             ax.set_xticklabels(periods, rotation=0, fontsize=7)
             ax.margins(y=0.25)
-        fig.tight_layout()
+        fig.subplots_adjust(left=0.06, right=0.98, top=1 - 0.35 / rows, bottom=0.5 / (2.4 * rows) + 0.02,
+                            hspace=0.55, wspace=0.25)
         return fig
 
 
@@ -76,7 +94,7 @@ def status_by_period(findings: pd.DataFrame):
             left = [a + b for a, b in zip(left, counts, strict=False)]
         ax.invert_yaxis()
         ax.set_xlabel("findings")
-        ax.legend(ncol=4, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(table) < 4 else -0.15),
-                  frameon=False)
-        fig.tight_layout()
+        height = fig.get_figheight()
+        ax.legend(ncol=4, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+        fig.subplots_adjust(left=0.1, right=0.98, top=1 - 0.45 / height, bottom=0.5 / height)
         return fig

@@ -8,6 +8,7 @@ Provider text is always escaped, so that a centre called ``A | B <script>`` stay
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ STATUS_COLOURS = {"met": "#009E73", "not_met": "#D55E00", "at_risk": "#E69F00", 
 STATUS_HATCHES = {"met": "", "not_met": "xx", "at_risk": "//", "not_evaluable": "..", "not_applicable": ""}
 
 DEFAULT_MINIMUM = 5
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 SYNTHETIC_NOTICE = ("Synthetic data: every centre, provider, family and figure in this document is invented "
                     "for demonstration. Nothing here describes a real service.")
@@ -137,7 +139,7 @@ def md_table(rows: Iterable[Sequence[Any]] | Any, headers: Sequence[str] | None 
     def cell(value: Any, esc: bool) -> str:
         if esc:
             return text(value)
-        return " ".join(str(value).replace("|", "\\|").split())
+        return " ".join(_UNESCAPED_PIPE.sub(r"\\|", str(value)).split())
 
     lines = ["| " + " | ".join(text(h) for h in headers) + " |",
              "|" + "|".join(rule.get(a, ":---") for a in aligns) + "|"]

@@ -1,0 +1,386 @@
+"""Sections of the report documents, as Markdown strings built from loaded results.
+
+The ``.qmd`` documents in ``reports/`` call these, one per section, so that the documents stay short
+and the formatting is unit-tested. Nothing here decides a status: it only counts and formats the
+findings and KPI results that ``ccassure check`` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from ccassure.reports.format import (
+    STATUS_LABELS,
+    STATUS_ORDER,
+    fmt_number,
+    md_table,
+    rag_label,
+    status_label,
+    suppress,
+    text,
+)
+from ccassure.reports.results import INSPECTION_AREAS, Results, inspection_area, parse_json
+
+WORST_FIRST = ["not_met", "at_risk", "not_evaluable", "met", "not_applicable"]
+PROBLEM_STATUSES = ("not_met", "at_risk", "not_evaluable")
+
+
+def worst(statuses: Any) -> str:
+    present = set(statuses)
+    return next((s for s in WORST_FIRST if s in present), "not_applicable")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    if frame.empty:
+        return frame, None
+    period = sorted(frame["period"].dropna().astype(str))[-1]
+    return frame[frame["period"] == period], period
+
+
+# --- authority report -----------------------------------------------------------------------------------
+def headline(results: Results, authority: str) -> str:
+    f = results.findings_for(authority)
+    latest, period = _latest(f)
+    name = results.authority_name(authority)
+    centres = results.centres(authority)
+    if latest.empty:
+        return f"**{text(name)}** ({text(authority)}): no findings have been recorded yet."
+    counts = latest["status"].value_counts()
+    judged = int(counts.drop(labels=["not_applicable"], errors="ignore").sum())
+    met = int(counts.get("met", 0))
+    lines = [
+        f"**Authority:** {text(name)} ({text(authority)})  ",
+        f"**Latest quarter:** {text(period)}  ",
+        f"**Centres and sites:** {len(centres)}; **providers:** {len(results.providers(authority))}",
+        "",
+        f"In {text(period)}, {met} of {judged} duty checks were met "
+        f"({(100 * met / judged if judged else 0):.0f}%); {int(counts.get('not_met', 0))} not met, "
+        f"{int(counts.get('at_risk', 0))} at risk, and {int(counts.get('not_evaluable', 0))} could not be "
+        "evaluated because the data needed were missing (never counted as met).",
+        "",
+    ]
+    rows = [(status_label(s), int(counts.get(s, 0)), f"{100 * counts.get(s, 0) / max(len(latest), 1):.0f}%")
+            for s in STATUS_ORDER]
+    lines.append(md_table(rows, ["Status", "Checks", "Share"], "lrr", escape=[False, True, True]))
+    lines.append("")
+    lines.append("_Findings on statutory duties are risk indicators for the council's own review, not "
+                 "findings of unlawfulness._")
+    return "\n".join(lines)
+
+
+def duties_scorecard(results: Results, authority: str) -> str:
+    latest, period = _latest(results.findings_for(authority))
+    if latest.empty:
+        return "_No findings for this authority._"
+    rows = []
+    for (rule_id, title), part in latest.groupby(["rule_id", "title"], sort=True, dropna=False):
+        counts = part["status"].value_counts()
+        rows.append((text(rule_id), text(title), text(part["citation"].dropna().iloc[0] if part["citation"].notna().any() else ""),
+                     status_label(worst(part["status"])),
+                     *(int(counts.get(s, 0)) for s in ("met", "not_met", "at_risk", "not_evaluable"))))
+    rows.sort(key=lambda r: (WORST_FIRST.index(next(k for k, v in STATUS_LABELS.items()
+                                                     if r[3].endswith(v[1]))), r[0]))
+    headers = ["Rule", "Duty", "Basis", "Overall", "✔ Met", "✖ Not met", "▲ At risk", "? Not evaluable"]
+    return (f"Quarter {text(period)}. _Overall_ is the least favourable status across the centres judged.\n\n"
+            + md_table(rows, headers, "llllrrrr", escape=[False] * 8))
+
+
+def compliance_matrix(results: Results, authority: str, chunk: int = 7) -> str:
+    latest, period = _latest(results.findings_for(authority))
+    centre_rows = latest[latest["subject_type"].isin(("centre", "site", "family_hub", "hub"))]
+    if centre_rows.empty:
+        return "_No centre-level findings._"
+    rules = sorted(centre_rows["rule_id"].dropna().unique())
+    codes = {rule: f"D{i + 1}" for i, rule in enumerate(rules)}
+    titles = centre_rows.drop_duplicates("rule_id").set_index("rule_id")["title"]
+    out = [f"Quarter {text(period)}. Each cell shows the status as a symbol: "
+           "✔ met, ✖ not met, ▲ at risk, ? not evaluable, – not applicable.", ""]
+    out.append(md_table([(codes[r], text(r), text(titles.get(r, ""))) for r in rules], ["Code", "Rule", "Duty"],
+                        escape=[False, False, False]))
+    pivot = (centre_rows.assign(symbol=centre_rows["status"].map(lambda s: status_label(s, short=True)))
+             .pivot_table(index=["subject_id", "subject_name"], columns="rule_id", values="symbol",
+                          aggfunc="first"))
+    for start in range(0, len(rules), chunk):
+        part_rules = rules[start:start + chunk]
+        rows = []
+        for (sid, sname), values in pivot.iterrows():
+            rows.append((f"{text(sname)} ({text(sid)})", *(values.get(r) if isinstance(values.get(r), str) else "–"
+                                                              for r in part_rules)))
+        out += ["", md_table(rows, ["Centre", *(codes[r] for r in part_rules)], "l" + "c" * len(part_rules),
+                             escape=[False] * (1 + len(part_rules)))]
+    return "\n".join(out)
+
+
+def kpi_table(results: Results, authority: str | None = None, subject: str | None = None,
+              min_count: int = 5) -> str:
+    k = results.kpis_for(authority, subject)
+    if subject is None and not k.empty:
+        k = k[k["subject_type"] == "authority"] if (k["subject_type"] == "authority").any() else k
+    if k.empty:
+        return "_No KPI results: KPI rules have not been evaluated for this selection._"
+    latest, period = _latest(k)
+    previous = k[k["period"] < period] if period else k.iloc[0:0]
+    rows = []
+    for row in latest.sort_values("kpi_id").itertuples():
+        before = previous[(previous["kpi_id"] == row.kpi_id) & (previous["subject_id"] == row.subject_id)]
+        prev_value = before.sort_values("period")["value"].iloc[-1] if len(before) else None
+        change = "–"
+        if prev_value is not None and pd.notna(prev_value) and pd.notna(row.value):
+            delta = float(row.value) - float(prev_value)
+            change = f"{'+' if delta >= 0 else '−'}{fmt_number(abs(delta), None)}"
+        rows.append((text(row.kpi_id), text(row.title), suppress(row.numerator, min_count),
+                     suppress(row.denominator, min_count), fmt_number(row.value, row.unit),
+                     fmt_number(row.target, row.unit), rag_label(row.rag), change))
+    return (f"Quarter {text(period)}. Numerators and denominators below {min_count} are shown as "
+            f"<{min_count}.\n\n".replace("<", "\\<") +
+            md_table(rows, ["KPI", "Measure", "Num.", "Denom.", "Value", "Target", "RAG", "Change"], "llrrrrlr",
+                     escape=[False] * 8))
+
+
+def exceptions(results: Results, authority: str | None = None, subject: str | None = None) -> str:
+    latest, period = _latest(results.findings_for(authority, subject))
+    problems = latest[latest["status"].isin(PROBLEM_STATUSES)]
+    if problems.empty:
+        return f"No exceptions in {text(period) if period else 'the latest quarter'}."
+    problems = problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name", "rule_id"])
+    rows = [(status_label(r.status), f"{text(r.subject_name)} ({text(r.subject_id)})", text(r.rule_id), text(r.message),
+             text(r.guidance)) for r in problems.itertuples()]
+    return (f"{_plural(len(problems), 'exception')} in {text(period)} ({_plural(int((problems['status'] == 'not_met').sum()), 'check')} "
+            "not met). Suggested action is the rule's guidance.\n\n"
+            + md_table(rows, ["Status", "Subject", "Rule", "What was found", "Action"], escape=[False] * 5))
+
+
+def data_quality(results: Results, authority: str | None = None, provider: str | None = None,
+                 link: bool = True) -> str:
+    providers = [provider] if provider else results.providers(authority)
+    summaries = results.validations_for(providers=providers)
+    if not summaries:
+        return "_No validation summaries were found for this authority's providers._"
+    rows = []
+    for v in summaries:
+        counts = v.get("counts") or {}
+        pid = str(v.get("provider"))
+        verdict = "✖ Has errors" if counts.get("errors") else ("▲ Warnings only" if counts.get("warnings") else "✔ Valid")
+        name = text(pid)
+        if link:
+            name = f"[{name}](validation-{pid}.html)" if pid.replace("-", "").replace("_", "").isalnum() else name
+        rows.append((name, text(v.get("file")), verdict, int(counts.get("errors", 0) or 0),
+                     int(counts.get("warnings", 0) or 0), int(counts.get("error_rows", 0) or 0)))
+    return md_table(rows, ["Provider", "Return file", "Result", "Errors", "Warnings", "Rows with errors"], "lllrrr",
+                    escape=[False, False, False, True, True, True])
+
+
+def _parameters_text(value: Any) -> str:
+    data = parse_json(value, {})
+    if isinstance(data, dict) and data:
+        return "; ".join(f"{text(k)} = {text(json.dumps(v) if not isinstance(v, str) else v)}" for k, v in data.items())
+    return "–"
+
+
+def rule_versions(results: Results, authority: str | None = None) -> str:
+    f = results.findings_for(authority)
+    if f.empty:
+        return "_No findings._"
+    rows = []
+    for (rule_id, version), part in f.groupby(["rule_id", "rule_version"], dropna=False, sort=True):
+        params = sorted(set(part["parameters"].map(_parameters_text)))
+        versions = set()
+        for dv in part["data_versions"]:
+            data = parse_json(dv, {})
+            if isinstance(data, dict):
+                versions.update(f"{k}: {v}" for k, v in data.items())
+        rows.append((text(rule_id), text(version), "<br>".join(params) if len(params) < 4 else params[0] + " …",
+                     text(", ".join(sorted(versions)[:4]) + (" …" if len(versions) > 4 else ""))))
+    return md_table(rows, ["Rule", "Version", "Policy thresholds used", "Data versions"],
+                    escape=[False, False, False, False]).replace("<br>", "; ")
+
+
+# --- centre evidence pack --------------------------------------------------------------------------------
+def centre_header(results: Results, centre: str) -> str:
+    f = results.findings_for(subject=centre)
+    if f.empty:
+        return f"_No findings for centre {text(centre)}._"
+    row = f.iloc[0]
+    latest, period = _latest(f)
+    counts = latest["status"].value_counts()
+    return "\n".join([
+        f"**Centre:** {text(row.subject_name)} ({text(centre)})  ",
+        f"**Authority:** {text(results.authority_name(row.authority_code))} ({text(row.authority_code)})  ",
+        f"**Provider:** {text(row.provider_id)}  ",
+        f"**Latest quarter:** {text(period)}: "
+        + ", ".join(f"{status_label(s)} {int(counts.get(s, 0))}" for s in STATUS_ORDER if counts.get(s, 0)),
+    ])
+
+
+def by_inspection_area(results: Results, centre: str, catalogue: dict[str, dict] | None = None) -> str:
+    latest, period = _latest(results.findings_for(subject=centre))
+    if latest.empty:
+        return "_No findings._"
+    catalogue = catalogue or {}
+    out = []
+    declared = any(r.get("inspection_area") for r in catalogue.values())
+    for area, heading in INSPECTION_AREAS.items():
+        part = latest[[inspection_area(catalogue.get(r.rule_id), r.rule_id, r.title) == area
+                       for r in latest.itertuples()]]
+        out.append(f"### {heading}\n")
+        if part.empty:
+            out.append("_No duty in the rule set evidences this area directly: prepare evidence by other means._\n")
+            continue
+        rows = [(status_label(r.status), text(r.rule_id), text(r.title), text(r.message)) for r in part.itertuples()]
+        out.append(md_table(rows, ["Status", "Rule", "Duty", "Finding"], escape=[False] * 4) + "\n")
+    if not declared:
+        out.append("_Duties are placed in inspection areas by keywords in their titles, because the rules do "
+                   "not yet declare an inspection area._")
+    return f"Quarter {text(period)}.\n\n" + "\n".join(out)
+
+
+def evidence_rows(value: Any, limit: int = 12) -> str:
+    items = parse_json(value, [])
+    if not isinstance(items, list) or not items:
+        return "No evidence rows recorded."
+    parts = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        keys = item.get("keys") or []
+        keys = keys if isinstance(keys, list) else [keys]
+        shown = ", ".join(text(json.dumps(k) if isinstance(k, (dict, list)) else k) for k in keys[:limit])
+        more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+        parts.append(f"{text(item.get('table'))}: {shown or 'no rows'}{more}")
+    return "; ".join(parts) or "No evidence rows recorded."
+
+
+def duty_details(results: Results, centre: str) -> str:
+    f = results.findings_for(subject=centre)
+    if f.empty:
+        return "_No findings._"
+    out = []
+    for rule_id, part in f.sort_values("period").groupby("rule_id", sort=True):
+        last = part.iloc[-1]
+        out.append(f"### {text(rule_id)}: {text(last.title)}\n")
+        out.append(f"**Status in {text(last.period)}:** {status_label(last.status)}  ")
+        out.append(f"**Basis:** {text(last.citation)} (rule version {text(last.rule_version)})  ")
+        out.append(f"**Finding:** {text(last.message)}  ")
+        out.append(f"**Evidence rows:** {evidence_rows(last.evidence)}\n")
+        if last.status in PROBLEM_STATUSES:
+            gap = ("The data needed to judge this duty are missing." if last.status == "not_evaluable"
+                   else "The duty is not (fully) evidenced.")
+            out.append(f"**Gap:** {gap} {text(last.guidance)}\n")
+        history = [(text(r.period), status_label(r.status), text(r.observed), text(r.threshold)) for r in part.itertuples()]
+        out.append(md_table(history, ["Quarter", "Status", "Observed", "Threshold"], escape=[False] * 4) + "\n")
+    return "\n".join(out)
+
+
+# --- validation report -----------------------------------------------------------------------------------
+def validation_details(results: Results, provider: str, limit: int = 200) -> str:
+    summaries = results.validations_for(provider=provider)
+    if not summaries:
+        return f"_No validation summary for provider {text(provider)}._"
+    out = []
+    for v in summaries:
+        counts = v.get("counts") or {}
+        out.append(f"### {text(v.get('file'))}\n")
+        out.append(f"**Dataset:** {text(v.get('dataset'))}; **errors:** {int(counts.get('errors', 0) or 0)} "
+                   f"affecting {int(counts.get('error_rows', 0) or 0)} row(s); **warnings:** "
+                   f"{int(counts.get('warnings', 0) or 0)}.\n")
+        if v.get("row_counts"):
+            out.append(md_table(list(v["row_counts"].items()), ["Table", "Rows read"], "lr") + "\n")
+        problems = v.get("problems") or []
+        if not problems:
+            out.append("✔ No problems found.\n")
+            continue
+        problems = sorted(problems, key=lambda p: (p.get("severity") != "error", str(p.get("sheet")), p.get("row") or 0))
+        rows = [("✖ Error" if p.get("severity") == "error" else "▲ Warning", text(p.get("sheet") or p.get("table")),
+                 text(p.get("cell") or p.get("row")), text(p.get("column")), text(p.get("value")),
+                 text(p.get("message")), text(p.get("fix")), text(p.get("count") or 1)) for p in problems[:limit]]
+        out.append(md_table(rows, ["Severity", "Sheet", "Cell", "Column", "Value", "Problem", "How to fix", "Rows"],
+                            escape=[False] + [False] * 7))
+        if len(problems) > limit:
+            out.append(f"\n_{len(problems) - limit} more problem(s) in the full list (`ccassure validate`)._")
+    return "\n".join(out)
+
+
+# --- rule catalogue --------------------------------------------------------------------------------------
+def _field(rule: dict, *names: str) -> Any:
+    for name in names:
+        node: Any = rule
+        for part in name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node not in (None, ""):
+            return node
+    return None
+
+
+def rule_catalogue(rules: list[dict[str, Any]], message: str, results: Results | None = None) -> str:
+    out = [text(message), ""]
+    if not rules and results is not None and not results.findings.empty:
+        used = results.findings.drop_duplicates(["rule_id", "rule_version"]).sort_values("rule_id")
+        out.append("Rules named in the results:\n")
+        out.append(md_table([(text(r.rule_id), text(r.rule_version), text(r.title), text(r.citation))
+                             for r in used.itertuples()], ["Rule", "Version", "Title", "Basis"], escape=[False] * 4))
+        return "\n".join(out)
+    summary = [(text(_field(r, "id")), text(_field(r, "version")), text(_field(r, "title")),
+                text(_field(r, "subject")), text(_field(r, "basis.citation", "citation"))) for r in rules]
+    out.append(md_table(summary, ["Rule", "Version", "Title", "Subject", "Basis"], escape=[False] * 5))
+    for r in rules:
+        out.append(f"\n### {text(_field(r, 'id'))}: {text(_field(r, 'title'))}\n")
+        threshold_kind = _field(r, "basis.threshold", "basis.threshold_kind", "threshold")
+        lines = [
+            f"**Version:** {text(_field(r, 'version'))}; **subject:** {text(_field(r, 'subject'))}; "
+            f"**severity:** {text(_field(r, 'severity'))}  ",
+            f"**Basis:** {text(_field(r, 'basis.citation', 'citation'))}"
+            + (f" ({text(threshold_kind)})" if threshold_kind else "") + "  ",
+        ]
+        wording = _field(r, "basis.wording")
+        if wording:
+            lines.append(f"**Wording:** “{text(wording)}”  ")
+        applies = _field(r, "applies_when")
+        if applies:
+            lines.append(f"**Applies when:** {text(applies)}  ")
+        guidance = _field(r, "guidance")
+        if guidance:
+            lines.append(f"**Guidance:** {text(guidance)}  ")
+        out.append("\n".join(lines))
+        test = _field(r, "test", "numerator")
+        if test is not None:
+            body = json.dumps(test, indent=1, default=str, ensure_ascii=False)
+            out.append("\n```text\n" + body.replace("```", "'''") + "\n```")
+        params = _field(r, "parameters")
+        if isinstance(params, dict) and params:
+            out.append("\n" + md_table([(text(k), text(v if not isinstance(v, dict) else v.get("default", v)))
+                                        for k, v in params.items()], ["Policy parameter", "Default"],
+                                       escape=[False, False]))
+    return "\n".join(out)
+
+
+# --- index -------------------------------------------------------------------------------------------------
+def index_table(results: Results, formats: tuple[str, ...] = ("html", "pdf")) -> str:
+    rows = []
+    for code in results.authorities():
+        latest, period = _latest(results.findings_for(code))
+        counts = latest["status"].value_counts() if not latest.empty else pd.Series(dtype=int)
+        links = " · ".join(f"[{fmt.upper()}](authority-{code}.{fmt})" for fmt in formats)
+        rows.append((f"{text(results.authority_name(code))} ({text(code)})", links, text(period),
+                     int(counts.get("met", 0)), int(counts.get("not_met", 0)), int(counts.get("at_risk", 0)),
+                     int(counts.get("not_evaluable", 0)), len(results.centres(code))))
+    return md_table(rows, ["Authority", "Report", "Quarter", "✔ Met", "✖ Not met", "▲ At risk", "? Not evaluable",
+                           "Centres"], "lllrrrrr", escape=[False] * 8)
+
+
+def centre_links(results: Results, authority: str, formats: tuple[str, ...] = ("html", "pdf")) -> str:
+    from ccassure.render.runner import safe_stem
+
+    centres = results.centres(authority)
+    if centres.empty:
+        return "_No centres._"
+    rows = [(f"{text(r.subject_name)} ({text(r.subject_id)})",
+             " · ".join(f"[{fmt.upper()}](centre-{safe_stem(r.subject_id)}.{fmt})" for fmt in formats))
+            for r in centres.itertuples()]
+    return md_table(rows, ["Centre", "Evidence pack"], escape=[False, False])
