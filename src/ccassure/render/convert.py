@@ -51,7 +51,7 @@ def to_html(markdown: str, workdir: Path, output: Path, css: Path | None, front:
     meta_file.write_text(json.dumps(meta), encoding="utf-8")
     args = ["--from", "markdown", "--to", "html5", "--standalone", "--embed-resources", "--metadata-file",
             str(meta_file), "--resource-path", str(workdir), "--output", str(output.resolve()),
-            "--section-divs"]
+            "--section-divs", "--columns=100000"]
     if toc:
         args += ["--toc", "--toc-depth=2"]
     if css is not None:
@@ -65,13 +65,17 @@ def to_html(markdown: str, workdir: Path, output: Path, css: Path | None, front:
 
 def _typst_header(synthetic: bool) -> str:
     notice = SYNTHETIC_NOTICE.replace("\\", "\\\\").replace('"', '\\"')
-    footer_text = f'text(size: 7pt, weight: "bold")["{notice}"]' if synthetic else "none"
+    footer_text = f'text(size: 7pt, weight: "bold", "{notice}")' if synthetic else "none"
     return (
         "#set page(paper: \"a4\", margin: (x: 1.6cm, y: 1.8cm), footer: context [\n"
         f"  #set text(size: 7pt)\n  #{footer_text if synthetic else '[]'} #h(1fr) "
         "Page #counter(page).display() of #counter(page).final().first()\n])\n"
         "#set text(font: (\"Libertinus Serif\", \"DejaVu Sans\"), size: 10pt)\n"
-        "#show table: set text(size: 8pt)\n"
+        "#set par(justify: false)\n"
+        "#show table: set par(justify: false)\n"
+        "#show table: set text(size: 8pt, hyphenate: false)\n"
+        "#set table(stroke: 0.5pt + luma(60%), inset: 4pt)\n"
+        "#show table.cell.where(y: 0): set text(weight: \"bold\")\n"
         "#show heading.where(level: 1): it => { pagebreak(weak: true); it }\n"
         "#show raw: set text(size: 8pt)\n"
     )
@@ -81,10 +85,12 @@ def to_pdf(markdown: str, workdir: Path, output: Path, front: dict[str, Any], sy
     import typst
 
     meta = _metadata(front)
-    meta["header-includes"] = "```{=typst}\n" + _typst_header(synthetic) + "\n```"
     meta_file = workdir / "_typst_meta.json"
     meta_file.write_text(json.dumps(meta), encoding="utf-8")
-    source = _pandoc(["--from", "markdown", "--to", "typst", "--standalone", "--metadata-file", str(meta_file)],
+    header = workdir / "_typst_header.typ"
+    header.write_text(_typst_header(synthetic), encoding="utf-8")
+    source = _pandoc(["--from", "markdown", "--to", "typst", "--standalone", "--metadata-file", str(meta_file),
+                      "--include-in-header", str(header), "--columns=100000", "-V", "papersize=a4"],
                      markdown, workdir)
     if "@preview/" in source:
         raise ConversionError("typst source imports an @preview package, which would need the internet")

@@ -22,6 +22,7 @@ from ccassure.render.convert import ConversionError, to_html, to_pdf
 from ccassure.render.kernel import DocumentError, WarmKernel
 from ccassure.render.markdown import notebook_to_markdown
 from ccassure.render.qmd import QmdDocument, QmdError, inject_parameters, read_qmd
+from ccassure.safe_text import markdown_safe
 
 FORMATS = ("html", "pdf")
 KINDS = ("index", "authority", "centre", "validation", "rules")
@@ -193,7 +194,8 @@ class Renderer:
                         self.kernel.execute(nb, cwd=job.qmd.parent)
                         front = dict(doc.front_matter)
                         if job.title:
-                            front["title"] = job.title
+                            # metadata is read as Markdown: provider text in a title must stay text
+                            front["title"] = markdown_safe(job.title)
                         defaults = {**self.execute_defaults, **(front.get("execute") or {})}
                         workdir = scratch / f"{n:05d}-{job.stem}"
                         markdown = notebook_to_markdown(nb, workdir, defaults, stem=job.stem)

@@ -3,6 +3,8 @@ marker shape, hatching and text as well as colour."""
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -45,7 +47,7 @@ def kpi_trends(kpis: pd.DataFrame, max_panels: int = 9, columns: int = 3):
     with plt.rc_context(STYLE):
         ids = list(dict.fromkeys(kpis["kpi_id"].astype(str)))[:max_panels]
         rows = max(1, -(-len(ids) // columns))
-        fig, axes = plt.subplots(rows, columns, figsize=(9, 2.4 * rows), squeeze=False)
+        fig, axes = plt.subplots(rows, columns, figsize=(9, 2.7 * rows), squeeze=False)
         for ax in axes.flat[len(ids):]:
             ax.set_visible(False)
         for ax, kpi_id in zip(axes.flat, ids, strict=False):
@@ -66,12 +68,13 @@ def kpi_trends(kpis: pd.DataFrame, max_panels: int = 9, columns: int = 3):
                 ax.axhline(float(targets.iloc[-1]), color="black", linestyle="--", linewidth=0.8)
                 ax.annotate("target", (len(periods) - 1, float(targets.iloc[-1])), textcoords="offset points",
                             xytext=(2, -9), fontsize=7, ha="right")
-            ax.set_title(_short(f"{kpi_id}: {part['title'].iloc[0]}" if len(part) else kpi_id))
+            title = f"{kpi_id}: {part['title'].iloc[0]}" if len(part) else kpi_id
+            ax.set_title(textwrap.fill(_short(title, 80), 34), loc="left")
             ax.set_xticks(list(x))
             ax.set_xticklabels(periods, rotation=0, fontsize=7)
             ax.margins(y=0.25)
-        fig.subplots_adjust(left=0.06, right=0.98, top=1 - 0.35 / rows, bottom=0.5 / (2.4 * rows) + 0.02,
-                            hspace=0.55, wspace=0.25)
+        fig.subplots_adjust(left=0.06, right=0.98, top=1 - 0.6 / (2.7 * rows), bottom=0.5 / (2.7 * rows) + 0.02,
+                            hspace=0.75, wspace=0.25)
         return fig
 
 
