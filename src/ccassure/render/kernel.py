@@ -10,8 +10,12 @@ If the kernel dies or a cell times out, the kernel is restarted and the next doc
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +69,17 @@ class WarmKernel:
             return
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name=self.kernel_name)
+        # IPC sockets in a private temporary folder: no TCP ports, nothing left in the working directory
+        self._sockets = tempfile.mkdtemp(prefix="ccassure-kernel-")
+        self.km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                ip=os.path.join(self._sockets, "kernel"))
         # Use this interpreter's ipykernel (the project virtualenv), whatever kernelspecs exist elsewhere.
         self.km.kernel_cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
                               "--HistoryManager.enabled=False", "--quiet"]
         env = dict(os.environ if self.env is None else self.env)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        self.km.start_kernel(env=env, stdin=open(os.devnull), extra_arguments=[])
+        self.km.start_kernel(env=env, stdin=subprocess.DEVNULL, extra_arguments=[])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -82,11 +89,12 @@ class WarmKernel:
         if self.kc is not None:
             self.kc.stop_channels()
         if self.km is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 self.km.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
         self.km = self.kc = None
+        if getattr(self, "_sockets", None):
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
 
     def restart(self) -> None:
         self.shutdown()

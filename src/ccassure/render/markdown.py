@@ -40,6 +40,17 @@ def _escape_attr(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
+def _flush_streams(streams: dict[str, list[str]], parts: list[str], asis: bool, show_warnings: bool) -> None:
+    out = "".join(streams["stdout"])
+    if out.strip():
+        parts.append(out if asis else _fence(_ANSI.sub("", out)))
+    err = "".join(streams["stderr"])
+    if err.strip() and show_warnings:
+        parts.append(_fence(_ANSI.sub("", err)))
+    streams["stdout"].clear()
+    streams["stderr"].clear()
+
+
 def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: dict[str, Any] | None = None,
                          stem: str = "fig") -> str:
     """Markdown for ``nb``; images are written into ``image_dir`` and linked by file name."""
@@ -65,24 +76,14 @@ def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: d
         asis = isinstance(output_option, str) and output_option.lower() == "asis"
         caption = options.get("fig-cap")
         alt = options.get("fig-alt") or caption or "Chart"
-        stream_buffer: dict[str, list[str]] = {"stdout": [], "stderr": []}
-
-        def flush_streams() -> None:
-            out = "".join(stream_buffer["stdout"])
-            if out.strip():
-                parts.append(out if asis else _fence(_ANSI.sub("", out)))
-            err = "".join(stream_buffer["stderr"])
-            if err.strip() and _truthy(options.get("warning"), False):
-                parts.append(_fence(_ANSI.sub("", err)))
-            stream_buffer["stdout"].clear()
-            stream_buffer["stderr"].clear()
-
+        streams: dict[str, list[str]] = {"stdout": [], "stderr": []}
+        show_warnings = _truthy(options.get("warning"), False)
         for output in cell.get("outputs", []):
             kind = output.get("output_type")
             if kind == "stream":
-                stream_buffer[output.get("name", "stdout")].append(output.get("text", ""))
+                streams[output.get("name", "stdout")].append(output.get("text", ""))
                 continue
-            flush_streams()
+            _flush_streams(streams, parts, asis, show_warnings)
             if kind == "error":
                 if _truthy(options.get("error"), False):
                     trace = _ANSI.sub("", "\n".join(output.get("traceback", [])))
@@ -104,5 +105,5 @@ def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: d
                     parts.append(value)
                 elif value.strip() and not value.startswith("<Figure size"):
                     parts.append(_fence(_ANSI.sub("", value)))
-        flush_streams()
+        _flush_streams(streams, parts, asis, show_warnings)
     return "\n\n".join(p.strip("\n") for p in parts if p and p.strip()) + "\n"
