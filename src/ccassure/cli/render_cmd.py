@@ -41,6 +41,10 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
 
     console = Console(stderr=True)
     project = current_project()
+    from ccassure.render.kernel import WarmKernel
+
+    kernel = WarmKernel(timeout=timeout)
+    kernel.start_in_background()  # imports pandas & co. in the kernel while we load results here
     results_dir = (results_dir or project.output_dir / "results").resolve()
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
@@ -55,14 +59,16 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
                     rules_dir=project.rules_dir, min_count=min_count, synthetic=synthetic)
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[bold red]Cannot render:[/] {exc}")
+        kernel.shutdown()
         sys.exit(2)
     if not jobs:
         console.print("Nothing to render.")
+        kernel.shutdown()
         sys.exit(0)
 
     css = reports_dir / "assets" / "ccassure.css"
     renderer = Renderer(output_dir, formats=wanted_formats, css=css if css.is_file() else None,
-                        execute_defaults=read_quarto_defaults(project.root), timeout=timeout)
+                        execute_defaults=read_quarto_defaults(project.root), kernel=kernel)
     console.print(f"Rendering {len(jobs)} document(s) from {results_dir} to {output_dir} "
                   f"({', '.join(wanted_formats)}).")
     try:

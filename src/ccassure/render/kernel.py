@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -53,8 +53,15 @@ class DocumentError(RuntimeError):
         self.detail = detail
 
 
+# Imported once, in the background, as soon as the kernel starts (while the caller is still planning):
+# these modules then stay in sys.modules for every document.
+PRELOAD = ("import pandas, pyarrow, matplotlib, matplotlib.pyplot, IPython.display\n"
+           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.charts")
+
+
 class WarmKernel:
-    def __init__(self, timeout: int = 120, kernel_name: str = "python3", env: dict[str, str] | None = None):
+    def __init__(self, timeout: int = 120, kernel_name: str = "python3", env: dict[str, str] | None = None,
+                 preload: str | None = PRELOAD):
         self.timeout = timeout
         self.kernel_name = kernel_name
         self.env = env
@@ -62,6 +69,8 @@ class WarmKernel:
         self.kc = None
         self.documents = 0
         self.starts = 0
+        self.preload = preload
+        self._pending: str | None = None
 
     # --- life cycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -84,14 +93,55 @@ class WarmKernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
         self.starts += 1
+        if self.preload:
+            self._pending = self.kc.execute(self.preload, silent=True, store_history=False)
+
+    def start_in_background(self) -> None:
+        """Start the kernel (and its imports) in a thread while the caller loads results and plans."""
+        import threading
+
+        self._starter = threading.Thread(target=self._start_quietly, name="ccassure-kernel-start", daemon=True)
+        self._starter.start()
+
+    def _start_quietly(self) -> None:
+        try:
+            self.start()
+        except Exception as exc:  # noqa: BLE001 - reported by the first execute()
+            self._start_error = exc
+
+    def _join_starter(self) -> None:
+        starter = getattr(self, "_starter", None)
+        if starter is not None:
+            starter.join()
+            self._starter = None
+        error = getattr(self, "_start_error", None)
+        if error is not None:
+            self._start_error = None
+            raise DocumentError(f"The Jupyter kernel could not start: {error}")
+
+    def _wait_for_preload(self) -> None:
+        """Wait for the background imports; an import that fails there fails again, visibly, in a document."""
+        from queue import Empty
+
+        while self._pending is not None:
+            try:
+                msg = self.kc.get_shell_msg(timeout=self.timeout)
+            except Empty:
+                self._pending = None
+                break
+            if msg.get("parent_header", {}).get("msg_id") == self._pending:
+                self._pending = None
 
     def shutdown(self) -> None:
+        with contextlib.suppress(DocumentError):
+            self._join_starter()
         if self.kc is not None:
             self.kc.stop_channels()
         if self.km is not None:
             with contextlib.suppress(Exception):  # already gone
                 self.km.shutdown_kernel(now=True)
         self.km = self.kc = None
+        self._pending = None
         if getattr(self, "_sockets", None):
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
@@ -111,12 +161,14 @@ class WarmKernel:
     def execute(self, nb: nbformat.NotebookNode, cwd: str | Path, allow_errors: bool = False
                 ) -> nbformat.NotebookNode:
         """Execute ``nb`` in a clean namespace; raise DocumentError on the first failing cell."""
+        self._join_starter()
         self.start()
+        self._wait_for_preload()
         reset = new_code_cell(_RESET_SOURCE.format(cwd=str(Path(cwd).resolve())))
         reset.metadata["tags"] = [RESET_TAG]
         nb.cells.insert(0, reset)
         client = NotebookClient(nb, km=self.km, timeout=self.timeout, allow_errors=allow_errors,
-                                kernel_name=self.kernel_name, record_timing=True)
+                                kernel_name=self.kernel_name, record_timing=False)
         client.kc = self.kc
         try:
             client.execute()
