@@ -150,12 +150,15 @@ def _period(text: str):
 
 
 def _test_pause() -> None:
+    """Test hook: with CCASSURE_STORE_TEST_PAUSE=<file>, create the file inside the write transaction and wait
+    while it exists (at most CCASSURE_STORE_TEST_PAUSE_SECONDS, default 60), so a test can kill this process
+    or start another one at that exact point."""
     marker = os.environ.get(TEST_PAUSE_ENV)
     if marker:
         Path(marker).write_text(str(os.getpid()))
         deadline = time.monotonic() + float(os.environ.get("CCASSURE_STORE_TEST_PAUSE_SECONDS", "60"))
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
+        while time.monotonic() < deadline and Path(marker).exists():
+            time.sleep(0.02)
 
 
 def _types_mapper(arrow_type: pa.DataType) -> Any:
