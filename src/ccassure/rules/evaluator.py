@@ -263,10 +263,7 @@ class _Base:
         self.problem: str | None = None
 
     def status(self, outcome: str) -> str:
-        if outcome == "fail":
-            status = self.rule.severity
-        else:
-            status = OUTCOME_STATUS.get(outcome, "not_evaluable")
+        status = self.rule.severity if outcome == "fail" else OUTCOME_STATUS.get(outcome, "not_evaluable")
         if status == "not_met" and self.rule.cap == "at_risk":
             status = "at_risk"
         return status

@@ -247,7 +247,7 @@ def _value_type(value: Any) -> str:
 def _compatible(left: Node, right: Node, tree: exp.Expression) -> None:
     a, b = left.type, right.type
     families = []
-    for node, kind in ((left, a), (right, b)):
+    for _node, kind in ((left, a), (right, b)):
         if kind in _NUMERIC or kind == "number":
             families.append("number")
         elif kind == "date_string":

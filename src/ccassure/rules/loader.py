@@ -223,7 +223,7 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
         guidance=" ".join(plain["guidance"].split()), parameters=parameters, examples=examples,
         tables=tuple(tables), source=path, line=line_of(document, ["id"]), tags=tuple(plain.get("tags", ())),
     )
-    unused = sorted(set(parameters) - used)
+    unused = [] if test_type.uses_all_parameters else sorted(set(parameters) - used)
     if unused:
         raise loc.error(f"parameter(s) declared but never used by the test: {', '.join(unused)}", "parameters",
                         unused[0])
@@ -260,7 +260,7 @@ def _examples(plain: dict[str, Any], document: Any, loc: Locator, contracts: Con
             contract = contracts[table]
             clean_rows = []
             for row_index, row in enumerate(rows):
-                for column, value in row.items():
+                for column, _value in row.items():
                     if not contract.has_column(column):
                         raise loc.error(f"example row: {table} has no column {column!r}",
                                         *steps, "given", table, row_index, column)

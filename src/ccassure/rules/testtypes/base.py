@@ -319,6 +319,7 @@ class TestType:
     name: str = ""
     summary: str = ""
     schema: dict[str, Any] = {}
+    uses_all_parameters = False  # true when the test hands every parameter to code (Python checks)
 
     def parse(self, raw: dict[str, Any], ctx: LoadContext) -> Any:
         raise NotImplementedError

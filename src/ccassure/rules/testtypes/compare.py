@@ -206,7 +206,8 @@ class DateOrder(TestType):
                          f"{sql_literal(_label(ref, subject_table) + ' ')} || "
                          f"CAST(date_diff('day', {first}, {x}) AS VARCHAR) || ' days after' END"
                          for x, ref in zip(later, spec.before, strict=True))
-        detail = f"CASE {' '.join(details)} ELSE concat_ws('; ', {gaps}) END"
+        gap_text = f"concat_ws('; ', {gaps})"
+        detail = f"CASE {' '.join(details)} ELSE {gap_text} END" if details else gap_text
         ev = "[" + ", ".join(evidence) + "]" if evidence else "[]::VARCHAR[]"
         sql = (f"SELECT s.__subject_id AS subject_id, {outcome} AS outcome, {observed} AS observed, "
                f"{sql_literal(threshold)} AS threshold, list_filter({ev}, lambda x: x IS NOT NULL) AS evidence, "

@@ -20,8 +20,15 @@ from typing import Any
 
 from ccassure.rules.expr import Condition, quote_ident, sql_literal
 from ccassure.rules.testtypes.base import CompileContext, LoadContext, SqlPlan, TestType, Thresholds
-from ccassure.rules.testtypes.common import (EXPRESSION, LINK, THRESHOLDS, WINDOW, Window, link_sql, parse_link,
-                                             parse_window)
+from ccassure.rules.testtypes.common import (
+    EXPRESSION,
+    LINK,
+    THRESHOLDS,
+    WINDOW,
+    Window,
+    parse_link,
+    parse_window,
+)
 
 
 @dataclass(frozen=True)

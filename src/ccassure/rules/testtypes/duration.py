@@ -34,8 +34,14 @@ from typing import Any
 from ccassure.rules.expr import Condition, quote_ident, sql_literal
 from ccassure.rules.testtypes.base import CompileContext, LoadContext, Lookup, SqlPlan, TestType, Thresholds
 from ccassure.rules.testtypes.common import CHOICE, COLUMN, EXPRESSION, LINK, THRESHOLDS, link_sql, parse_link
-from ccassure.rules.testtypes.compare import (LOOKUPS_SCHEMA, aliases_for, lookup_sql, observed_sql, parse_lookups,
-                                              scope_tables)
+from ccassure.rules.testtypes.compare import (
+    LOOKUPS_SCHEMA,
+    aliases_for,
+    lookup_sql,
+    observed_sql,
+    parse_lookups,
+    scope_tables,
+)
 
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 

@@ -30,6 +30,7 @@ class CheckSpec:
 class PythonCheck(TestType):
     name = "check"
     summary = "A named Python check registered from the project's checks/ folder."
+    uses_all_parameters = True
     schema = {
         "type": "object", "additionalProperties": False, "required": ["type", "name", "tables"],
         "properties": {
