@@ -127,6 +127,15 @@ def test_mistakes_typed_into_the_template_are_each_reported_at_their_cell(templa
     assert formula_like.value == HYPERLINK  # reported as the text typed, never evaluated
     assert result.exit_code == 1
 
+    from click.testing import CliRunner
+
+    from ccassure.cli.validate_cmd import validate as validate_command
+
+    shown = CliRunner().invoke(validate_command, [str(filled), "--limit", "50"])
+    assert shown.exit_code == 1
+    for sheet, _code, cell in expected:
+        assert f"{sheet} {cell} · column " in shown.output
+
 
 def test_the_template_command_writes_the_workbook(tmp_path: Path) -> None:
     out = tmp_path / "blank.xlsx"

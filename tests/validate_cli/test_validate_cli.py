@@ -281,3 +281,14 @@ def test_the_console_command_exits_with_the_right_code_in_a_real_process(broken:
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith(f"ccassure: cannot read {tmp_path / 'nope.xlsx'}:") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("list.xlsx", lambda p: openpyxl.load_workbook(p).sheetnames == ["Summary", "Problems"]),
+    ("list.csv", lambda p: p.read_bytes().startswith(b"\xef\xbb\xbfSeverity,")),
+    ("list.html", lambda p: p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")),
+    ("list.json", lambda p: json.loads(p.read_text(encoding="utf-8"))["valid"] is False),
+])
+def test_the_output_extension_chooses_the_format_when_none_is_given(broken: Path, tmp_path: Path, name, check) -> None:
+    assert run(str(broken), "--output", str(tmp_path / name)).exit_code == 1
+    assert check(tmp_path / name)

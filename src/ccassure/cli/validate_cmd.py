@@ -22,10 +22,17 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def format_for(output: Path | None) -> str:
+    """The format named by an output file's extension (problems.xlsx -> xlsx), else text."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    return {"htm": "html", "txt": "text"}.get(suffix, suffix if suffix in FORMATS else "text")
+
+
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text: summary and first problems; json/csv/xlsx/html: the full list.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="text (default): summary and first problems; json/csv/xlsx/html: the full list. "
+                   "Guessed from --output's extension when not given.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report here (default: standard output for text and json, "
                    "PATH-problems.<format> in the current folder for csv, xlsx and html).")
@@ -37,11 +44,12 @@ def fail(message: str, code: int = 2) -> None:
               help="Folder of data contracts (default: the project's data_contracts/).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many problems the text format shows.")
-def validate(path: Path, fmt: str, output: Path | None, dataset: str | None, engine: str,
+def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | None, engine: str,
              contracts_dir: Path | None, limit: int) -> None:
     """Validate a return (xlsx workbook, folder of CSV or Parquet files, or one file) before submitting it."""
     from ccassure.contracts import ContractErrors, load_contracts
 
+    fmt = fmt or format_for(output)
     try:
         contracts = load_contracts(contracts_dir)
     except ContractErrors as exc:

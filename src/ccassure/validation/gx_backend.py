@@ -65,12 +65,17 @@ def run_gx(contract: Contract, typed: pd.DataFrame, raw: RawTable, unreadable: d
         return []
     gx = _gx()
     suite = gx.ExpectationSuite(**data)
-    asset = _datasource().add_dataframe_asset(f"{contract.table}-{next(_asset_numbers)}")
-    batch = asset.add_batch_definition_whole_dataframe("whole table").get_batch(
-        batch_parameters={"dataframe": typed.reset_index(drop=True)})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    datasource = _datasource()
+    name = f"{contract.table}-{next(_asset_numbers)}"
+    asset = datasource.add_dataframe_asset(name)
+    try:
+        batch = asset.add_batch_definition_whole_dataframe("whole table").get_batch(
+            batch_parameters={"dataframe": typed.reset_index(drop=True)})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outcome = batch.validate(suite, result_format={"result_format": "COMPLETE"})
+    finally:
+        datasource.delete_asset(name)  # a long notebook session must not pile up assets
     problems: list[Problem] = []
     for item in outcome.results:
         if item.success:
