@@ -35,7 +35,8 @@ def reader(kind: str) -> Callable[[Path | str], pd.DataFrame]:
 
 def read_reference(kind: str, path: Path | str) -> tuple[str, pd.DataFrame]:
     """(table name, typed frame) for a reference file of the given kind."""
-    return KINDS[kind][0], reader(kind)(path)
+    function = reader(kind)
+    return KINDS[kind][0], function(path)
 
 
 __all__ = ["KINDS", "ReferenceFileError", "read_reference", "reader"]

@@ -37,9 +37,10 @@ class ReferenceFileError(ValueError):
         super().__init__(", ".join(where) + ": " + message)
 
 
-def check_file(path: Path | str, *, limit: int = MAX_REFERENCE_BYTES, suffixes: Sequence[str] = ()) -> Path:
+def check_file(path: Path | str, *, limit: int | None = None, suffixes: Sequence[str] = ()) -> Path:
     """The path, after checking it is a readable, non-empty file under the size limit."""
     path = Path(path)
+    limit = MAX_REFERENCE_BYTES if limit is None else limit
     if not path.exists():
         raise ReferenceFileError(path, "file not found")
     if not path.is_file():
