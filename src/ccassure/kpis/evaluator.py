@@ -1,0 +1,386 @@
+"""Run KPI frameworks over typed tables in an in-memory DuckDB: values, RAG, change, and the cross-check of
+provider-reported figures.
+
+RAG (per KPI, with the parameter values recorded in each row):
+
+- no data, a zero denominator or no target -> ``not_evaluable`` (never green);
+- a denominator below ``min_denominator`` -> ``not_evaluable``, with numerator and denominator kept;
+- higher is better: ``green`` at or above the target, ``amber`` at or above ``amber_from``, else ``red``;
+  lower is better: ``green`` at or below the target, ``amber`` at or below ``amber_from``, else ``red``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ccassure.kpis.compiler import grouped_sql, kpi_aggregates, population_sql
+from ccassure.kpis.loader import POPULATION_TABLE, REACH_TABLE, FrameworkSet, load_frameworks
+from ccassure.kpis.model import FINDING_COLUMNS, LEVELS, RESULT_COLUMNS, Framework, Kpi
+from ccassure.kpis.results import KpiResults, empty_findings, empty_results
+from ccassure.kpis.windows import WindowSpan, previous, quarters_of, return_period_target, span
+from ccassure.rules.expr import quote_ident as q
+
+XCHECK_PREFIX = "KPI-XCHECK-"
+
+
+def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | None = None,
+             parameters: dict[str, dict[str, Any]] | None = None, *, frameworks: FrameworkSet | None = None,
+             data_versions: Mapping[str, list[str]] | None = None, threads: int | None = None) -> KpiResults:
+    """Compute every KPI of ``frameworks`` (default: the project's rules/kpis/) for ``period`` (a quarter, or a
+    financial year = its four quarters), per centre, cluster, provider and authority, and cross-check the
+    provider-reported figures in ``tables['kpi_returns']``.
+
+    ``parameters``: overrides by KPI or framework id ({id: {name: value}}); None uses the project's ccassure.yml.
+    ``data_versions``: submission ids per table (recorded in every row); by default the distinct
+    ``submission_id`` values of each table, when it has that column.
+    """
+    if frameworks is None:
+        frameworks = load_frameworks()
+    if parameters is None:
+        from ccassure.project import current_project
+
+        parameters = current_project().parameters
+    quarters = quarters_of(period)
+    con = duckdb.connect()
+    if threads:
+        _run(con, f"SET threads = {int(threads)}")
+    try:
+        present = _register(con, tables, authority)
+        versions = _versions(tables, data_versions)
+        subjects = _subjects(con, tables)
+        parts, findings = [], []
+        for framework, kpi in frameworks.kpis():
+            values = framework.parameter_values(kpi, parameters)
+            parts.append(_evaluate(con, framework, kpi, values, quarters, present, subjects, versions))
+        frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
+        frame = frame[list(RESULT_COLUMNS)]
+        if "kpi_returns" in tables and len(tables["kpi_returns"]):
+            findings = _cross_check(tables["kpi_returns"], frame, frameworks, parameters, quarters, versions)
+        finding_frame = pd.DataFrame(findings, columns=list(FINDING_COLUMNS)) if findings else empty_findings()
+        if findings:
+            finding_frame["rule_version"] = finding_frame["rule_version"].astype("Int64")
+        return KpiResults(frame.reset_index(drop=True), finding_frame, str(period))
+    finally:
+        con.close()
+
+
+# Loading the tables ------------------------------------------------------------------------------------
+
+def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame], authority: str | None) -> set[str]:
+    """Register the tables; build the centre map and the prepared record-level tables. Returns the names of
+    tables that hold at least one row (the others count as 'no data')."""
+    present: set[str] = set()
+    centres = tables.get("centres")
+    if centres is None or centres.empty:
+        centres = pd.DataFrame({c: pd.Series(dtype="str") for c in
+                                ("centre_id", "centre_name", "authority_code", "provider_id", "designation",
+                                 "parent_centre_id", "status", "cluster")})
+    con.register("__raw_centres", centres)
+    where = "WHERE u.authority_code = $authority" if authority else ""
+    _run(con,
+        "CREATE TABLE __k_units AS SELECT c.centre_id AS centre_id, u.centre_id AS centre, "
+        "nullif(trim(CAST(u.cluster AS VARCHAR)), '') AS cluster, u.provider_id AS provider, "
+        "u.authority_code AS authority_code, u.centre_name AS centre_name, u.status AS status "
+        "FROM __raw_centres c JOIN __raw_centres u ON u.centre_id = CASE WHEN c.designation = 'linked_site' AND "
+        "c.parent_centre_id IN (SELECT centre_id FROM __raw_centres) THEN c.parent_centre_id ELSE c.centre_id END "
+        f"{where}", {"authority": authority} if authority else None)
+    for name, frame in tables.items():
+        if name == "centres" or frame is None:
+            continue
+        raw = q(f"__raw_{name}")
+        con.register(f"__raw_{name}", frame)
+        if "centre_id" in frame.columns:
+            _run(con, f"CREATE TABLE {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
+                        f"m.cluster AS __cluster, m.provider AS __provider, m.authority_code AS __authority "
+                        f"FROM {raw} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
+            _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {q('__k_' + name)}")
+            inside = _run(con, f"SELECT count(*) FROM {q('__k_' + name)} WHERE __authority IS NOT NULL")[0]
+            if inside and inside[0]:
+                present.add(name)
+        else:
+            _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {raw}")
+            if len(frame):
+                present.add(name)
+    for name, columns in ((REACH_TABLE, "centre_id VARCHAR, lsoa_code VARCHAR"),
+                          (POPULATION_TABLE, "lsoa_code VARCHAR, year BIGINT, authority_code VARCHAR, under5 BIGINT")):
+        if name not in tables:
+            _run(con, f"CREATE TABLE {q(name)} ({columns})")
+    return present
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[tuple]:
+    return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
+
+
+def _versions(tables: Mapping[str, pd.DataFrame], given: Mapping[str, list[str]] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, frame in tables.items():
+        if given is not None and name in given:
+            out[name] = sorted(map(str, given[name]))
+        elif frame is not None and "submission_id" in frame.columns:
+            out[name] = sorted(map(str, frame["submission_id"].dropna().unique()))
+        else:
+            out[name] = []
+    return out
+
+
+def _subjects(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every subject a KPI is reported for: open centres (linked sites roll up), clusters, providers, authorities."""
+    units = con.sql("SELECT * FROM __k_units WHERE centre_id = centre").df()
+    provider_names: dict[str, str] = {}
+    providers = tables.get("providers")
+    if providers is not None and {"provider_id", "provider_name"} <= set(providers.columns):
+        provider_names = dict(zip(providers["provider_id"].astype(str), providers["provider_name"].astype(str),
+                                  strict=False))
+    authority_names: dict[str, str] = {}
+    authorities = tables.get("authorities")
+    if authorities is not None and {"authority_code", "authority_name"} <= set(authorities.columns):
+        authority_names = dict(zip(authorities["authority_code"].astype(str),
+                                   authorities["authority_name"].astype(str), strict=False))
+    rows = []
+    for u in units.itertuples():
+        rows.append(("centre", u.centre, u.centre_name, u.authority_code, u.provider, u.status != "closed"))
+    for (code, cluster), part in units.dropna(subset=["cluster"]).groupby(["authority_code", "cluster"]):
+        owners = part["provider"].dropna().unique()
+        rows.append(("cluster", cluster, cluster, code, owners[0] if len(owners) == 1 else None, True))
+    for (code, provider), _ in units.dropna(subset=["provider"]).groupby(["authority_code", "provider"]):
+        rows.append(("provider", provider, provider_names.get(provider, provider), code, provider, True))
+    for code in sorted(units["authority_code"].dropna().unique()):
+        rows.append(("authority", code, authority_names.get(code, code), code, None, True))
+    return pd.DataFrame(rows, columns=["level", "subject_id", "subject_name", "authority_code", "provider_id",
+                                       "active"])
+
+
+# One KPI -----------------------------------------------------------------------------------------------
+
+def _instances(kpi: Kpi, quarters: list[str]) -> tuple[list[WindowSpan], list[tuple[WindowSpan, WindowSpan]]]:
+    spans: list[WindowSpan] = []
+    wanted: list[tuple[WindowSpan, WindowSpan]] = []
+    for kind in kpi.windows:
+        for quarter in quarters:
+            current, before = span(quarter, kind), span(previous(quarter, kind), kind)
+            wanted.append((current, before))
+            for s in (current, before):
+                if s not in spans:
+                    spans.append(s)
+    return spans, wanted
+
+
+def _evaluate(con: duckdb.DuckDBPyConnection, framework: Framework, kpi: Kpi, params: dict[str, Any],
+              quarters: list[str], present: set[str], subjects: pd.DataFrame,
+              versions: dict[str, list[str]]) -> pd.DataFrame:
+    spans, wanted = _instances(kpi, quarters)
+    by_table = kpi_aggregates(kpi, spans, params)
+    key = ["level", "authority_code", "subject_id"]
+    merged: pd.DataFrame | None = None
+    missing_columns: list[str] = []
+    for table, aggregates in by_table.items():
+        names = [a.name for a in aggregates]
+        if table not in present:
+            missing_columns += names
+            continue
+        if table == POPULATION_TABLE:
+            sql = population_sql(aggregates, kpi.levels, params, have_reach=REACH_TABLE in present)
+        else:
+            sql = grouped_sql(table, aggregates, kpi.levels, params)
+            sql = sql.replace(" GROUP BY GROUPING SETS", " WHERE t.__authority IS NOT NULL GROUP BY GROUPING SETS")
+        part = con.sql(sql).df()
+        part = part[part["subject_id"].notna()]
+        merged = part if merged is None else merged.merge(part, on=key, how="outer")
+    base = subjects[subjects["level"].isin(kpi.levels)]
+    if merged is not None:
+        extra = merged[key].merge(base[key], on=key, how="left", indicator=True)
+        extra = extra[extra["_merge"] == "left_only"][key]
+        if len(extra):  # e.g. a closed centre that still has rows in the window
+            named = extra.merge(subjects.drop(columns=["level"]).drop_duplicates(["authority_code", "subject_id"]),
+                                on=["authority_code", "subject_id"], how="left")
+            named["subject_name"] = named["subject_name"].fillna(named["subject_id"])
+            base = pd.concat([base, named], ignore_index=True)
+        table = base.merge(merged, on=key, how="left")
+        present_columns = [c for c in merged.columns if c not in key]
+        table[present_columns] = table[present_columns].fillna(0)
+    else:
+        table = base.copy()
+    for column in missing_columns:
+        table[column] = np.nan
+    if merged is not None:
+        keep = table["active"].fillna(False).astype(bool)
+        has_rows = table[[c for c in table.columns if c[:1] in "nd" and c[1:].isdigit()]].fillna(0).sum(axis=1) > 0
+        table = table[keep | has_rows]
+    else:
+        table = table[table["active"].fillna(False).astype(bool)]
+    index = {s: i for i, s in enumerate(spans)}
+    target = kpi.target.resolve(params) if kpi.target else None
+    amber = kpi.amber_from.resolve(params) if kpi.amber_from else None
+    min_den = float(params.get("min_denominator", 0) or 0)
+    param_text = json.dumps(params, sort_keys=True, default=str)
+    version_text = json.dumps({t: versions.get(t, []) for t in kpi.tables if t != REACH_TABLE}, sort_keys=True)
+    out = []
+    for current, before in wanted:
+        i, j = index[current], index[before]
+        num, den, value, small = _values(kpi, table, i, min_den)
+        _, _, prev_value, _ = _values(kpi, table, j, min_den)
+        rag = _rag(value, small, target, amber, kpi.direction)
+        frame = pd.DataFrame({
+            "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
+            "kpi_version": float(kpi.version), "title": kpi.title, "subject_type": table["level"].to_numpy(),
+            "subject_id": table["subject_id"].to_numpy(), "subject_name": table["subject_name"].to_numpy(),
+            "authority_code": table["authority_code"].to_numpy(), "provider_id": table["provider_id"].to_numpy(),
+            "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
+            "value": value, "unit": kpi.unit, "target": np.nan if target is None else target,
+            "amber_from": np.nan if amber is None else amber, "direction": kpi.direction, "rag": rag,
+            "change_on_previous": value - prev_value, "parameters": param_text, "data_versions": version_text,
+        })
+        out.append(frame)
+    result = pd.concat(out, ignore_index=True) if out else empty_results()
+    level_order = {lv: i for i, lv in enumerate(LEVELS)}
+    result = result.assign(_o=result["subject_type"].map(level_order)).sort_values(
+        ["period", "window", "_o", "authority_code", "subject_id"], kind="stable").drop(columns="_o")
+    for column in ("subject_name", "provider_id", "authority_code"):
+        result[column] = result[column].astype(object).where(result[column].notna(), None)
+    return result
+
+
+def _col(table: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in table.columns:
+        return np.full(len(table), np.nan)
+    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _values(kpi: Kpi, table: pd.DataFrame, i: int, min_den: float):
+    """numerator, denominator, value and 'too small to rate' for window instance ``i``."""
+    num, den = _col(table, f"n{i}"), _col(table, f"d{i}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kpi.kind == "count":
+            den = np.full(len(table), np.nan)
+            value = num.copy()
+            small = np.zeros(len(table), dtype=bool)
+        elif kpi.kind == "gap":
+            num_o, den_o = _col(table, f"no{i}"), _col(table, f"do{i}")
+            ok = (den > 0) & (den_o > 0)
+            value = np.where(ok, 100.0 * num_o / den_o - 100.0 * num / den, np.nan)
+            small = ok & ((den < min_den) | (den_o < min_den))
+        else:
+            scale = 100.0 if kpi.unit == "percent" else 1.0
+            value = np.where(den > 0, scale * num / den, np.nan)
+            small = (den > 0) & (den < min_den)
+    return num, den, value, small
+
+
+def _rag(value: np.ndarray, small: np.ndarray, target: float | None, amber: float | None,
+         direction: str) -> np.ndarray:
+    rag = np.full(len(value), "not_evaluable", dtype=object)
+    if target is None:
+        return rag
+    known = ~np.isnan(value) & ~small
+    if direction == "higher":
+        green = value >= target - 1e-9
+        amb = value >= (amber if amber is not None else math.inf) - 1e-9
+    else:
+        green = value <= target + 1e-9
+        amb = value <= (amber if amber is not None else -math.inf) + 1e-9
+    rag[known] = "red"
+    rag[known & amb] = "amber"
+    rag[known & green] = "green"
+    return rag
+
+
+# Cross-check --------------------------------------------------------------------------------------------
+
+def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: FrameworkSet,
+                 overrides: dict[str, dict[str, Any]], quarters: list[str],
+                 versions: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """One finding per provider-reported figure whose period lies in the run: met when it agrees with the
+    recomputed value within the KPI's ``tolerance``, not_met beyond it, not_evaluable when nothing can be
+    recomputed (unknown KPI id or subject, or no data)."""
+    findings = []
+    lookup = results.set_index(["kpi_id", "subject_id", "period", "window"]).sort_index()
+    for row in returns.itertuples(index=False):
+        kpi_id, subject_id, label = str(row.kpi_id), str(row.subject_id), str(row.period)
+        try:
+            end_quarter, forced = return_period_target(label)
+        except ValueError:
+            continue
+        if end_quarter not in quarters:
+            continue
+        evidence = json.dumps([{"table": "kpi_returns", "keys": {"kpi_id": kpi_id, "subject_id": subject_id,
+                                                                  "period": label}}])
+        reported = _float(getattr(row, "value", None))
+        found = frameworks.find(kpi_id)
+        base = {"rule_id": XCHECK_PREFIX + kpi_id, "period": label, "evidence": evidence, "severity": "not_met",
+                "subject_id": subject_id, "subject_type": None, "subject_name": subject_id, "authority_code": None,
+                "provider_id": None}
+        if found is None:
+            findings.append({**base, "rule_version": 1, "title": f"Provider-reported {kpi_id} is recomputed",
+                             "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
+                             "message": f"{kpi_id} is not a KPI of any framework in rules/kpis/, so the reported "
+                                        f"figure for {subject_id} in {label} cannot be checked.",
+                             "parameters": "{}", "data_versions": json.dumps({"kpi_returns": versions.get("kpi_returns", [])}),
+                             "citation": "", "guidance": "Check the KPI id against `ccassure kpis list`."})
+            continue
+        framework, kpi = found
+        params = framework.parameter_values(kpi, overrides)
+        tolerance = float(params.get("tolerance", 0) or 0)
+        window = forced if forced in kpi.windows else kpi.windows[0]
+        try:
+            match = lookup.loc[(kpi_id, subject_id, end_quarter, window)]
+        except KeyError:
+            match = None
+        if isinstance(match, pd.DataFrame):
+            order = {lv: i for i, lv in enumerate(LEVELS)}
+            match = match.assign(_o=match["subject_type"].map(order)).sort_values("_o").iloc[0]
+        title = f"Provider-reported {kpi.title.lower()} agrees with the data"
+        common = {**base, "rule_version": kpi.version, "title": title, "citation": kpi.basis.source,
+                  "parameters": json.dumps({"tolerance": tolerance}),
+                  "guidance": "Ask the provider how the figure was produced; the recomputed value counts the rows "
+                              "named in the evidence and the KPI definition (`ccassure kpis list`)."}
+        if match is None or pd.isna(match["value"]):
+            findings.append({**common, "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
+                             "message": f"{kpi_id} for {subject_id} in {label} cannot be recomputed from the "
+                                        f"return (no data or unknown subject).",
+                             "data_versions": json.dumps({"kpi_returns": versions.get("kpi_returns", [])})})
+            continue
+        value = float(match["value"])
+        diff = None if reported is None else reported - value
+        agrees = diff is not None and abs(diff) <= tolerance + 1e-9
+        common.update({"subject_type": match["subject_type"], "subject_name": match["subject_name"],
+                       "authority_code": match["authority_code"], "provider_id": match["provider_id"],
+                       "data_versions": match["data_versions"]})
+        recomputed = (f"{_fmt(value)} ({_fmt(match['numerator'])} of {_fmt(match['denominator'])})"
+                      if kpi.kind == "ratio" else _fmt(value))
+        evidence_rows = json.loads(evidence) + [{"table": "kpi_results", "keys": {
+            "kpi_id": kpi_id, "subject_id": subject_id, "period": end_quarter, "window": window}}]
+        common["evidence"] = json.dumps(evidence_rows)
+        if agrees:
+            message = (f"{match['subject_name']} reported {kpi_id} = {_fmt(reported)} for {label}; the return's "
+                       f"records give {recomputed}.")
+        else:
+            message = (f"{match['subject_name']} reported {kpi_id} = {_fmt(reported)} for {label}, but the return's "
+                       f"records give {recomputed}: a difference of {_fmt(abs(diff)) if diff is not None else '?'} "
+                       f"{kpi.unit}, beyond the tolerance of {_fmt(tolerance)}.")
+        findings.append({**common, "status": "met" if agrees else "not_met", "observed": _fmt(reported),
+                         "threshold": f"within {_fmt(tolerance)} of recomputed {_fmt(value)} ({window})",
+                         "message": message})
+    return findings
+
+
+def _float(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _fmt(value: Any) -> str:
+    number = _float(value)
+    if number is None:
+        return "—"
+    return f"{number:.1f}" if not float(number).is_integer() else str(int(number))

@@ -1,0 +1,218 @@
+"""What a loaded KPI framework is: plain, frozen data (the loader checks it; the compiler turns it into SQL).
+
+A framework is one file of ``rules/kpis/``: an id, a version, named parameters with defaults, and a list of
+KPIs. A KPI is a numerator and (except for plain counts) a denominator, each a :class:`Measure` over a
+record-level table, with a unit, a direction, a target and an amber threshold, the windows it is reported
+for and the subject levels it is rolled up to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ccassure.rules.expr import Condition
+
+Window = Literal["quarter", "ytd", "r12"]
+WINDOWS: tuple[str, ...] = ("quarter", "ytd", "r12")
+LEVELS: tuple[str, ...] = ("centre", "cluster", "provider", "authority")
+UNITS: tuple[str, ...] = ("percent", "count", "average", "rate", "points")
+RAGS: tuple[str, ...] = ("green", "amber", "red", "not_evaluable")
+KINDS: tuple[str, ...] = ("ratio", "count", "gap")
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    "framework", "framework_version", "kpi_id", "kpi_version", "title", "subject_type", "subject_id",
+    "subject_name", "authority_code", "provider_id", "period", "window", "numerator", "denominator", "value",
+    "unit", "target", "amber_from", "direction", "rag", "change_on_previous", "parameters", "data_versions",
+)
+FINDING_COLUMNS: tuple[str, ...] = (
+    "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",
+    "provider_id", "period", "status", "observed", "threshold", "message", "evidence", "parameters",
+    "data_versions", "severity", "citation", "guidance",
+)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A number written in the file, or the name of a parameter whose value is used."""
+
+    value: float | None = None
+    param: str | None = None
+
+    def resolve(self, parameters: dict[str, Any]) -> float | None:
+        value = parameters.get(self.param) if self.param else self.value
+        return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class AgeBelow:
+    """Children younger than ``months`` (a Ref) at the end of the window, from a yyyy-mm month column."""
+
+    column: str
+    months: Ref
+
+
+@dataclass(frozen=True)
+class DaysBetween:
+    """Rows where ``end`` - ``start`` is at most ``at_most`` and at least ``at_least`` days (both present; a
+    yyyy-mm month column counts from the first day of the month)."""
+
+    start: str
+    end: str
+    at_most: Ref | None
+    at_least: Ref | None = None
+    start_is_month: bool = False
+    end_is_month: bool = False
+
+
+@dataclass(frozen=True)
+class Rise:
+    """Rows where ``to`` - ``from_`` is at least ``at_least`` (both values present)."""
+
+    from_: str
+    to: str
+    at_least: Ref
+
+
+@dataclass(frozen=True)
+class Having:
+    """Keep only rows whose ``on`` value has at least ``at_least`` matching rows of ``table`` in the window
+    (``within``: the KPI's window, or the 12 months to its end)."""
+
+    table: str
+    on: str
+    their_on: str
+    where: Condition | None
+    dated: str | None
+    within: Literal["window", "r12"]
+    at_least: Ref
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Count rows, count distinct values of a column, or sum a column, over one table, filtered.
+
+    ``dated``: only rows whose date column falls in the window. ``open``: only episodes (start, end) open at
+    some point in the window. ``where`` may use ``period_start``/``period_end``, which are the window's first
+    and last day. The population table ``lsoa_population`` is summed over the subject's reach-area LSOAs
+    (authority level: every LSOA of the authority) for the latest year at or before the window's end.
+    """
+
+    table: str
+    distinct: str | None = None
+    sum: str | None = None
+    where: Condition | None = None
+    dated: str | None = None
+    open: tuple[str, str] | None = None
+    age_below: AgeBelow | None = None
+    days_between: DaysBetween | None = None
+    rise: Rise | None = None
+    having: Having | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        extra = (self.having.table,) if self.having else ()
+        return (self.table, *extra)
+
+    def params(self) -> set[str]:
+        used: set[str] = set()
+        if self.where is not None:
+            used |= self.where.parameters
+        for ref in (self.age_below and self.age_below.months, self.days_between and self.days_between.at_most,
+                    self.days_between and self.days_between.at_least,
+                    self.rise and self.rise.at_least, self.having and self.having.at_least):
+            if ref and ref.param:
+                used.add(ref.param)
+        if self.having is not None and self.having.where is not None:
+            used |= self.having.where.parameters
+        return used
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    default: Any
+    description: str = ""
+    policy_choice: bool = True
+
+
+@dataclass(frozen=True)
+class Basis:
+    source: str
+    policy_choice: bool
+    note: str = ""
+    statute_ref: str = ""
+
+
+@dataclass(frozen=True)
+class KpiExample:
+    name: str
+    given: dict[str, list[dict[str, Any]]]
+    period: str
+    subject: str
+    level: str
+    window: str
+    expect: dict[str, Any]
+    parameters: dict[str, Any]
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    version: int
+    title: str
+    basis: Basis
+    kind: str  # ratio | count | gap
+    unit: str
+    direction: Literal["higher", "lower"]
+    windows: tuple[str, ...]
+    levels: tuple[str, ...]
+    numerator: Measure
+    denominator: Measure | None
+    group: Condition | None  # gap: the focus group (value = others' share - group's share)
+    target: Ref | None
+    amber_from: Ref | None
+    parameters: dict[str, Parameter]
+    examples: tuple[KpiExample, ...]
+    description: str = ""
+    line: int | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for measure in (self.numerator, self.denominator):
+            if measure is not None:
+                out += [t for t in measure.tables if t not in out]
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Framework:
+    id: str
+    version: int
+    title: str
+    description: str
+    basis: Basis
+    parameters: dict[str, Parameter]
+    kpis: tuple[Kpi, ...]
+    source: Path | None = None
+    examples: tuple[KpiExample, ...] = field(default_factory=tuple)
+
+    def kpi(self, kpi_id: str) -> Kpi:
+        for kpi in self.kpis:
+            if kpi.id == kpi_id:
+                return kpi
+        raise KeyError(kpi_id)
+
+    def parameter_values(self, kpi: Kpi, overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Framework defaults < KPI defaults < authority's framework overrides < authority's KPI overrides."""
+        overrides = overrides or {}
+        values = {name: p.default for name, p in self.parameters.items()}
+        values.update({name: p.default for name, p in kpi.parameters.items()})
+        for scope in (self.id, kpi.id):
+            for name, value in (overrides.get(scope) or {}).items():
+                if name in values:
+                    values[name] = value
+        return values

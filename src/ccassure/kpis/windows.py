@@ -1,0 +1,75 @@
+"""Reporting windows of a KPI, all ending on the last day of a calendar quarter.
+
+- ``quarter``: the quarter itself (2016Q4 = 1 October to 31 December 2016);
+- ``ytd``: the financial year to date, 1 April to the quarter end (2017Q1 closes FY 2016-17, so its YTD is
+  April 2016 to March 2017; 2017Q2 opens FY 2017-18, so its YTD is April to June 2017);
+- ``r12``: the 12 months ending on the quarter end (2016Q4: January to December 2016).
+
+The previous period, for ``change_on_previous``, is the previous quarter for ``quarter`` and ``r12``, and the
+same quarter a year earlier for ``ytd`` (so a YTD figure is compared with the same point last year).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ccassure.periods import Period, financial_year_of, parse_period, quarter
+
+
+@dataclass(frozen=True, order=True)
+class WindowSpan:
+    end_quarter: str
+    kind: str
+    start: date
+    end: date
+
+
+def _q(label: str) -> tuple[int, int]:
+    return int(label[:4]), int(label[-1])
+
+
+def span(end_quarter: str | Period, kind: str) -> WindowSpan:
+    q = parse_period(end_quarter)
+    if q.kind != "quarter":
+        raise ValueError(f"a window ends on a quarter, not {q.label}")
+    if kind == "quarter":
+        start = q.start
+    elif kind == "ytd":
+        start = financial_year_of(q.end).start
+    elif kind == "r12":
+        year, n = _q(q.label)
+        start = quarter(year - 1, n + 1).start if n < 4 else quarter(year, 1).start
+    else:
+        raise ValueError(f"unknown window {kind!r}")
+    return WindowSpan(q.label, kind, start, q.end)
+
+
+def previous(end_quarter: str, kind: str) -> str:
+    """The quarter label whose window of the same kind is 'the previous period'."""
+    year, n = _q(end_quarter)
+    if kind == "ytd":
+        return quarter(year - 1, n).label
+    return parse_period(end_quarter).previous().label
+
+
+def r12_start(end: date) -> date:
+    """First day of the 12 months ending on ``end`` (a quarter end)."""
+    return date(end.year - 1, end.month + 1, 1) if end.month < 12 else date(end.year, 1, 1)
+
+
+def quarters_of(period: str | Period) -> list[str]:
+    """The quarters a run period covers: a quarter itself, or the four quarters of a financial year."""
+    return [q.label for q in parse_period(period).quarters()]
+
+
+def return_period_target(label: str) -> tuple[str, str | None]:
+    """Where a provider-reported figure for ``label`` is compared: (end quarter, forced window or None).
+
+    A quarter label is compared with the KPI's first window at that quarter; a financial year label with
+    the year-to-date window at its last quarter (January to March).
+    """
+    p = parse_period(label)
+    if p.kind == "quarter":
+        return p.label, None
+    return p.quarters()[-1].label, "ytd"
