@@ -105,6 +105,7 @@ def test_gx_and_pandera_agree_on_unique_columns_and_every_check_kind() -> None:
     assert not any(column == "count" and code == "required-value-missing" for column, code, _ in found["gx"])
 
 
+@pytest.mark.filterwarnings("ignore:This pattern is interpreted as a regular expression")
 def test_every_exported_suite_is_json_that_gx_loads_and_runs(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
