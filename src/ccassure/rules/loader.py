@@ -70,9 +70,20 @@ class RuleSet:
                 f"<tbody>{rows}</tbody></table>")
 
 
+# rules/kpis/ holds KPI frameworks, a format of their own loaded by ccassure.kpis.
+SKIP_FOLDERS = ("kpis",)
+
+
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*.yaml") if not p.name.startswith("_")) + \
-        sorted(p for p in directory.rglob("*.yml") if not p.name.startswith("_"))
+    """Rule files under ``directory``: *.yaml and *.yml, except names starting with _ and rules/kpis/."""
+    found = []
+    for pattern in ("*.yaml", "*.yml"):
+        for path in sorted(directory.rglob(pattern)):
+            parts = path.relative_to(directory).parts
+            if path.name.startswith("_") or (len(parts) > 1 and parts[0] in SKIP_FOLDERS):
+                continue
+            found.append(path)
+    return found
 
 
 def load_rules(directory: Path | str | None = None, *, contracts: ContractSet | None = None,

@@ -66,6 +66,8 @@ class Findings:
         self.findings = list(findings or [])
         self.period = period
         self.problems = list(problems or [])  # rules that could not run at all (each also a not_evaluable row)
+        self.source: str | None = None  # where the data came from (set by check_project)
+        self.notes: list[str] = []
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)
