@@ -15,6 +15,7 @@ The same seed and scale always give byte-identical files.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -473,6 +474,7 @@ class _World:
     records: dict[str, pd.DataFrame] = field(default_factory=dict)
     contact_history: list[pd.DataFrame] = field(default_factory=list)
     window_counts: dict[str, pd.Series] = field(default_factory=dict)
+    engagements: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     reg_by_centre: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     family_arrays: dict[str, np.ndarray] = field(default_factory=dict)
     cc_by_centre: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
@@ -718,7 +720,17 @@ def _make_cases(world: _World) -> None:
     world.case_contacts = cc
 
 
-def _sessions(world: _World, centre: _Centre, label: str, start: np.datetime64, end: np.datetime64) -> pd.DataFrame:
+SESSION_KEYS = ("session_id", "centre_id", "date", "activity", "activity_type", "on_site", "min_age_months",
+                "max_age_months")
+CONTACT_KEYS = ("family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id")
+
+
+def _cat(parts: list[dict[str, np.ndarray]], keys: Sequence[str]) -> dict[str, np.ndarray]:
+    return {key: np.concatenate([part[key] for part in parts]) for key in keys}
+
+
+def _sessions(world: _World, centre: _Centre, label: str, start: np.datetime64,
+              end: np.datetime64) -> dict[str, np.ndarray]:
     rng = world.rng
     linked = centre.spec.designation == "linked_site"
     n = max(3 if linked else 6, int(round((12 if linked else 36) * world.scale)))
@@ -732,91 +744,91 @@ def _sessions(world: _World, centre: _Centre, label: str, start: np.datetime64, 
     dates = np.sort(_weekdays(rng, start, end, n))
     acts = [ACTIVITIES[i] for i in picks]
     names = [a[0] if site else f"{a[0]} (outreach)" for a, site in zip(acts, on_site, strict=True)]
-    frame = pd.DataFrame({
-        "session_id": _ids(f"{world.spec.short}-S-", world.next_session, n, 6), "centre_id": centre.spec.centre_id,
-        "date": dates, "activity": names, "activity_type": [a[1] for a in acts], "on_site": on_site,
-        "min_age_months": pd.array([a[2] for a in acts], dtype="Int64"),
-        "max_age_months": pd.array([a[3] for a in acts], dtype="Int64"),
-    })
+    out = {
+        "session_id": np.array(_ids(f"{world.spec.short}-S-", world.next_session, n, 6), dtype=object),
+        "centre_id": np.full(n, centre.spec.centre_id, dtype=object), "date": dates,
+        "activity": np.array(names, dtype=object), "activity_type": np.array([a[1] for a in acts], dtype=object),
+        "on_site": on_site,
+        "min_age_months": np.array([np.nan if a[2] is None else a[2] for a in acts], dtype=float),
+        "max_age_months": np.array([np.nan if a[3] is None else a[3] for a in acts], dtype=float),
+    }
     world.next_session += n
-    return frame
+    return out
 
 
 def _contacts(world: _World, centre: _Centre, q_index: int, start: np.datetime64, end: np.datetime64,
-              sessions: pd.DataFrame) -> pd.DataFrame:
+              sessions: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Contacts in one quarter for the children registered with one centre."""
     rng = world.rng
-    mine = world.reg_by_centre[centre.spec.centre_id]
+    cid = centre.spec.centre_id
+    mine = world.reg_by_centre[cid]
     age_at_start = _month_number(start) - mine["birth_month"]
     reg_day = mine["registration_date"]
     sel = (reg_day <= end) & (age_at_start < 60)
-    if not sel.any():
-        return pd.DataFrame(columns=["family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id"])
     pool = {key: values[sel] for key, values in mine.items()}
     fams = world.family_arrays
     family = pool["family"]
     target, sustained, home_q = fams["target"][family], fams["sustained"][family], fams["home_q"][family]
-    first_child = np.ones(len(family), dtype=bool)
-    _, first_index = np.unique(family, return_index=True)
-    first_child[:] = False
-    first_child[first_index] = True
-    # (a) children of families outside the target groups: occasional contacts
+    first_child = np.zeros(len(family), dtype=bool)
+    first_child[np.unique(family, return_index=True)[1]] = True
     n_pool = len(family)
+    # (a) children of families outside the target groups: occasional contacts
     k_other = np.where(~target, rng.poisson(0.6, n_pool), 0)
     # (b) target families with sustained engagement: three or more contacts every quarter (one child carries them)
     k_sustained = np.where(target & sustained & first_child, 3 + rng.poisson(0.6, n_pool), 0)
     # (c) other target families: one contact in one quarter of the year
     k_once = np.where(target & ~sustained & first_child & (home_q == q_index % 4), 1, 0)
-    k = k_other + k_sustained + k_once
-    idx = np.repeat(np.arange(n_pool), k)
-    earliest = np.maximum(reg_day[sel][idx], start)
+    idx = np.repeat(np.arange(n_pool), k_other + k_sustained + k_once)
+    earliest = np.maximum(pool["registration_date"][idx], start)
     dates = _uniform_dates(rng, earliest, np.full(len(idx), end))
     types = np.array(CONTACT_TYPES, dtype=object)[rng.choice(len(CONTACT_TYPES), size=len(idx), p=CONTACT_TYPE_P)]
     session_ids = np.full(len(idx), "", dtype=object)
-    contact_centre = np.full(len(idx), centre.spec.centre_id, dtype=object)
-    if not sessions.empty:
-        s_dates = sessions["date"].to_numpy().astype("datetime64[D]")
+    contact_centre = np.full(len(idx), cid, dtype=object)
+    s_dates = sessions["date"]
+    if len(s_dates):
         lo = np.searchsorted(s_dates, earliest, side="left")
         is_session = types == "session"
         possible = is_session & (lo < len(s_dates))
-        pick = lo + np.floor(rng.random(len(idx)) * (len(s_dates) - lo)).astype(int)
-        pick = np.minimum(pick, len(s_dates) - 1)
-        session_ids = np.where(possible, sessions["session_id"].to_numpy()[pick], "")
+        pick = np.minimum(lo + np.floor(rng.random(len(idx)) * (len(s_dates) - lo)).astype(int), len(s_dates) - 1)
+        session_ids = np.where(possible, sessions["session_id"][pick], "").astype(object)
         dates = np.where(possible, s_dates[pick], dates)
-        contact_centre = np.where(possible, sessions["centre_id"].to_numpy()[pick], contact_centre)
-        types = np.where(is_session & ~possible, "phone", types)
+        contact_centre = np.where(possible, sessions["centre_id"][pick], contact_centre).astype(object)
+        types = np.where(is_session & ~possible, "phone", types).astype(object)
     else:
-        types = np.where(types == "session", "phone", types)
-    frame = pd.DataFrame({"family_ref": pool["family_ref"][idx], "child_ref": pool["child_ref"][idx],
-                          "centre_id": contact_centre, "date": dates, "contact_type": types, "session_id": session_ids})
+        types = np.where(types == "session", "phone", types).astype(object)
+    parts = [{"family_ref": pool["family_ref"][idx], "child_ref": pool["child_ref"][idx], "centre_id": contact_centre,
+              "date": dates.astype("datetime64[D]"), "contact_type": types, "session_id": session_ids}]
     # (d) new-birth visits for babies registered within eight weeks of birth
     born = pool["birth_month"].astype("datetime64[M]").astype("datetime64[D]")
     new = (pool["registration_date"] >= start) & ((pool["registration_date"] - born).astype(int) <= 56)
-    births = pd.DataFrame({"family_ref": pool["family_ref"][new], "child_ref": pool["child_ref"][new],
-                           "centre_id": centre.spec.centre_id, "date": pool["registration_date"][new],
-                           "contact_type": "birth_visit", "session_id": ""})
+    n_new = int(new.sum())
+    parts.append({"family_ref": pool["family_ref"][new], "child_ref": pool["child_ref"][new],
+                  "centre_id": np.full(n_new, cid, dtype=object), "date": pool["registration_date"][new],
+                  "contact_type": np.full(n_new, "birth_visit", dtype=object),
+                  "session_id": np.full(n_new, "", dtype=object)})
     # (e) casework with families on targeted support (family-level, no child)
-    cc = world.cc_by_centre.get(centre.spec.centre_id, {"date": np.array([], "datetime64[D]"),
-                                                         "family_ref": np.array([], object)})
+    cc = world.cc_by_centre.get(cid, {"date": np.array([], "datetime64[D]"), "family_ref": np.array([], object)})
     in_q = (cc["date"] >= start) & (cc["date"] <= end)
-    casework = pd.DataFrame({"family_ref": cc["family_ref"][in_q], "child_ref": "",
-                             "centre_id": centre.spec.centre_id, "date": cc["date"][in_q],
-                             "contact_type": "casework", "session_id": ""})
-    return pd.concat([frame, births, casework], ignore_index=True)
+    n_cw = int(in_q.sum())
+    parts.append({"family_ref": cc["family_ref"][in_q], "child_ref": np.full(n_cw, "", dtype=object),
+                  "centre_id": np.full(n_cw, cid, dtype=object), "date": cc["date"][in_q],
+                  "contact_type": np.full(n_cw, "casework", dtype=object), "session_id": np.full(n_cw, "", dtype=object)})
+    return _cat(parts, CONTACT_KEYS)
 
 
 def _simulate_quarter(world: _World, q_index: int, label: str) -> None:
     spec, rng = world.spec, world.rng
     q_start, q_end = quarter_bounds(label)
-    sessions_by_centre: dict[str, pd.DataFrame] = {}
+    sessions_by_centre: dict[str, dict[str, np.ndarray]] = {}
     states = {cid: _state(world, c, q_end) for cid, c in world.centres.items()}
     for cid, c in world.centres.items():
         end = min(q_end, _open_until(world, c))
         if end < q_start:
-            sessions_by_centre[cid] = _sessions(world, c, label, q_start, q_start).iloc[0:0]
+            made = _sessions(world, c, label, q_start, q_start)
+            sessions_by_centre[cid] = {key: values[:0] for key, values in made.items()}
             continue
         sessions_by_centre[cid] = _sessions(world, c, label, q_start, end)
-    contacts_by_centre: dict[str, pd.DataFrame] = {}
+    contacts_by_centre: list[dict[str, np.ndarray]] = []
     for cid, c in world.centres.items():
         if c.spec.designation == "linked_site":
             continue
@@ -824,10 +836,11 @@ def _simulate_quarter(world: _World, q_index: int, label: str) -> None:
         if end < q_start:
             continue
         linked = [s for s, lc in world.centres.items() if lc.spec.parent == cid]
-        pool = pd.concat([sessions_by_centre[cid]] + [sessions_by_centre[s] for s in linked], ignore_index=True)
-        pool = pool.sort_values(["date", "session_id"], kind="stable").reset_index(drop=True)
-        contacts_by_centre[cid] = _contacts(world, c, q_index, q_start, end, pool)
-    all_contacts = pd.concat(list(contacts_by_centre.values()), ignore_index=True)
+        pool = _cat([sessions_by_centre[cid]] + [sessions_by_centre[s] for s in linked], SESSION_KEYS)
+        order = np.lexsort((pool["session_id"], pool["date"]))
+        pool = {key: values[order] for key, values in pool.items()}
+        contacts_by_centre.append(_contacts(world, c, q_index, q_start, end, pool))
+    all_contacts = pd.DataFrame(_cat(contacts_by_centre, CONTACT_KEYS))
     all_contacts = all_contacts.sort_values(["centre_id", "date", "contact_type", "family_ref"], kind="stable")
     all_contacts = all_contacts.reset_index(drop=True)
     all_contacts.insert(0, "contact_id", _ids(f"{spec.short}-CT-", world.next_contact, len(all_contacts), 7))
@@ -838,24 +851,32 @@ def _simulate_quarter(world: _World, q_index: int, label: str) -> None:
     window = history[(history_dates > q_end - 365) & (history_dates <= q_end)]
     world.window_counts[label] = window.groupby("family_ref").size()
     # attendances: children seen plus their parents and carers
-    sessions = pd.concat(list(sessions_by_centre.values()), ignore_index=True)
+    merged = _cat(list(sessions_by_centre.values()), SESSION_KEYS)
+    sessions = pd.DataFrame({key: values for key, values in merged.items() if not key.endswith("_months")})
+    for key in ("min_age_months", "max_age_months"):
+        sessions[key] = pd.array(merged[key], dtype="Int64")
     seen = all_contacts.loc[all_contacts["session_id"] != "", "session_id"].value_counts()
     children = seen.reindex(sessions["session_id"]).fillna(0).to_numpy().astype(int)
-    adults = np.where(sessions["min_age_months"].isna().to_numpy(), rng.poisson(6, len(sessions)),
+    adults = np.where(np.isnan(merged["min_age_months"]), rng.poisson(6, len(sessions)),
                       np.round(children * rng.uniform(0.7, 1.0, len(sessions))).astype(int) + rng.poisson(1, len(sessions)))
     sessions["attendances"] = np.minimum(children + adults + np.where(children + adults == 0, 2, 0), 500)
     regs = world.registrations
     age_at_start = _month_number(q_start) - regs["birth_month"].to_numpy()
     reg_now = regs[(regs["registration_date"].to_numpy() <= q_end) & (age_at_start < 60)]
+    cc = world.case_contacts
+    world.engagements = np.bincount(cc["case"].to_numpy()[cc["date"].to_numpy() <= q_end], minlength=len(world.cases))
+    session_centre = sessions["centre_id"].to_numpy(dtype=object)
+    contact_centre = all_contacts["centre_id"].to_numpy(dtype=object)
+    reg_centre = reg_now["centre_id"].to_numpy(dtype=object)
     for provider in spec.providers:
         pid = provider.provider_id
         ids = [cid for cid, c in world.centres.items() if c.spec.provider_id == pid]
         tables = {
             "centres": _centres_table(world, ids, states),
             "services": _services_table(world, ids, states),
-            "sessions": sessions[sessions["centre_id"].isin(ids)].reset_index(drop=True),
-            "registrations": reg_now[reg_now["centre_id"].isin(ids)].reset_index(drop=True),
-            "contacts": all_contacts[all_contacts["centre_id"].isin(ids)].reset_index(drop=True),
+            "sessions": sessions[np.isin(session_centre, ids)].reset_index(drop=True),
+            "registrations": reg_now[np.isin(reg_centre, ids)].reset_index(drop=True),
+            "contacts": all_contacts[np.isin(contact_centre, ids)].reset_index(drop=True),
             "cases": _cases_table(world, ids, q_start, q_end),
             **_board_tables(world, pid, label, q_start, q_end),
         }
@@ -904,11 +925,10 @@ def _cases_table(world: _World, ids: list[str], q_start: np.datetime64, q_end: n
     cases = world.cases
     if cases.empty:
         return pd.DataFrame(columns=COLUMNS["cases"])
-    cases = cases[cases["centre_id"].isin(ids) & (cases["start_date"] <= q_end) & (cases["end"] >= q_start)].copy()
-    cc = world.case_contacts
-    counts = cc[cc["date"] <= q_end].groupby("case").size()
-    case_index = {cid: i for i, cid in enumerate(world.cases["case_id"])}
-    cases["engagements"] = [int(counts.get(case_index[c], 0)) for c in cases["case_id"]]
+    keep = np.isin(cases["centre_id"].to_numpy(dtype=object), ids) & (cases["start_date"] <= q_end).to_numpy() \
+        & (cases["end"] >= q_start).to_numpy()
+    cases = cases[keep].copy()
+    cases["engagements"] = world.engagements[np.flatnonzero(keep)]
     closed = (cases["end"] <= q_end).to_numpy()
     reviewed = (cases["review"] <= q_end).fillna(False).to_numpy()
     cases["end_date"] = np.where(closed, cases["end"].to_numpy(), np.datetime64("NaT"))
@@ -1178,32 +1198,39 @@ def _reach_areas(worlds: Sequence[_World]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------- output
 
-def _text(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+def _text(frame: pd.DataFrame, table: str) -> list[np.ndarray]:
     """Every value as the text a provider would type: ISO dates, yyyy-mm months, yes/no, blank for missing."""
-    out = {}
+    out = []
     for name in COLUMNS[table]:
         if name not in frame:
-            out[name] = np.full(len(frame), "", dtype=object)
+            out.append(np.full(len(frame), "", dtype=object))
             continue
         col = frame[name]
         if name == "birth_month":
             months = col.to_numpy().astype(np.int64).astype("datetime64[M]")
-            out[name] = np.datetime_as_string(months, unit="M").astype(object)
+            out.append(np.datetime_as_string(months, unit="M").astype(object))
         elif pd.api.types.is_datetime64_any_dtype(col.dtype):
-            out[name] = _iso(col.to_numpy().astype("datetime64[D]"))
-        elif pd.api.types.is_bool_dtype(col.dtype):
-            out[name] = _yn(col.to_numpy(dtype=bool))
+            out.append(_iso(col.to_numpy().astype("datetime64[D]")))
+        elif pd.api.types.is_bool_dtype(col.dtype) and not col.hasnans:
+            out.append(_yn(col.to_numpy(dtype=bool)))
         elif pd.api.types.is_float_dtype(col.dtype):
-            values = col.to_numpy(dtype=float)
-            out[name] = np.array([_number(v) for v in values], dtype=object)
+            out.append(np.array([_number(v) for v in col.to_numpy(dtype=float)], dtype=object))
         elif pd.api.types.is_integer_dtype(col.dtype):
-            out[name] = np.array(["" if pd.isna(v) else str(int(v)) for v in col], dtype=object)
-        elif pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
-            out[name] = col.astype(object).where(col.notna(), "").to_numpy(dtype=object)
+            missing = col.isna().to_numpy()
+            values = col.to_numpy(dtype=np.int64, na_value=0).astype(str).astype(object)
+            values[missing] = ""
+            out.append(values)
         else:
             values = col.to_numpy(dtype=object)
-            out[name] = np.array([_cell(v) for v in values], dtype=object)
-    return pd.DataFrame(out, columns=COLUMNS[table])
+            present = [v for v in values[:50] if v is not None and v is not pd.NA and v == v]
+            if present and all(isinstance(v, str) for v in present):
+                missing = col.isna().to_numpy()
+                values = values.copy()
+                values[missing] = ""
+                out.append(values)
+            else:
+                out.append(np.array([_cell(v) for v in values], dtype=object))
+    return out
 
 
 def _cell(value: Any) -> str:
@@ -1226,9 +1253,12 @@ def _number(value: float) -> str:
 
 def _write(frame: pd.DataFrame, table: str, folder: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
-    text = _text(frame, table)
-    text.to_csv(folder / f"{table}.csv", index=False, lineterminator="\n")
-    return len(text)
+    columns = _text(frame, table)
+    with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS[table])
+        writer.writerows(zip(*columns, strict=True))
+    return len(frame)
 
 
 def _build(specs: Sequence[AuthoritySpec], quarters: tuple[str, ...], seed: int, scale: float) -> list[_World]:
