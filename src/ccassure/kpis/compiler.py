@@ -53,7 +53,8 @@ def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any],
     if measure.age_below:
         months = int(measure.age_below.months.resolve(params) or 0)
         c = col(measure.age_below.column)
-        age = (f"({window.end.year * 12 + window.end.month} - (TRY_CAST(substr({c}, 1, 4) AS INTEGER) * 12 "
+        day = window.start if measure.age_below.at == "start" else window.end
+        age = (f"({day.year * 12 + day.month} - (TRY_CAST(substr({c}, 1, 4) AS INTEGER) * 12 "
                f"+ TRY_CAST(substr({c}, 6, 2) AS INTEGER)))")
         parts.append(f"{age} >= 0 AND {age} < {months}")
     if measure.days_between:

@@ -372,7 +372,8 @@ def _measure(raw: dict[str, Any], contracts: ContractSet, defaults: dict[str, An
     if raw.get("age_below_months"):
         spec = raw["age_below_months"]
         age = AgeBelow(_column(contract, spec["column"], loc, (*steps, "age_below_months", "column"), ("month",)),
-                       _ref(spec["months"], defaults, loc, (*steps, "age_below_months", "months")))  # type: ignore[arg-type]
+                       _ref(spec["months"], defaults, loc, (*steps, "age_below_months", "months")),  # type: ignore[arg-type]
+                       spec.get("at", "end"))
     days = None
     if raw.get("days_between"):
         spec = raw["days_between"]

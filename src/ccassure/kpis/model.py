@@ -47,10 +47,12 @@ class Ref:
 
 @dataclass(frozen=True)
 class AgeBelow:
-    """Children younger than ``months`` (a Ref) at the end of the window, from a yyyy-mm month column."""
+    """Children born and younger than ``months`` (a Ref) at the end (or start) of the window, from a yyyy-mm
+    month column."""
 
     column: str
     months: Ref
+    at: str = "end"
 
 
 @dataclass(frozen=True)
