@@ -292,3 +292,17 @@ def test_the_console_command_exits_with_the_right_code_in_a_real_process(broken:
 def test_the_output_extension_chooses_the_format_when_none_is_given(broken: Path, tmp_path: Path, name, check) -> None:
     assert run(str(broken), "--output", str(tmp_path / name)).exit_code == 1
     assert check(tmp_path / name)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(broken: Path) -> None:
+    """`ccassure validate big.xlsx --format json | head` must end quietly when head stops reading."""
+    script = ("import sys; import ccassure.validation.outputs as o; o.render_json = lambda r: 'x' * 2_000_000; "
+              f"sys.argv = ['ccassure', 'validate', {str(broken)!r}, '--format', 'json']; "
+              "from ccassure.cli import main; main()")
+    process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.read(10)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr

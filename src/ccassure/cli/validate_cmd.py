@@ -22,6 +22,16 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def _echo_to_pipe(text: str) -> None:
+    """Print, and stay quiet if the reader of a pipe (``| head``) has gone away."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail either
+
+
 def format_for(output: Path | None) -> str:
     """The format named by an output file's extension (problems.xlsx -> xlsx), else text."""
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
@@ -81,7 +91,7 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         fail(f"cannot write {output}: {exc.strerror or exc}")
         return
     if text is not None:
-        click.echo(text, nl=False)
+        _echo_to_pipe(text)
     elif fmt == "text" or fmt == "json":
         click.echo(f"{result.summary()}\nReport written to {output}")
     else:
