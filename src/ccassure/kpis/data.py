@@ -44,6 +44,8 @@ def read_reach_areas(paths: Sequence[Path]) -> pd.DataFrame | None:
 def load_paths(paths: Sequence[Path | str]) -> tuple[dict[str, pd.DataFrame], list[str], dict[str, list[str]]]:
     """Validate each path and merge the typed tables (same table from several paths: rows concatenated).
 
+    A record that appears in several paths (same primary key: a centre, or a case updated each quarter) is
+    taken from the last path that has it, so give quarterly returns in date order.
     Returns (tables, problems summary lines, data versions: the source paths of each table)."""
     from ccassure.validation import validate
 
@@ -63,8 +65,17 @@ def load_paths(paths: Sequence[Path | str]) -> tuple[dict[str, pd.DataFrame], li
         for name, frame in result.tables.items():
             tables.setdefault(name, []).append(frame)
             versions.setdefault(name, []).append(str(path))
-    merged = {name: (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
-              for name, frames in tables.items()}
+    from ccassure.contracts import load_contracts
+
+    contracts = load_contracts()
+    merged = {}
+    for name, frames in tables.items():
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        key = list(contracts[name].primary_key) if name in contracts else []
+        if len(frames) > 1 and key and set(key) <= set(frame.columns):
+            # the same record in several returns (a centre, a case updated each quarter): the last path wins
+            frame = frame.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+        merged[name] = frame
     reach = read_reach_areas([Path(p) for p in paths])
     if reach is not None:
         merged[REACH_TABLE] = reach

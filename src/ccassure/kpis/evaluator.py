@@ -364,11 +364,14 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
         else:
             message = (f"{match['subject_name']} reported {kpi_id} = {_fmt(reported)} for {label}, but the return's "
                        f"records give {recomputed}: a difference of {_fmt(abs(diff)) if diff is not None else '?'} "
-                       f"{kpi.unit}, beyond the tolerance of {_fmt(tolerance)}.")
+                       f"{_UNIT_WORDS.get(kpi.unit, kpi.unit)}, beyond the tolerance of {_fmt(tolerance)}.")
         findings.append({**common, "status": "met" if agrees else "not_met", "observed": _fmt(reported),
                          "threshold": f"within {_fmt(tolerance)} of recomputed {_fmt(value)} ({window})",
                          "message": message})
     return findings
+
+
+_UNIT_WORDS = {"percent": "percentage points", "points": "points", "count": "", "average": "", "rate": ""}
 
 
 def _float(value: Any) -> float | None:
