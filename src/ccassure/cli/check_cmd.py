@@ -59,7 +59,7 @@ def check(authority: str | None, period: str | None, output: str | None, data: t
     summary = findings.summary()
     table = Table(title=f"Findings for {findings.period}" + (f", {authority}" if authority else "")
                   + f" (data: {findings.source})")
-    table.add_column("rule")
+    table.add_column("rule", no_wrap=True)
     for status in ("met", "not_met", "at_risk", "not_evaluable", "not_applicable"):
         table.add_column(status, justify="right")
     for row in summary.itertuples(index=False):

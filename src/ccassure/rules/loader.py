@@ -107,9 +107,10 @@ def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
         overrides, source = project.parameters, project.root / "ccassure.yml"
     else:
         source = Path("ccassure.yml")
+    load_failed = bool(errors)
     for rule_id, values in (overrides or {}).items():
         if rule_id not in rules:
-            if not errors:  # a rule that failed to load would be reported twice
+            if not load_failed:  # a rule that failed to load is already reported
                 errors.append(RuleError(source, None, f"parameters: no rule has id {rule_id!r}"))
             continue
         for name in values or {}:

@@ -267,11 +267,19 @@ class CompileContext:
         return (f"CASE WHEN {alias}.{first} IS NULL THEN NULL ELSE "
                 f"to_json({{'table': {sql_literal(table)}, 'keys': {{{keys}}}}})::VARCHAR END")
 
-    def rows_evidence(self, table: str, alias: str, filter_sql: str = "TRUE") -> str:
-        """SQL aggregate: up to ``evidence_limit`` JSON texts pointing at the rows that match the filter."""
+    def rows_evidence(self, table: str, alias: str, filter_sql: str = "TRUE", *, with_others: bool = False) -> str:
+        """SQL aggregate: up to ``evidence_limit`` JSON texts pointing at the rows that match the filter; with
+        ``with_others``, followed by up to as many linked rows that did not match (marked "matched": false),
+        so that a not_met finding still points at the rows that decided it."""
         keys = ", ".join(f"{sql_literal(k)}: {alias}.{quote_ident(k)}" for k in self.pk(table))
-        return (f"list_transform(min({{{keys}}}, {int(self.evidence_limit)}) FILTER (WHERE {filter_sql}), "
-                f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': k}})::VARCHAR)")
+        limit = int(self.evidence_limit)
+        matched = (f"list_transform(min({{{keys}}}, {limit}) FILTER (WHERE {filter_sql}), "
+                   f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': k, 'matched': true}})::VARCHAR)")
+        if not with_others:
+            return matched.replace(", 'matched': true", "")
+        others = (f"list_transform(min({{{keys}}}, {limit}) FILTER (WHERE NOT coalesce({filter_sql}, FALSE)), "
+                  f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': k, 'matched': false}})::VARCHAR)")
+        return f"list_concat(coalesce({matched}, []), coalesce({others}, []))"
 
     def lookup_join(self, lookup: Lookup, alias: str, subject_alias: str = "s") -> str:
         """SQL: LEFT JOIN the looked-up row (the latest one if ``latest`` is set) as ``alias``."""

@@ -101,7 +101,7 @@ class Count(TestType):
         group = ", ".join(f"{t}.{quote_ident(k)}" for k in keys)
         counted = (f"count(DISTINCT {t}.{quote_ident(spec.distinct)})" if spec.distinct else "count(*)")
         agg = (f"SELECT {key_select}, {counted} FILTER (WHERE {where}) AS n, count(*) AS n_all, "
-               f"{ctx.rows_evidence(spec.table, t, where)} AS ev "
+               f"{ctx.rows_evidence(spec.table, t, where, with_others=True)} AS ev "
                f"FROM {ctx.relation(spec.table)} {t} WHERE {window_sql} GROUP BY {group}")
         join = " AND ".join(f"a.k{i} = s.{quote_ident(ours)}" for i, (_, ours) in enumerate(spec.link))
         n = "coalesce(a.n, 0)"

@@ -1,0 +1,111 @@
+"""Loading rule files: every problem is an error naming file and line; the published schema is current."""
+
+from pathlib import Path
+
+import pytest
+
+from ccassure.rules import RuleErrors, lint_rules, load_rule_file
+from ccassure.rules.errors import RuleError
+from ccassure.rules.schema import build_rule_schema, published_schema
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = (REPO / "rules" / "statutory" / "CA06-S5A-DEF-ACTIVITIES.yaml").read_text(encoding="utf-8")
+
+
+def write(tmp_path, text, name="rule.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_containing(text, fragment):
+    return next(i for i, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_the_repository_rules_lint_clean(contracts):
+    rules, errors = lint_rules(REPO / "rules", contracts=contracts, checks_dir=REPO / "checks", overrides={})
+    assert errors == []
+    assert len(rules) >= 20
+
+
+def test_published_schema_matches_the_registered_test_types():
+    assert published_schema() == build_rule_schema()
+
+
+@pytest.mark.parametrize("old, new, fragment", [
+    ('where: "on_site AND', 'where: "on_sight AND', "unknown column 'on_sight'"),
+    ('where: "on_site AND', 'where: "upper(activity) = \'X\' AND on_site AND', "not allowed"),
+    ('where: "on_site AND', 'where: "on_site = 1 AND', "cannot compare"),
+    ('where: "on_site AND', 'where: "on_site; DROP TABLE sessions; --', "not allowed"),
+    ("table: sessions", "table: sesions", "unknown table 'sesions'"),
+    ("at_least: min_sessions", "at_least: min_session", "'min_session' is not a parameter"),
+    ("dated_by: date", "dated_by: activity", "needs date"),
+    ("designation IN ('childrens_centre'", "designation IN ('childrens_centr'", "not an allowed value"),
+])
+def test_bad_rule_is_located_to_its_line(tmp_path, contracts, old, new, fragment):
+    assert old in GOOD
+    text = GOOD.replace(old, new, 1)
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as caught:
+        load_rule_file(path, contracts)
+    error = caught.value
+    assert fragment in error.message
+    assert error.path == str(path)
+    assert error.line == line_containing(text, new.split(":")[0].strip() if ":" in new else new)
+
+
+def test_schema_errors_are_located(tmp_path, contracts):
+    text = GOOD.replace("severity: not_met", "severity: fatal")
+    with pytest.raises(RuleError) as caught:
+        load_rule_file(write(tmp_path, text), contracts)
+    assert caught.value.line == line_containing(text, "severity: fatal")
+    assert "severity" in caught.value.message
+
+
+def test_unknown_message_placeholder_is_an_error(tmp_path, contracts):
+    text = GOOD.replace("{subject_name} ran {observed}", "{subject_name} ran {observed.__class__}")
+    with pytest.raises(RuleError) as caught:
+        load_rule_file(write(tmp_path, text), contracts)
+    assert "placeholder" in caught.value.message
+
+
+def test_example_with_unknown_column_is_an_error(tmp_path, contracts):
+    text = GOOD.replace("activity: Stay and play, on_site: true", "activity: Stay and play, onsite: true", 1)
+    with pytest.raises(RuleError) as caught:
+        load_rule_file(write(tmp_path, text), contracts)
+    assert "no column 'onsite'" in caught.value.message
+    assert caught.value.line == line_containing(text, "onsite")
+
+
+def test_lint_collects_every_file_and_duplicate_ids(tmp_path, contracts):
+    write(tmp_path, GOOD, "a.yaml")
+    write(tmp_path, GOOD, "b.yaml")
+    write(tmp_path, GOOD.replace("type: count", "type: tally"), "c.yaml")
+    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", overrides={},
+                           check_published_schema=False)
+    messages = [str(e) for e in errors]
+    assert any("also used in" in m for m in messages)
+    assert any("c.yaml" in m and "tally" in m for m in messages)
+
+
+def test_lint_reports_overrides_for_unknown_parameters(tmp_path, contracts):
+    write(tmp_path, GOOD)
+    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks",
+                           overrides={"CA06-S5A-DEF-ACTIVITIES": {"min_sesions": 2}, "NO-SUCH-RULE": {}},
+                           check_published_schema=False)
+    text = "\n".join(map(str, errors))
+    assert "no parameter 'min_sesions'" in text and "NO-SUCH-RULE" in text
+
+
+def test_load_rules_refuses_a_folder_with_any_bad_file(tmp_path, contracts):
+    from ccassure.rules import load_rules
+
+    write(tmp_path, GOOD.replace("table: sessions", "table: nope"))
+    with pytest.raises(RuleErrors):
+        load_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks")
+
+
+def test_r_graded_rules_are_capped(rules):
+    for rule in rules:
+        if rule.basis.grade == "R":
+            assert rule.cap == "at_risk" and rule.effective_severity == "at_risk", rule.id
