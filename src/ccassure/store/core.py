@@ -117,12 +117,16 @@ def file_sha256(path: Path) -> tuple[str, int]:
 
 
 def tables_sha256(tables: Mapping[str, pd.DataFrame]) -> str:
-    """SHA-256 of typed tables' contents (for submissions made from frames rather than a file)."""
+    """SHA-256 of typed tables' contents (for submissions made from frames rather than a file): the Arrow IPC
+    bytes of each table in name order."""
     digest = hashlib.sha256()
     for name in sorted(tables):
-        frame = tables[name]
-        digest.update(name.encode() + b"\0" + ",".join(map(str, frame.columns)).encode() + b"\0")
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        table = pa.Table.from_pandas(tables[name], preserve_index=False)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        digest.update(name.encode() + b"\0")
+        digest.update(memoryview(sink.getvalue()))
     return digest.hexdigest()
 
 
@@ -176,16 +180,43 @@ def _types_mapper(arrow_type: pa.DataType) -> Any:
 def arrow_to_frame(table: pa.Table, contract: Contract) -> pd.DataFrame:
     """A DuckDB result as a frame typed per dtypes.py, plus ``submission_id``."""
     frame = table.to_pandas(types_mapper=_types_mapper, date_as_object=False)
-    typed = conform(frame, contract)
+    for spec in contract.columns:
+        if spec.type == "date" and spec.name in frame and str(frame[spec.name].dtype) != "datetime64[s]":
+            frame[spec.name] = frame[spec.name].astype("datetime64[s]")
+    typed = conform_fast(frame.drop(columns=["submission_id"], errors="ignore"), contract)
     typed["submission_id"] = frame["submission_id"].astype("str") if "submission_id" in frame else \
         pd.Series(dtype="str", index=frame.index)
     return typed
 
 
+_EMPTY: dict[tuple[str, tuple[str, ...]], pd.DataFrame] = {}
+
+
 def empty_frame(contract: Contract) -> pd.DataFrame:
-    frame = pd.DataFrame({spec.name: pd.Series(dtype=PANDAS_DTYPES[spec.type]) for spec in contract.columns})
-    frame["submission_id"] = pd.Series(dtype="str")
-    return frame
+    key = (contract.table, tuple(f"{spec.name}:{spec.type}" for spec in contract.columns))
+    if key not in _EMPTY:
+        frame = pd.DataFrame({spec.name: pd.Series(dtype=PANDAS_DTYPES[spec.type]) for spec in contract.columns})
+        frame["submission_id"] = pd.Series(dtype="str")
+        _EMPTY[key] = frame
+    return _EMPTY[key].copy()
+
+
+def conform_fast(frame: pd.DataFrame, contract: Contract) -> pd.DataFrame:
+    """conform(), skipped when the frame already has exactly the contract's columns at their dtypes."""
+    names = contract.column_names
+    if list(frame.columns) == names and all(
+            str(frame[spec.name].dtype) == _dtype_name(spec.type) for spec in contract.columns):
+        return frame
+    return conform(frame, contract)
+
+
+_DTYPE_NAMES: dict[str, str] = {}
+
+
+def _dtype_name(column_type: str) -> str:
+    if column_type not in _DTYPE_NAMES:
+        _DTYPE_NAMES[column_type] = str(pd.Series(dtype=PANDAS_DTYPES[column_type]).dtype)
+    return _DTYPE_NAMES[column_type]
 
 
 @dataclass
@@ -195,6 +226,7 @@ class _Selection:
     per_table: dict[str, list[str]]
     candidates: dict[str, list[str]]        # dataset -> all candidate submissions (before latest-per-provider)
     reference_order: list[str]              # reference submissions, newest first
+    columns: dict[str, set[str]] = field(default_factory=dict)   # table -> columns present in the file
 
 
 class Store:
@@ -394,7 +426,7 @@ class Store:
             contract = self.contracts[name]
             if contract.dataset != dataset:
                 raise StoreError(f"table {name!r} belongs to {contract.dataset}, not {dataset}; nothing was stored.")
-            frames[name] = conform(frame, contract)
+            frames[name] = conform_fast(frame, contract)
         sha = content_sha256 or tables_sha256(frames)
         now = utc_now()
         submission_id = _new_id(now)
@@ -602,16 +634,18 @@ class Store:
                 prefix = contract.table
                 per_table[contract.table] = [r[0] for r in reference_rows
                                              if r[2] == prefix or r[2].startswith(prefix + ":")]
+        columns: dict[str, set[str]] = {}
+        for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                         "WHERE schema_name = 'main'").fetchall():
+            columns.setdefault(table, set()).add(column)
         return _Selection(per_table=per_table,
                           candidates={"provider_return": [r[0] for r in provider_rows]},
-                          reference_order=[r[0] for r in reversed(reference_rows)])
+                          reference_order=[r[0] for r in reversed(reference_rows)], columns=columns)
 
     def _table_sql(self, con: duckdb.DuckDBPyConnection, contract: Contract, selection: _Selection,
                    authority: str | None, period: str | None) -> tuple[str, list[Any]]:
         name = contract.table
-        existing = {row[0] for row in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?",
-            [name]).fetchall()}
+        existing = selection.columns.get(name, set())
         q = schema.quote
         select = ", ".join(q(spec.name) if spec.name in existing else
                            f"CAST(NULL AS {DUCKDB_TYPES[spec.type]}) AS {q(spec.name)}" for spec in contract.columns)

@@ -71,7 +71,7 @@ def create_current(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> No
 def read_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version, or None for an empty file."""
     names = {row[0] for row in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
     if "store_meta" not in names:
         return None if not names else -1
     rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchall()
@@ -110,7 +110,7 @@ def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet)
     """Create tables for new contracts and add columns that contracts gained; returns what changed."""
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall():
         existing.setdefault(table, set()).add(column)
     changes = []
     for contract in contracts:
@@ -129,7 +129,7 @@ def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet)
 def contract_tables_in_sync(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> bool:
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall():
         existing.setdefault(table, set()).add(column)
     return all(contract.table in existing and set(contract.column_names) <= existing[contract.table]
                for contract in contracts)
