@@ -6,6 +6,7 @@ files as plain data (read only: nothing in a rule file is executed here).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from ccassure.yamlload import load_yaml, to_plain
 def _as_dict(rule: Any) -> dict[str, Any]:
     if isinstance(rule, dict):
         return rule
+    if dataclasses.is_dataclass(rule) and not isinstance(rule, type):
+        return dataclasses.asdict(rule)
     for attr in ("to_dict", "model_dump", "dict"):
         method = getattr(rule, attr, None)
         if callable(method):
@@ -41,6 +44,7 @@ def _from_rules_package(rules_dir: Path) -> list[dict[str, Any]] | None:
                 return None
             items = loaded.values() if isinstance(loaded, dict) else loaded
             try:
+                items = [r if not isinstance(r, str) else loaded[r] for r in items]
                 return [_as_dict(r) for r in items]
             except TypeError:
                 return None
@@ -71,6 +75,13 @@ def load_catalogue(rules_dir: str | Path) -> tuple[list[dict[str, Any]], str]:
         return [], f"No rules folder at {folder}."
     rules = _from_rules_package(folder)
     source = "rules package"
+    if rules:
+        # show each test as its author wrote it (YAML), not as the parsed model
+        raw = {str(r.get("id")): r for r in _from_yaml(folder)}
+        for rule in rules:
+            written = raw.get(str(rule.get("id")))
+            if written and "test" in written:
+                rule["test"] = written["test"]
     if not rules:
         rules = _from_yaml(folder)
         source = "rule files"
@@ -82,3 +93,20 @@ def load_catalogue(rules_dir: str | Path) -> tuple[list[dict[str, Any]], str]:
 
 def rule_index(rules: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {str(r.get("id")): r for r in rules if r.get("id")}
+
+
+def load_kpi_frameworks(rules_dir: str | Path) -> list[dict[str, Any]]:
+    """KPI frameworks in ``rules/kpis/`` as written (plain YAML, read only)."""
+    folder = Path(rules_dir) / "kpis"
+    frameworks = []
+    for path in sorted(list(folder.glob("*.yaml")) + list(folder.glob("*.yml"))) if folder.is_dir() else []:
+        if path.name.startswith("_"):
+            continue
+        try:
+            data = to_plain(load_yaml(path))
+        except Exception as exc:  # noqa: BLE001 - shown, not fatal
+            data = {"framework": path.stem, "title": f"Could not be read: {exc}", "kpis": []}
+        if isinstance(data, dict):
+            data["_file"] = path.name
+            frameworks.append(data)
+    return frameworks

@@ -211,6 +211,10 @@ def inspection_area(rule: dict[str, Any] | None, rule_id: str = "", title: str =
             declared = declared[0]
         if isinstance(declared, str) and declared.strip().lower() in INSPECTION_AREAS:
             return declared.strip().lower()
+        for tag in rule.get("tags") or ():
+            tag = str(tag).strip().lower().removeprefix("inspection:").removeprefix("inspection_area:")
+            if tag in INSPECTION_AREAS:
+                return tag
     haystack = f"{rule_id} {title}".lower()
     for area in ("leadership", "quality", "access"):
         if any(word in haystack for word in _AREA_WORDS[area]):

@@ -225,7 +225,8 @@ def by_inspection_area(results: Results, centre: str, catalogue: dict[str, dict]
         return "_No findings._"
     catalogue = catalogue or {}
     out = []
-    declared = any(r.get("inspection_area") for r in catalogue.values())
+    declared = any(r.get("inspection_area") or any(str(t).lower().removeprefix("inspection:") in INSPECTION_AREAS
+                                                    for t in (r.get("tags") or ())) for r in catalogue.values())
     for area, heading in INSPECTION_AREAS.items():
         part = latest[[inspection_area(catalogue.get(r.rule_id), r.rule_id, r.title) == area
                        for r in latest.itertuples()]]
@@ -241,6 +242,14 @@ def by_inspection_area(results: Results, centre: str, catalogue: dict[str, dict]
     return f"Quarter {text(period)}.\n\n" + "\n".join(out)
 
 
+def _key_text(key: Any) -> str:
+    if isinstance(key, dict):
+        return " ".join(f"{k}={v}" for k, v in key.items())
+    if isinstance(key, list):
+        return "/".join(str(k) for k in key)
+    return str(key)
+
+
 def evidence_rows(value: Any, limit: int = 12) -> str:
     items = parse_json(value, [])
     if not isinstance(items, list) or not items:
@@ -251,7 +260,7 @@ def evidence_rows(value: Any, limit: int = 12) -> str:
             continue
         keys = item.get("keys") or []
         keys = keys if isinstance(keys, list) else [keys]
-        shown = ", ".join(text(json.dumps(k) if isinstance(k, (dict, list)) else k) for k in keys[:limit])
+        shown = ", ".join(text(_key_text(k)) for k in keys[:limit])
         more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
         parts.append(f"{text(item.get('table'))}: {shown or 'no rows'}{more}")
     return "; ".join(parts) or "No evidence rows recorded."
@@ -318,6 +327,21 @@ def _field(rule: dict, *names: str) -> Any:
     return None
 
 
+def _yaml_text(value: Any) -> str:
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    buffer = io.StringIO()
+    try:
+        yaml.dump(json.loads(json.dumps(value, default=str)), buffer)
+    except Exception:  # noqa: BLE001 - fall back to JSON text
+        return json.dumps(value, indent=1, default=str, ensure_ascii=False)
+    return buffer.getvalue().rstrip()
+
+
 def rule_catalogue(rules: list[dict[str, Any]], message: str, results: Results | None = None) -> str:
     out = [text(message), ""]
     if not rules and results is not None and not results.findings.empty:
@@ -350,13 +374,41 @@ def rule_catalogue(rules: list[dict[str, Any]], message: str, results: Results |
         out.append("\n".join(lines))
         test = _field(r, "test", "numerator")
         if test is not None:
-            body = json.dumps(test, indent=1, default=str, ensure_ascii=False)
-            out.append("\n```text\n" + body.replace("```", "'''") + "\n```")
+            out.append("\n**Test:**\n\n```yaml\n" + _yaml_text(test).replace("```", "'''") + "\n```")
         params = _field(r, "parameters")
         if isinstance(params, dict) and params:
-            out.append("\n" + md_table([(text(k), text(v if not isinstance(v, dict) else v.get("default", v)))
-                                        for k, v in params.items()], ["Policy parameter", "Default"],
-                                       escape=[False, False]))
+            rows = []
+            for name, spec in params.items():
+                spec = spec if isinstance(spec, dict) else {"default": spec}
+                basis = str(spec.get("basis") or "").lower()
+                kind = "policy choice" if basis == "policy" else ("set in law" if basis in ("law", "statute") else basis)
+                rows.append((text(name), text(spec.get("default")), text(spec.get("unit")), text(kind or "–")))
+            out.append("\n" + md_table(rows, ["Parameter", "Default", "Unit", "Threshold is"], escape=[False] * 4))
+    return "\n".join(out)
+
+
+def kpi_catalogue(frameworks: list[dict[str, Any]]) -> str:
+    if not frameworks:
+        return "_No KPI frameworks in rules/kpis/._"
+    out = []
+    for fw in frameworks:
+        out.append(f"### {text(fw.get('framework'))}: {text(fw.get('title'))} (version {text(fw.get('version'))})\n")
+        if fw.get("description"):
+            out.append(text(fw["description"]) + "\n")
+        rows = []
+        for kpi in fw.get("kpis") or []:
+            params = kpi.get("parameters") or {}
+
+            def default(name: Any, params: dict = params) -> str:
+                spec = params.get(name) if isinstance(name, str) else None
+                value = spec.get("default") if isinstance(spec, dict) else name
+                return text(value)
+
+            rows.append((text(kpi.get("id")), text(kpi.get("version")), text(kpi.get("title")), text(kpi.get("unit")),
+                         text(kpi.get("direction")), default(kpi.get("target")), default(kpi.get("amber_from"))))
+        out.append(md_table(rows, ["KPI", "Version", "Measure", "Unit", "Better when", "Target", "Amber from"],
+                            escape=[False] * 7))
+        out.append("\n_Targets and RAG bands are policy choices; an authority overrides them in `ccassure.yml`._\n")
     return "\n".join(out)
 
 
