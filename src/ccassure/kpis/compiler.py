@@ -89,12 +89,12 @@ def aggregate_sql(agg: Aggregate, params: dict[str, Any], alias: str = "t") -> s
     if agg.extra:
         condition = f"({condition}) AND ({agg.extra})"
     if m.distinct:
-        expr = f"count(DISTINCT {alias}.{q(m.distinct)})"
+        expr = f"count(DISTINCT {alias}.{q(m.distinct)}) FILTER (WHERE {condition})"
     elif m.sum:
-        expr = f"coalesce(sum({alias}.{q(m.sum)}), 0)"
+        expr = f"coalesce(sum({alias}.{q(m.sum)}) FILTER (WHERE {condition}), 0)"
     else:
-        expr = "count(*)"
-    return f"{expr} FILTER (WHERE {condition}) AS {q(agg.name)}"
+        expr = f"count(*) FILTER (WHERE {condition})"
+    return f"{expr} AS {q(agg.name)}"
 
 
 def grouped_sql(table: str, aggregates: list[Aggregate], levels: tuple[str, ...], params: dict[str, Any]) -> str:
