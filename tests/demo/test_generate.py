@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from ccassure.demo.generate import (AUTHORITY_TABLES, DEMO_QUARTERS, PLANTED, PROVIDER_TABLES, REFERENCE_TABLES,
                                     generate_demo, generate_sample)
 
-from .conftest import SAMPLE
+from .conftest import DEMO_SCALE, SAMPLE
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -19,22 +19,20 @@ def digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_same_seed_gives_identical_bytes(tmp_path: Path) -> None:
-    generate_demo(tmp_path / "a", seed=7, scale=0.05)
-    generate_demo(tmp_path / "b", seed=7, scale=0.05)
-    first, second = digest(tmp_path / "a"), digest(tmp_path / "b")
+def test_same_seed_gives_identical_bytes(tmp_path: Path, demo_dir: Path) -> None:
+    generate_demo(tmp_path / "again", seed=2016, scale=DEMO_SCALE)
+    first, second = digest(demo_dir), digest(tmp_path / "again")
     assert first == second
     assert len(first) > 200
 
 
-def test_another_seed_gives_other_data_but_the_same_plants(tmp_path: Path) -> None:
-    generate_demo(tmp_path / "a", seed=7, scale=0.05)
-    generate_demo(tmp_path / "c", seed=8, scale=0.05)
-    first, other = digest(tmp_path / "a"), digest(tmp_path / "c")
+def test_another_seed_gives_other_data_but_the_same_plants(tmp_path: Path, demo_dir: Path) -> None:
+    generate_demo(tmp_path / "other", seed=7, scale=DEMO_SCALE)
+    first, other = digest(demo_dir), digest(tmp_path / "other")
     assert first.keys() == other.keys()
-    assert first["provider_return/PRV-WXC-BRIGHT/2016Q4/contacts.csv"] != \
-        other["provider_return/PRV-WXC-BRIGHT/2016Q4/contacts.csv"]
-    planted = json.loads((tmp_path / "c" / "planted.json").read_text())
+    changed = "provider_return/PRV-WXC-BRIGHT/2016Q4/contacts.csv"
+    assert first[changed] != other[changed]
+    planted = json.loads((tmp_path / "other" / "planted.json").read_text())
     assert [p["id"] for p in planted["planted"]] == [p["id"] for p in PLANTED]
 
 
@@ -57,8 +55,8 @@ def test_layout_and_summary(demo_dir: Path) -> None:
         assert plant["id"] in readme
 
 
-def test_summary_lists_what_was_written(tmp_path: Path) -> None:
-    summary = generate_demo(tmp_path / "d", scale=0.03)
+def test_summary_lists_what_was_written(demo_run: dict) -> None:
+    summary = demo_run
     assert [a["authority_code"] for a in summary["authorities"]] == ["E10000901", "E06000901", "E06000902"]
     assert len(summary["provider_returns"]) == 6 * 4
     assert all(Path(r["path"]).is_dir() for r in summary["provider_returns"])
@@ -77,7 +75,7 @@ def test_cli_generate(tmp_path: Path) -> None:
     from ccassure.cli import cli
 
     result = CliRunner().invoke(cli, ["demo", "generate", "--output", str(tmp_path / "cli"), "--seed", "3",
-                                      "--scale", "0.03"])
+                                      "--scale", "0.02"])
     assert result.exit_code == 0, result.output
     assert "Synthetic demo data written" in result.output
     assert (tmp_path / "cli" / "planted.json").is_file()
