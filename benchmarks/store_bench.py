@@ -54,7 +54,7 @@ def make_return(rows: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     small = centres_n * 2 + 20
     n_sessions = int(rows * 0.60)
     n_contacts = int(rows * 0.37)
-    n_regs = rows - n_sessions - n_contacts - small
+    n_regs = max(rows - n_sessions - n_contacts - small, 10)
     days = pd.Timestamp("2016-10-01") + pd.to_timedelta(rng.integers(0, 92, n_sessions), unit="D")
     sessions = pd.DataFrame({
         "session_id": pd.array([f"S{seed}-{i}" for i in range(n_sessions)], dtype="str"),
