@@ -51,6 +51,7 @@ class Results:
     kpis: pd.DataFrame
     validations: list[dict[str, Any]] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    kpi_findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
 
     @property
     def synthetic(self) -> bool:
@@ -162,7 +163,7 @@ _CACHE: dict[tuple, Results] = {}
 
 def _signature(directory: Path) -> tuple:
     parts = []
-    for name in ("findings.parquet", "kpi_results.parquet", "manifest.json", "validation"):
+    for name in ("findings.parquet", "kpi_results.parquet", "kpi_findings.parquet", "manifest.json", "validation"):
         path = directory / name
         parts.append((name, path.stat().st_mtime_ns if path.exists() else None))
     if (directory / "validation").is_dir():
@@ -180,9 +181,14 @@ def load_results(results_dir: str | Path) -> Results:
         return _CACHE[key]
     manifest_path = directory / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    kpis = _read_parquet(directory / "kpi_results.parquet", KPI_COLUMNS)
+    if "window" in kpis.columns and (kpis["window"] == "quarter").any():
+        # reports show quarterly values; year-to-date and rolling windows stay in the files
+        kpis = kpis[kpis["window"] == "quarter"].reset_index(drop=True)
     results = Results(directory=directory,
                       findings=_read_parquet(directory / "findings.parquet", FINDING_COLUMNS),
-                      kpis=_read_parquet(directory / "kpi_results.parquet", KPI_COLUMNS),
+                      kpis=kpis,
+                      kpi_findings=_read_parquet(directory / "kpi_findings.parquet", FINDING_COLUMNS),
                       validations=_read_validations(directory / "validation"),
                       manifest=manifest if isinstance(manifest, dict) else {})
     _CACHE.clear()

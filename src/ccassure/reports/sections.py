@@ -132,7 +132,10 @@ def kpi_table(results: Results, authority: str | None = None, subject: str | Non
         before = previous[(previous["kpi_id"] == row.kpi_id) & (previous["subject_id"] == row.subject_id)]
         prev_value = before.sort_values("period")["value"].iloc[-1] if len(before) else None
         change = "–"
-        if prev_value is not None and pd.notna(prev_value) and pd.notna(row.value):
+        given = getattr(row, "change_on_previous", None)
+        if given is not None and pd.notna(given):
+            change = f"{'+' if float(given) >= 0 else '−'}{fmt_number(abs(float(given)), None)}"
+        elif prev_value is not None and pd.notna(prev_value) and pd.notna(row.value):
             delta = float(row.value) - float(prev_value)
             change = f"{'+' if delta >= 0 else '−'}{fmt_number(abs(delta), None)}"
         rows.append((text(row.kpi_id), text(row.title), suppress(row.numerator, min_count),
@@ -155,6 +158,24 @@ def exceptions(results: Results, authority: str | None = None, subject: str | No
     return (f"{_plural(len(problems), 'exception')} in {text(period)} ({_plural(int((problems['status'] == 'not_met').sum()), 'check')} "
             "not met). Suggested action is the rule's guidance.\n\n"
             + md_table(rows, ["Status", "Subject", "Rule", "What was found", "Action"], escape=[False] * 5))
+
+
+def kpi_crosschecks(results: Results, authority: str | None = None, subject: str | None = None) -> str:
+    """Provider-reported KPI figures that disagree with the figures recomputed from their records."""
+    k = results.kpi_findings
+    if k.empty:
+        return "_No cross-checks of provider-reported figures were recorded._"
+    if authority:
+        k = k[k["authority_code"] == authority]
+    if subject:
+        k = k[k["subject_id"] == subject]
+    problems = k[k["status"].isin(PROBLEM_STATUSES)]
+    if problems.empty:
+        return "Every provider-reported KPI figure checked agreed with the figure recomputed from the records."
+    rows = [(text(r.period), status_label(r.status), f"{text(r.subject_name)} ({text(r.subject_id)})", text(r.message))
+            for r in problems.sort_values(["period", "subject_name", "rule_id"], ascending=[False, True, True]).itertuples()]
+    return ("Provider-reported KPI figures that disagree with the figures recomputed from their records:\n\n"
+            + md_table(rows, ["Quarter", "Status", "Subject", "What was found"], escape=[False] * 4))
 
 
 def data_quality(results: Results, authority: str | None = None, provider: str | None = None,
