@@ -101,17 +101,17 @@ def lint_kpis(directory: Path | None) -> None:
 @click.option("--authority", default=None, help="Only this authority (ONS code, e.g. E10000016).")
 @click.option("--as-at", "as_at", default=None, help="Read the store as it stood on this date (store only).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder for kpi_results.* and kpi_findings.* (default: the project's output folder).")
+              help="Folder for kpi_results.* and kpi_findings.* (default: <output>/findings of the project, "
+                   "next to the findings `ccassure check` writes).")
 @click.option("--reach-areas", "reach", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="CSV of centre_id,lsoa_code (default: reach_areas.csv next to the data).")
+              help="CSV with centre_id,lsoa_code columns (default: reach_areas.csv next to the data or one "
+                   "folder up).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a provider-reported figure disagrees with the data.")
 @DIR_OPTION
 def run(data: tuple[Path, ...], period: str, authority: str | None, as_at: str | None, output: Path | None,
         reach: Path | None, strict: bool, directory: Path | None) -> None:
     """Compute every KPI for a period, write the results and cross-check the provider's own figures."""
-    from ccassure.kpis import run_kpis
-    from ccassure.kpis.data import load_paths, read_reach_areas, sample_paths
-    from ccassure.kpis.loader import REACH_TABLE
+    from ccassure.kpis.api import check_kpis
     from ccassure.periods import parse_period
     from ccassure.project import current_project
 
@@ -121,42 +121,17 @@ def run(data: tuple[Path, ...], period: str, authority: str | None, as_at: str |
         _fail(str(exc))
     project = current_project()
     frameworks = _load(directory)
-    versions: dict[str, list[str]] | None = None
-    if data:
-        tables, notes, versions = load_paths(list(data))
-        source = ", ".join(map(str, data))
-    elif project.store_path.is_file():
-        from ccassure.store import Store
-
-        store = Store(project.store_path)
-        tables = store.read_tables(authority=authority, as_at=as_at)
-        versions = store.data_versions(authority=authority, as_at=as_at)
-        notes, source = [], str(project.store_path)
-        found = read_reach_areas([project.store_path.parent, project.root / "sample_data"])
-        if found is not None:
-            tables[REACH_TABLE] = found
-    else:
-        paths = sample_paths(project.root)
-        if not paths:
-            _fail("no --data given, no store and no sample_data/ folder")
-        tables, notes, versions = load_paths(paths)
-        source = str(project.root / "sample_data")
-    if reach is not None:
-        found = read_reach_areas([reach.parent]) if reach.name == "reach_areas.csv" else None
-        if found is None:
-            import pandas as pd
-
-            found = pd.read_csv(reach, dtype=str, keep_default_na=False)
-        tables[REACH_TABLE] = found
-    for note in notes:
-        click.echo(note, err=True)
-    results = run_kpis(tables, period, authority=authority, frameworks=frameworks, data_versions=versions)
-    out = output or project.output_dir
+    results = check_kpis(data=list(data) or None, period=period, authority=authority, as_at=as_at,
+                         project=project, frameworks=frameworks, reach_areas=reach)
+    for note in results.notes:
+        click.echo(f"note: {note}", err=True)
+    out = output or project.output_dir / "findings"
     results.write(out)
-    click.echo(f"Data: {source}")
+    click.echo(f"Data: {results.source}")
     click.echo(results.summary())
-    flagged = results.findings[results.findings["status"] == "not_met"] if len(results.findings) else []
-    for row in getattr(flagged, "itertuples", lambda: [])():
+    findings = results.findings
+    flagged = findings[findings["status"] == "not_met"] if len(findings) else findings
+    for row in flagged.itertuples():
         click.echo(f"  {row.rule_id} {row.subject_id} {row.period}: {row.message}")
     click.echo(f"Wrote {out / 'kpi_results.parquet'} (.csv, .json) and {out / 'kpi_findings.parquet'} (.csv, .json)")
     sys.exit(1 if strict and len(flagged) else 0)

@@ -36,6 +36,8 @@ class KpiResults:
     frame: pd.DataFrame = field(default_factory=empty_results)
     findings: pd.DataFrame = field(default_factory=empty_findings)
     period: str = ""
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
@@ -62,6 +64,19 @@ class KpiResults:
         if len(rows) != 1:
             raise KeyError(f"{len(rows)} results for {kpi_id} / {subject_id} / {period} / {window}")
         return rows.iloc[0].to_dict()
+
+    def as_findings(self):
+        """The cross-check findings as the rules engine's ``Findings`` (to extend ``ccassure check``'s table)."""
+        from ccassure.rules.result import Finding, Findings
+
+        items = []
+        for row in self.findings.to_dict(orient="records"):
+            clean = {k: (None if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA else v)
+                     for k, v in row.items()}
+            clean["rule_version"] = int(clean["rule_version"] or 1)
+            clean["subject_type"] = clean["subject_type"] or "centre"
+            items.append(Finding(**clean))
+        return Findings(items, period=self.period)
 
     def write(self, directory: Path | str) -> dict[str, Path]:
         """kpi_results.parquet/.csv/.json and kpi_findings.parquet/.csv/.json (CSV cells made formula-safe)."""
