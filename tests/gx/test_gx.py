@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -142,16 +139,24 @@ def test_every_exported_suite_is_json_that_gx_loads_and_runs(tmp_path: Path) -> 
                       ("expect_column_values_to_be_unique", "board_id")}
 
 
-def test_the_gx_engine_from_the_command_line_writes_nothing_and_shows_no_progress_bars(planted: Path,
-                                                                                      tmp_path: Path) -> None:
+def test_the_gx_engine_from_the_command_line_writes_nothing_and_shows_no_progress_bars(
+        planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    from click.testing import CliRunner
+
+    from ccassure.cli.validate_cmd import validate as validate_command
+    from ccassure.validation import gx_backend
+
     workdir = tmp_path / "work"
     workdir.mkdir()
-    env = {**os.environ, "HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-m", "ccassure", "validate", "--engine", "gx", "--format", "json",
-                           str(planted)], cwd=workdir, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=120)
-    assert done.returncode == 1, done.stderr[-2000:]
-    assert json.loads(done.stdout)["engine"] == "gx"
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    gx_backend.context.cache_clear()  # a fresh context, made here, so anything it wrote would land here
+    gx_backend._datasource.cache_clear()
+    done = CliRunner().invoke(validate_command, ["--engine", "gx", "--format", "json", str(planted)])
+    assert done.exit_code == 1, done.output
+    assert json.loads(done.output)["engine"] == "gx"
     assert list(workdir.iterdir()) == []                     # no gx/ folder, no uncommitted/, nothing
     assert not (tmp_path / "home").exists()
-    assert "Calculating Metrics" not in done.stderr and "%|" not in done.stderr
+    captured = capfd.readouterr()
+    for stream in (done.output, captured.out, captured.err):
+        assert "Calculating Metrics" not in stream and "%|" not in stream

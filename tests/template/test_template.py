@@ -4,8 +4,6 @@ reported at the exact cell. All data here is synthetic."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -138,14 +136,17 @@ def test_mistakes_typed_into_the_template_are_each_reported_at_their_cell(templa
 
 
 def test_the_template_command_writes_the_workbook(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from ccassure.cli.template_cmd import template as template_command
+
     out = tmp_path / "blank.xlsx"
-    done = subprocess.run([sys.executable, "-m", "ccassure", "template", "--output", str(out)], cwd=tmp_path,
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert "Centres" in done.stdout and out.is_file()
-    refused = subprocess.run([sys.executable, "-m", "ccassure", "template", "--output", str(tmp_path / "t.csv")],
-                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert refused.returncode == 2 and "xlsx" in refused.stderr and "Traceback" not in refused.stderr
+    done = CliRunner().invoke(template_command, ["--output", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Centres" in done.output and openpyxl.load_workbook(out).sheetnames[0] == README_SHEET
+    refused = CliRunner().invoke(template_command, ["--output", str(tmp_path / "t.csv")])
+    assert refused.exit_code == 2 and isinstance(refused.exception, SystemExit)
+    assert "name it .xlsx" in refused.output and not (tmp_path / "t.csv").exists()
 
 
 @pytest.mark.xfail(strict=True, reason="coerce._arrow_dates (pyarrow strptime) rolls 31/02/2016 over to 02/03/2016")

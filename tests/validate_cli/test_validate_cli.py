@@ -269,18 +269,12 @@ def test_the_validate_path_never_imports_great_expectations_ipython_or_the_rende
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "ccassure", "validate", str(broken)],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr[-2000:]
+    assert done.stdout.startswith(f"{broken} has errors")
     imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines()
                 if line.startswith("import time:")}
     assert "ccassure" in imported and "pandera" in imported  # the probe sees imports at all
     assert not imported & {"great_expectations", "IPython", "nbclient", "nbformat", "matplotlib", "ipykernel",
                            "typst", "pypandoc"}
-
-
-def test_the_console_command_exits_with_the_right_code_in_a_real_process(broken: Path, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ccassure", "validate", str(tmp_path / "nope.xlsx")],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith(f"ccassure: cannot read {tmp_path / 'nope.xlsx'}:") and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(("name", "check"), [
