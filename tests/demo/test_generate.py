@@ -8,8 +8,15 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ccassure.demo.generate import (AUTHORITY_TABLES, DEMO_QUARTERS, PLANTED, PROVIDER_TABLES, REFERENCE_TABLES,
-                                    generate_demo, generate_sample)
+from ccassure.demo.generate import (
+    AUTHORITY_TABLES,
+    DEMO_QUARTERS,
+    PLANTED,
+    PROVIDER_TABLES,
+    REFERENCE_TABLES,
+    generate_demo,
+    generate_sample,
+)
 
 from .conftest import DEMO_SCALE, SAMPLE
 

@@ -427,6 +427,11 @@ def _month_number(day: np.datetime64) -> int:
     return int(day.astype("datetime64[M]").astype(np.int64))
 
 
+def _exact_share(rng: np.random.Generator, n: int, share: float) -> np.ndarray:
+    """A random mask with exactly round(share * n) True values (keeps small demos close to their targets)."""
+    return rng.permutation(n) < int(round(share * n))
+
+
 def _iso(values: np.ndarray) -> np.ndarray:
     out = np.datetime_as_string(values.astype("datetime64[D]"), unit="D").astype(object)
     out[np.isnat(values)] = ""
@@ -566,7 +571,7 @@ def _register(world: _World) -> None:
         deciles = lsoas.loc[lsoa, "imd_decile"].to_numpy()
         lag = np.round(14 + rng.exponential(55, n)).astype(int)
         reg_date = birth.astype("datetime64[D]") + lag.astype("timedelta64[D]")
-        registered = (rng.random(n) < c.p_register) & (reg_date <= last_day)
+        registered = (_exact_share(rng, n, c.p_register)) & (reg_date <= last_day)
         p_target = np.where(deciles <= 2, 0.55, np.where(deciles <= 4, 0.35, 0.14))
         target = rng.random(n) < p_target
         # siblings: about one child in five joins an older child's family
@@ -624,7 +629,13 @@ def _register(world: _World) -> None:
     centre_p = {c.spec.centre_id: c.p_sustained for c in world.main_centres()}
     fams = regs.groupby("family", sort=True).agg(centre_id=("centre_id", "first"), family_ref=("family_ref", "first"),
                                                  target=("target_group", "max"))
-    fams["sustained"] = fams["target"].to_numpy() & (rng.random(len(fams)) < fams["centre_id"].map(centre_p).to_numpy())
+    sustained = np.zeros(len(fams), dtype=bool)
+    target_fams = fams["target"].to_numpy()
+    fam_centre = fams["centre_id"].to_numpy(dtype=object)
+    for cid, p_sustained in centre_p.items():
+        members = np.flatnonzero(target_fams & (fam_centre == cid))
+        sustained[members] = _exact_share(rng, len(members), p_sustained)
+    fams["sustained"] = sustained
     fams["home_q"] = rng.integers(0, 4, len(fams))
     world.families = fams
 
@@ -693,7 +704,7 @@ def _make_cases(world: _World) -> None:
         ends = np.minimum(starts + rng.integers(56, 183, n).astype("timedelta64[D]"), close)
         length = (ends - starts).astype(int)
         star_start = np.round(rng.uniform(2.5, 6.0, n), 1)
-        improved = rng.random(n) < c.p_star
+        improved = _exact_share(rng, n, c.p_star)
         delta = np.where(improved, rng.uniform(1.0, 3.0, n), rng.uniform(-0.5, 0.9, n))
         level = np.array(["level_2", "level_3", "level_4"], dtype=object)[rng.choice(3, size=n, p=[0.4, 0.45, 0.15])]
         complex_needs = (level == "level_4") | (rng.random(n) < 0.15)
