@@ -56,8 +56,14 @@ def list_rules(rules_dir: str | None) -> None:
     from rich.table import Table
 
     ruleset, _ = _load(rules_dir)
+    if not sys.stdout.isatty():  # piped or captured: one plain line per rule, easy to grep
+        for rule in ruleset:
+            click.echo(f"{rule.id}\t{rule.title}\t{rule.basis.citation}\t{rule.effective_severity}")
+        click.echo(f"{len(ruleset)} rules")
+        return
     table = Table(show_lines=False)
-    for column in ("id", "title", "citation", "worst status"):
+    table.add_column("id", no_wrap=True)
+    for column in ("title", "citation", "worst status"):
         table.add_column(column, overflow="fold")
     for rule in ruleset:
         table.add_row(rule.id, rule.title, rule.basis.citation, rule.effective_severity)
@@ -101,8 +107,8 @@ def show(rule_id: str, rules_dir: str | None) -> None:
         lines.append("  parameters:")
         for p in rule.parameters.values():
             value = overrides.get(p.name, p.default)
-            where = "set in ccassure.yml" if p.name in overrides else "default"
-            lines.append(f"    {p.name} = {value} ({where}; default {p.default}) — {p.unit}; basis: {p.basis}"
+            where = f"set in ccassure.yml; default {p.default}" if p.name in overrides else "default"
+            lines.append(f"    {p.name} = {value} ({where}) — {p.unit}; basis: {p.basis}"
                          + (f". {p.description}" if p.description else ""))
     lines.append("  messages:")
     for status, text in rule.messages.items():
