@@ -22,18 +22,55 @@ from ccassure.validation.arrowtext import as_arrow_text, regex_mask
 TRUE_WORDS = {"yes", "y", "true", "t", "1", "1.0"}
 FALSE_WORDS = {"no", "n", "false", "f", "0", "0.0"}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d")
+                "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y/%m/%d", "%d/%m/%y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
+                "%d-%b-%y", "%d.%m.%y")
+# Where the day of the month sits in text of each format: strptime rolls 31/02 over into March, so a
+# parsed day that differs from the day written means the date does not exist.
+DAY_FIRST = r"^\s*(?P<day>\d{1,2})"
+DAY_LAST = r"^\s*\d{4}[-/]\d{1,2}[-/](?P<day>\d{1,2})"
+# ISO 8601 date-times (with seconds' fractions or a time zone): the date as written is the date meant.
+ISO_DATETIME = r"^\s*(\d{4}-\d{1,2}-\d{1,2})[T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$"
+SERIAL_TEXT = r"^\s*\d{5}(\.0*)?\s*$"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Excel serial day numbers read as dates: 1950-01-01 .. 2099-12-31. Smaller numbers (a year such as 2016, a
+# count) are far more often a mistake than a date before 1950.
+FIRST_SERIAL, LAST_SERIAL = 18264, 73050
+# What Excel shows (and saves to CSV) in a cell whose formula failed.
+EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#VALUE!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/A N/A"})
+# Invisible characters that copy-and-paste leaves at the ends of ids and headers: zero-width space,
+# non-joiner and joiner, left-to-right and right-to-left marks, word joiner, byte-order mark.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 
 
 @dataclass
 class Coerced:
-    """A typed column, the cells that could not be read, and cells that are a privacy problem."""
+    """A typed column, the cells that could not be read, and cells that are a privacy problem.
+
+    ``out_of_range`` marks, among ``bad``, dates that were read but fall outside 1900-2100.
+    """
 
     values: pd.Series
     bad: np.ndarray
     full_birth_date: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    out_of_range: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+def excel_error_mask(raw: pd.Series) -> np.ndarray:
+    """True where a cell holds what Excel shows for a failed formula (#N/A, #DIV/0!, #REF!, ...)."""
+    if raw.dtype == object:
+        if not raw.map(lambda v: isinstance(v, str) and v.startswith("#"), na_action="ignore").fillna(False).any():
+            return np.zeros(len(raw), dtype=bool)
+        return raw.map(lambda v: isinstance(v, str) and v.strip() in EXCEL_ERRORS,
+                       na_action="ignore").fillna(False).to_numpy(dtype=bool)
+    if not pd.api.types.is_string_dtype(raw.dtype):
+        return np.zeros(len(raw), dtype=bool)
+    array = as_arrow_text(raw)
+    if not pc.any(pc.fill_null(pc.starts_with(array, "#"), False)).as_py():
+        return np.zeros(len(raw), dtype=bool)
+    found = pc.is_in(pc.utf8_trim_whitespace(array), value_set=pa.array(sorted(EXCEL_ERRORS)))
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
 
 
 def coerce_column(raw: pd.Series, spec: ColumnSpec) -> Coerced:
@@ -52,7 +89,7 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec) -> Coerced:
 def _blank(raw: pd.Series) -> np.ndarray:
     missing = raw.isna().to_numpy(dtype=bool, copy=True)
     if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
-        text = raw.astype("str").str.strip()
+        text = _strip(raw.astype("str"))
         missing |= text.eq("").fillna(True).to_numpy(dtype=bool)
     return missing
 
@@ -64,8 +101,19 @@ def _is_text_column(raw: pd.Series) -> bool:
 def _as_text(raw: pd.Series, blank: np.ndarray) -> pd.Series:
     if raw.dtype == object and not _is_text_column(raw):
         raw = raw.map(_cell_text, na_action="ignore")
-    text = raw.astype("str").str.strip()
+    text = _strip(raw.astype("str"))
     return text.mask(blank).astype(PANDAS_DTYPES["string"])
+
+
+def _strip(text: pd.Series) -> pd.Series:
+    """Whitespace (including non-breaking spaces) and invisible characters off both ends."""
+    text = text.str.strip()
+    if pd.api.types.is_string_dtype(text.dtype) and getattr(text.dtype, "storage", None) == "pyarrow":
+        array = as_arrow_text(text)
+        if pc.all(pc.fill_null(pc.string_is_ascii(array), True)).as_py() or not pc.any(pc.fill_null(
+                pc.match_substring_regex(array, f"^[{INVISIBLE}]|[{INVISIBLE}]$"), False)).as_py():
+            return text
+    return text.str.strip(" \t\r\n\u00a0" + INVISIBLE)
 
 
 def _cell_text(value: object) -> object:
@@ -80,19 +128,31 @@ def _cell_text(value: object) -> object:
 
 
 def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
+    booleans = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("Float64")
     elif _is_text_column(raw):
-        numbers = _arrow_numbers(raw)
+        numbers = _arrow_numbers(raw, percent=not integer)
     else:
         source = raw
         if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
             source = raw.where(~pd.Series(blank, index=raw.index), None)
-            if raw.dtype != object or raw.map(type).eq(str).any():
-                source = source.astype("str").str.strip().str.replace(",", "", regex=False).str.replace(
+            kinds = raw.map(type)
+            booleans = kinds.isin([bool, np.bool_]).to_numpy(dtype=bool)  # Excel TRUE/FALSE is not a number
+            if booleans.any():
+                source = source.mask(pd.Series(booleans, index=raw.index), None)
+            if raw.dtype != object or kinds.eq(str).any():
+                source = _strip(source.astype("str")).str.replace(",", "", regex=False).str.replace(
                     "£", "", regex=False).where(~pd.Series(blank, index=raw.index), None)
+                if not integer:
+                    source = source.str.removesuffix("%")
         numbers = pd.to_numeric(source, errors="coerce").astype("Float64")
-    unreadable = numbers.isna().to_numpy(dtype=bool) & ~blank
+    # inf, nan and numbers past what a whole number can hold are not values anyone meant
+    finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))
+    if integer:
+        finite &= np.abs(numbers.to_numpy(dtype="float64", na_value=0.0)) < 2.0**53
+    numbers = numbers.mask(pd.Series(~finite, index=numbers.index))
+    unreadable = (numbers.isna().to_numpy(dtype=bool) & ~blank) | booleans
     if integer:
         fractional = (numbers.notna() & (numbers.round() != numbers)).fillna(False).to_numpy(dtype=bool)
         unreadable |= fractional
@@ -120,10 +180,10 @@ def _as_date(raw: pd.Series, blank: np.ndarray) -> Coerced:
         values = _parse_dates(raw, blank)
     values = values.astype("datetime64[s]")
     years = values.dt.year
-    out_of_range = (years < FIRST_YEAR) | (years > LAST_YEAR)
+    out_of_range = ((years < FIRST_YEAR) | (years > LAST_YEAR)).fillna(False)
     values = values.mask(out_of_range)
     unreadable = values.isna().to_numpy(dtype=bool) & ~blank
-    return Coerced(values, unreadable)
+    return Coerced(values, unreadable, out_of_range=out_of_range.to_numpy(dtype=bool))
 
 
 def _parse_dates(raw: pd.Series, blank: np.ndarray) -> pd.Series:
@@ -136,9 +196,7 @@ def _parse_dates(raw: pd.Series, blank: np.ndarray) -> pd.Series:
             result[native] = pd.to_datetime(raw[native].map(_as_datetime)).dt.normalize().astype("datetime64[s]")
         serial = kinds.isin([int, float]).to_numpy(dtype=bool) & todo
         if serial.any():
-            days = pd.to_numeric(raw[serial], errors="coerce")
-            ok = days.between(1, 73050)  # 1900 .. 2099 as Excel serial day numbers
-            result[serial] = (EXCEL_EPOCH + pd.to_timedelta(days.where(ok), unit="D")).astype("datetime64[s]")
+            result[serial] = _from_serial(pd.to_numeric(raw[serial], errors="coerce"))
         todo &= ~native & ~serial
     if todo.any():
         text = raw[todo].astype("str").str.strip()
@@ -148,7 +206,12 @@ def _parse_dates(raw: pd.Series, blank: np.ndarray) -> pd.Series:
 
 def _arrow_dates(text: pd.Series) -> pd.Series:
     """Parse text dates with pyarrow, trying the formats that fit a sample first (a wrong format costs
-    as much as a right one, so the common case tries one format over the whole column)."""
+    as much as a right one, so the common case tries one format over the whole column).
+
+    Dates that do not exist (31/02/2016) are not rolled over into the next month; two-digit years are not
+    read as the first century; ISO date-times keep the date as written whatever their time zone; text that
+    is an Excel serial day number (as a CSV saved from a General-formatted cell holds) is read as one.
+    """
     array = as_arrow_text(text)
     sample = array.slice(0, 200).drop_null()
     ranked = sorted(DATE_FORMATS, key=lambda fmt: -_parsed_count(sample, fmt))
@@ -158,8 +221,48 @@ def _arrow_dates(text: pd.Series) -> pd.Series:
         if not pc.any(missing).as_py():
             break
         attempt = pc.strptime(pc.if_else(missing, array, None), format=fmt, unit="s", error_is_null=True)
-        parsed = pc.coalesce(parsed, attempt)
-    return parsed.to_pandas().set_axis(text.index).dt.normalize().astype("datetime64[s]")
+        parsed = pc.coalesce(parsed, _real_dates(array, attempt, DAY_LAST if fmt.startswith("%Y") else DAY_FIRST))
+    result = parsed.to_pandas().set_axis(text.index)
+    left = (result.isna() & text.notna()).to_numpy(dtype=bool)
+    if left.any():
+        rest = text[left]
+        iso = rest.str.extract(ISO_DATETIME)[0]
+        if iso.notna().any():
+            dates = iso.dropna()
+            array = as_arrow_text(dates)
+            attempt = pc.strptime(array, format="%Y-%m-%d", unit="s", error_is_null=True)
+            result[dates.index] = _real_dates(array, attempt, DAY_LAST).to_pandas().to_numpy()
+        serial = rest[rest.str.match(SERIAL_TEXT).fillna(False).to_numpy(dtype=bool)]
+        if len(serial):
+            result[serial.index] = _from_serial(pd.to_numeric(serial.str.strip(), errors="coerce")).to_numpy()
+    return result.dt.normalize().astype("datetime64[s]")
+
+
+def _real_dates(array: pa.Array, attempt: pa.Array, day_pattern: str) -> pa.Array:
+    """``attempt`` without dates strptime rolled over (31/02 -> 2/03) or read with a two-digit year as
+    the year 16 AD: both become missing, for the next format to try."""
+    years = pc.year(attempt)
+    attempt = pc.if_else(pc.fill_null(pc.less(years, 100), False), pa.scalar(None, attempt.type), attempt)
+    day = pc.day(attempt)
+    suspect = pc.fill_null(pc.less_equal(day, 3), False)  # a rolled-over date lands on the 1st to 3rd
+    if not pc.any(suspect).as_py():
+        return attempt
+    positions = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    written = pc.extract_regex(array.take(positions), day_pattern).field(0)
+    written = pc.cast(pc.if_else(pc.equal(written, ""), None, written), pa.int64())
+    rolled = pc.fill_null(pc.not_equal(written, day.take(positions)), False).to_numpy(zero_copy_only=False)
+    if not rolled.any():
+        return attempt
+    keep = np.ones(len(attempt), dtype=bool)
+    keep[positions[rolled]] = False
+    return pc.if_else(pa.array(keep), attempt, pa.scalar(None, attempt.type))
+
+
+def _from_serial(days: pd.Series) -> pd.Series:
+    """Excel serial day numbers (1950 .. 2099) to dates at midnight; anything else missing."""
+    ok = days.between(FIRST_SERIAL, LAST_SERIAL)
+    whole = np.floor(days.where(ok).astype("float64"))
+    return (EXCEL_EPOCH + pd.to_timedelta(whole, unit="D")).astype("datetime64[s]")
 
 
 def _parsed_count(sample: pa.Array, fmt: str) -> int:
@@ -169,17 +272,20 @@ def _parsed_count(sample: pa.Array, fmt: str) -> int:
 NUMBER_TEXT = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 
 
-def _arrow_numbers(raw: pd.Series) -> pd.Series:
+def _arrow_numbers(raw: pd.Series, *, percent: bool = False) -> pd.Series:
     """Text to numbers with pyarrow; only cells that are not plain numbers go through the slow path
-    (thousands separators, pound signs)."""
+    (thousands separators, pound signs, invisible characters; for numbers, a percent sign: 45% -> 45, the
+    percentage points a percentage KPI is reported in)."""
     array = as_arrow_text(raw)
     plain = pc.fill_null(pc.match_substring_regex(array, NUMBER_TEXT), False)
     numbers = pc.cast(pc.utf8_trim_whitespace(pc.if_else(plain, array, None)), pa.float64())
     result = numbers.to_pandas().set_axis(raw.index).astype("Float64")
     other = ~plain.to_numpy(zero_copy_only=False) & raw.notna().to_numpy(dtype=bool)
     if other.any():
-        cleaned = raw[other].str.replace(",", "", regex=False).str.replace("£", "", regex=False).str.strip()
-        result[other] = pd.to_numeric(cleaned, errors="coerce")
+        cleaned = _strip(raw[other].str.replace(",", "", regex=False).str.replace("£", "", regex=False))
+        if percent:
+            cleaned = cleaned.str.removesuffix("%")
+        result[other] = pd.to_numeric(cleaned.where(cleaned.str.match(NUMBER_TEXT), None), errors="coerce")
     return result
 
 
