@@ -230,6 +230,14 @@ def test_unreadable_input_still_gives_json_to_a_script(tmp_path: Path) -> None:
     assert '"code": "file-not-found"' in result.output
 
 
+def test_unreadable_input_leaves_no_stray_problem_file_unless_one_was_asked_for(tmp_path: Path) -> None:
+    assert run(str(tmp_path / "missing.xlsx"), "--format", "csv", cwd=tmp_path).exit_code == 2
+    assert list(tmp_path.iterdir()) == []
+    asked = tmp_path / "asked.csv"
+    assert run(str(tmp_path / "missing.xlsx"), "--output", str(asked)).exit_code == 2
+    assert "file-not-found" in asked.read_text(encoding="utf-8-sig")
+
+
 def test_a_broken_contract_folder_exits_2_with_the_file_and_line(clean: Path, tmp_path: Path) -> None:
     folder = tmp_path / "contracts"
     folder.mkdir()

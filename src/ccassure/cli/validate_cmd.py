@@ -80,7 +80,7 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
     if result.unreadable:
         problem = next(p for p in result.problems if p.severity == "error")
         click.echo(f"ccassure: cannot read {path}: {problem.message} {problem.fix}", err=True)
-        if fmt == "text" and output is None:
+        if output is None and fmt != "json":  # json still goes to a script reading standard output
             sys.exit(2)
 
     if output is None and fmt not in ("text", "json"):
