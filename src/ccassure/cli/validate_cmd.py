@@ -56,7 +56,12 @@ def format_for(output: Path | None) -> str:
               help="How many problems the text format shows.")
 def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | None, engine: str,
              contracts_dir: Path | None, limit: int) -> None:
-    """Validate a return (xlsx workbook, folder of CSV or Parquet files, or one file) before submitting it."""
+    """Validate a return (xlsx workbook, folder of CSV or Parquet files, or one file) before submitting it.
+
+    \b
+    Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the file cannot be read.
+    Example: ccassure validate my_return.xlsx --output problems.xlsx
+    """
     from ccassure.contracts import ContractErrors, load_contracts
 
     fmt = fmt or format_for(output)
