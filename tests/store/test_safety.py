@@ -171,3 +171,15 @@ def test_version_1_store_is_migrated(store_path: Path):
     new = store.store_tables(typed_tables(return_rows()), dataset="provider_return", provider="PRV-A",
                              period="2016Q4")
     assert new.superseded == ("S1",)
+
+
+def test_not_a_store_is_refused_and_untouched(store_path: Path):
+    store_path.parent.mkdir(parents=True)
+    store_path.write_text("this is not a DuckDB file\n")
+    digest = _sha(store_path)
+    with pytest.raises(StoreSchemaError, match="cannot be opened as a ccassure store"):
+        Store(store_path).history()
+    with pytest.raises(StoreSchemaError):
+        Store(store_path).store_tables(typed_tables(return_rows()), dataset="provider_return", provider="PRV-A",
+                                       period="2016Q4")
+    assert _sha(store_path) == digest

@@ -289,9 +289,11 @@ class Store:
 
     def _prepare(self, con: duckdb.DuckDBPyConnection) -> None:
         """Create a new store, migrate an older one, refuse a newer one; add tables/columns contracts gained."""
-        version = schema.read_version(con)
+        meta = schema.read_meta(con)
+        version = schema.version_of(meta)
         self._check_version(version)
-        if version == schema.SCHEMA_VERSION and schema.contract_tables_in_sync(con, self.contracts):
+        fingerprint = schema.contracts_fingerprint(self.contracts)
+        if version == schema.SCHEMA_VERSION and meta.get("contracts") == fingerprint:
             return
         con.execute("BEGIN TRANSACTION")
         try:
@@ -302,6 +304,7 @@ class Store:
                     schema.MIGRATIONS[step](con)
                     schema.set_version(con, step + 1)
             schema.sync_contract_tables(con, self.contracts)
+            schema.set_meta(con, "contracts", fingerprint)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -320,8 +323,10 @@ class Store:
             con = None
             try:
                 con = self._connect(read_only=True)
-                version = schema.read_version(con)
+                meta = schema.read_meta(con)
+                version = schema.version_of(meta)
                 self._check_version(version)
+                self._in_sync = bool(meta) and meta.get("contracts") == schema.contracts_fingerprint(self.contracts)
                 if version is not None and version < schema.SCHEMA_VERSION and attempt == 0:
                     con.close()
                     con = None
@@ -635,9 +640,12 @@ class Store:
                 per_table[contract.table] = [r[0] for r in reference_rows
                                              if r[2] == prefix or r[2].startswith(prefix + ":")]
         columns: dict[str, set[str]] = {}
-        for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
-                                         "WHERE schema_name = 'main'").fetchall():
-            columns.setdefault(table, set()).add(column)
+        if getattr(self, "_in_sync", False):
+            columns = {contract.table: set(contract.column_names) for contract in self.contracts}
+        else:
+            for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                                             "WHERE schema_name = 'main'").fetchall():
+                columns.setdefault(table, set()).add(column)
         return _Selection(per_table=per_table,
                           candidates={"provider_return": [r[0] for r in provider_rows]},
                           reference_order=[r[0] for r in reversed(reference_rows)], columns=columns)

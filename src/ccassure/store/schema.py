@@ -68,18 +68,41 @@ def create_current(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> No
         set_version(con, version + 1)
 
 
-def read_version(con: duckdb.DuckDBPyConnection) -> int | None:
-    """The schema version, or None for an empty file."""
-    names = {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    if "store_meta" not in names:
-        return None if not names else -1
-    rows = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchall()
-    row = rows[0] if rows else None
+def read_meta(con: duckdb.DuckDBPyConnection) -> dict[str, str] | None:
+    """store_meta as a dict; None for an empty file; {} for a DuckDB file that is not a ccassure store."""
     try:
-        return int(row[0]) if row else -1
-    except ValueError:
+        return {key: value for key, value in con.execute("SELECT key, value FROM store_meta").fetchall()}
+    except duckdb.CatalogException:
+        tables = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+        return None if tables[0][0] == 0 else {}
+
+
+def version_of(meta: dict[str, str] | None) -> int | None:
+    """The schema version, None for an empty file, -1 when the file is not a ccassure store."""
+    if meta is None:
+        return None
+    try:
+        return int(meta["schema_version"])
+    except (KeyError, ValueError):
         return -1
+
+
+def read_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    return version_of(read_meta(con))
+
+
+def contracts_fingerprint(contracts: ContractSet) -> str:
+    """Identifies the contract tables and columns a store was last synchronised with."""
+    import hashlib
+
+    text = "|".join(f"{c.table}:" + ",".join(f"{s.name}={s.type}" for s in c.columns)
+                    for c in sorted(contracts, key=lambda c: c.table))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("DELETE FROM store_meta WHERE key = ?", [key])
+    con.execute("INSERT INTO store_meta VALUES (?, ?)", [key, value])
 
 
 def set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
@@ -124,12 +147,3 @@ def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet)
                             f"{DUCKDB_TYPES[spec.type]}")
                 changes.append(f"added {contract.table}.{spec.name}")
     return changes
-
-
-def contract_tables_in_sync(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> bool:
-    existing: dict[str, set[str]] = {}
-    for table, column in con.execute(
-            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall():
-        existing.setdefault(table, set()).add(column)
-    return all(contract.table in existing and set(contract.column_names) <= existing[contract.table]
-               for contract in contracts)
