@@ -291,7 +291,7 @@ def harrowfield() -> AuthoritySpec:
         StateChange("HRF-FH-08", "2017-01-01", designation="family_hub_not_designated"),
     )
     return AuthoritySpec(
-        code=code, name="Harrowfield Metropolitan Council", dfe_code="993", authority_type="unitary", short=short,
+        code=code, name="Harrowfield Council", dfe_code="993", authority_type="unitary", short=short,
         lsoa_block="93", postcode_area="HQ", origin=(518000, 409000), grid_columns=4, spacing=3400,
         reach_radius=1300, lsoas_per_centre=9, decile_range=(1, 8), providers=(hubs,), centres=tuple(centres),
         boards=boards, changes=changes, health_partner="Harrowfield and Humberside Healthcare NHS Trust",
@@ -357,7 +357,7 @@ PLANTED: list[dict[str, Any]] = [
     {"id": "WXC-NO-DISADVANTAGED-IMPACT", "authority_code": "E10000901", "subject": "change",
      "subject_id": "CHG-WXC-2016-03", "period": "2017Q1", "tables": ["service_changes"],
      "rules": ["SSG-CLOSURE-TEST"],
-     "description": "Closure of Stannerford Children's Centre decided with no assessment of the impact on the "
+     "description": "Closure of Rushcombe Children's Centre decided with no assessment of the impact on the "
                     "most disadvantaged families (disadvantaged_impact_assessed = no)."},
     {"id": "HRF-DEDESIGNATION-NO-CONSULTATION", "authority_code": "E06000902", "subject": "change",
      "subject_id": "CHG-HRF-2016-02", "period": "2016Q4", "tables": ["service_changes", "centres"],
@@ -1122,7 +1122,7 @@ def _changes(spec: AuthoritySpec) -> tuple[list[dict[str, Any]], list[dict[str, 
             _consultation("CONS-WXC-2016-01", c, "Proposal to close Oakridge Park Children's Centre", "2016-06-13",
                           "2016-09-04", 412, "2016-09-23"),
             _consultation("CONS-WXC-2016-02", c, "Children's centres in Wexcombe: merging Tollgate and Wexcombe "
-                          "Town North, and closing Stannerford", "2016-10-03", "2016-12-23", 738, "2017-01-20"),
+                          "Town North, and closing Rushcombe", "2016-10-03", "2016-12-23", 738, "2017-01-20"),
         ], [
             # PLANT WXC-DECISION-BEFORE-CLOSE
             _change("CHG-WXC-2016-01", c, "WXC-CC-12", "close", "Close Oakridge Park and deliver from Kestrelford",
@@ -1132,7 +1132,7 @@ def _changes(spec: AuthoritySpec) -> tuple[list[dict[str, Any]], list[dict[str, 
                     "centre with a linked site", "2016-09-12", "2017-02-14", "2017-04-03", "CONS-WXC-2016-02",
                     "2016-09-20"),
             # PLANT WXC-NO-DISADVANTAGED-IMPACT
-            _change("CHG-WXC-2016-03", c, "WXC-CC-15", "close", "Close Stannerford; families to use Pennybridge",
+            _change("CHG-WXC-2016-03", c, "WXC-CC-15", "close", "Close Rushcombe; families to use Pennybridge",
                     "2016-09-12", "2017-02-14", "2017-06-30", "CONS-WXC-2016-02", "2016-09-20",
                     disadvantaged_impact_assessed=False),
         ]
@@ -1382,7 +1382,7 @@ def demo_readme(seed: int, scale: float) -> str:
         "|---|---|---|---|---|",
         "| Wexcombe County Council | E10000901 | county, four Brightpath clusters, Meadowlark, a schools partnership | 3 | 24 + 3 linked sites |",
         "| Port Ellery Borough Council | E06000901 | small unitary reviewing nine centres | 2 | 9 + 1 linked site |",
-        "| Harrowfield Metropolitan Council | E06000902 | family hubs that keep or drop designation | 1 | 8 hubs + 2 outreach sites |",
+        "| Harrowfield Council | E06000902 | family hubs that keep or drop designation | 1 | 8 hubs + 2 outreach sites |",
         "",
         "Quarters: 2016Q2, 2016Q3, 2016Q4, 2017Q1 (calendar quarters, so financial year 2016-17).",
         "",

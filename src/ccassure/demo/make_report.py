@@ -1,0 +1,158 @@
+"""What `make report` runs: the whole flow on the synthetic demo, from nothing to rendered reports.
+
+    generate the demo -> validate every return (summaries kept for the reports) -> submit each to a fresh
+    store -> check every rule and KPI per authority and quarter -> render HTML and PDF reports
+
+Outputs go under the project's output folder (``_output/`` by default): ``demo/`` (the generated data),
+``store.duckdb``, ``results/`` (findings, KPI results, validation summaries) and ``reports/``.
+Each stage prints what it did; the exit code is non-zero if any stage failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ccassure.project import current_project
+
+
+def stage(title: str) -> float:
+    print(f"\n== {title}", flush=True)
+    return time.perf_counter()
+
+
+def done(started: float, detail: str) -> None:
+    print(f"   {detail} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
+def generate(out: Path, scale: float) -> dict[str, Any]:
+    from ccassure.demo.generate import generate_demo
+
+    started = stage("Generating the synthetic demo (three fictional authorities, FY 2016-17)")
+    if out.exists():
+        shutil.rmtree(out)
+    summary = generate_demo(out, scale=scale)
+    rows = sum(summary["row_counts"].values())
+    done(started, f"{len(summary['authorities'])} authorities, {len(summary['provider_returns'])} provider returns, "
+                  f"{rows:,} rows in {out}")
+    return summary
+
+
+def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path) -> int:
+    from ccassure.store import Store
+    from ccassure.validation import validate
+
+    started = stage("Validating every return and submitting it to the store")
+    if store_path.exists():
+        store_path.unlink()
+    store = Store(store_path)
+    folder = results / "validation"
+    folder.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    items = [(r["path"], r["provider_id"], r["period"], r["authority_code"]) for r in summary["provider_returns"]]
+    quarters = summary["quarters"]
+    items += [(path, code, quarters[0], code) for code, path in summary["authority_records"].items()]
+    for path, provider, period, authority in items:
+        result = validate(Path(path))
+        record = {**result.to_dict(), "file": str(path), "provider": provider, "period": period,
+                  "authority_code": authority}
+        (folder / f"{provider}-{period}.json").write_text(json.dumps(record, default=str, indent=1), encoding="utf-8")
+        if result.has_errors:
+            failures += 1
+            print(f"   {provider} {period}: {result.summary()}")
+            continue
+        store.submit(result, provider=provider, period=period, submitter="make report", accept_warnings=True)
+    reference = validate(Path(summary["reference"]), dataset="reference")
+    if reference.has_errors:
+        failures += 1
+        print(f"   reference: {reference.summary()}")
+    else:
+        store.store_tables(reference.tables, dataset="reference", provider="reference", period=quarters[0],
+                           submitter="make report", file_name="demo reference")
+    history = store.history()
+    done(started, f"{len(items) - failures} returns stored ({len(history)} submissions), {failures} refused")
+    return failures
+
+
+def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
+    from ccassure.kpis.api import check_kpis
+    from ccassure.rules.api import check_project
+    from ccassure.store import Store
+
+    started = stage("Checking every statutory rule and KPI, per authority and quarter")
+    store = Store(store_path)
+    findings, kpis, problems = [], [], 0
+    for authority in summary["authorities"]:
+        code = authority["authority_code"]
+        history = store.read_tables(authority=code)  # every quarter: KPI windows need the year so far
+        history = {name: frame for name, frame in history.items() if len(frame)}
+        reach = Path(summary["output_dir"]) / "reach_areas.csv"
+        for period in summary["quarters"]:
+            tables = store.read_tables(authority=code, period=period)
+            tables = {name: frame for name, frame in tables.items() if len(frame)}
+            try:
+                findings.append(check_project(data=tables, authority=code, period=period).to_frame())
+                kpis.append(check_kpis(data=_with_reach(history, reach), authority=code, period=period).to_frame())
+            except Exception as exc:  # one authority's failure must not stop the others
+                problems += 1
+                print(f"   {code} {period}: check failed: {type(exc).__name__}: {exc}")
+    all_findings = pd.concat(findings, ignore_index=True) if findings else pd.DataFrame()
+    all_kpis = pd.concat(kpis, ignore_index=True) if kpis else pd.DataFrame()
+    results.mkdir(parents=True, exist_ok=True)
+    all_findings.to_parquet(results / "findings.parquet", index=False)
+    all_kpis.to_parquet(results / "kpi_results.parquet", index=False)
+    names = {a["authority_code"]: a["authority_name"] for a in summary["authorities"]}
+    (results / "manifest.json").write_text(json.dumps({"synthetic": True, "authorities": names,
+                                                       "generated": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=1))
+    counts = all_findings["status"].value_counts().to_dict() if len(all_findings) else {}
+    done(started, f"{len(all_findings):,} findings {counts}; {len(all_kpis):,} KPI results")
+    return problems
+
+
+def _with_reach(tables: dict[str, pd.DataFrame], reach: Path) -> dict[str, pd.DataFrame]:
+    if "reach_areas" in tables or not reach.is_file():
+        return tables
+    return {**tables, "reach_areas": pd.read_csv(reach, dtype=str, keep_default_na=False)[["centre_id", "lsoa_code"]]}
+
+
+def render(results: Path, reports: Path, formats: str) -> int:
+    from ccassure.cli.render_cmd import render as render_command
+
+    started = stage("Rendering the reports")
+    args = ["--results", str(results), "--output-dir", str(reports), "--to", formats]
+    try:
+        render_command.main(args=args, standalone_mode=False)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    done(started, f"reports in {reports}")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the demo, check it and render every report.")
+    parser.add_argument("--scale", type=float, default=1.0, help="demo volume (1.0 = realistic)")
+    parser.add_argument("--to", default="html,pdf", help="report formats")
+    args = parser.parse_args(argv)
+    project = current_project()
+    out = project.output_dir
+    results, reports = out / "results", out / "reports"
+    if results.exists():
+        shutil.rmtree(results)
+    summary = generate(out / "demo", args.scale)
+    failed = validate_and_submit(summary, results, out / "store.duckdb")
+    failed += check(summary, results, out / "store.duckdb")
+    failed += render(results, reports, args.to)
+    print(f"\n{'All done' if not failed else 'Finished with problems'}: open {reports / 'index.html'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
