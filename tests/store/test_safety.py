@@ -159,13 +159,23 @@ def test_version_1_store_is_migrated(store_path: Path):
     con.execute("INSERT INTO sessions (session_id, centre_id, date, activity, on_site, attendances, submission_id) "
                 "VALUES ('S-1', 'C1', DATE '2016-11-02', 'Stay and play', true, 9, 'S1'), "
                 "('S-2', 'C1', DATE '2016-11-09', 'Stay and play', true, 4, 'S1')")
+    con.execute("INSERT INTO submissions VALUES ('R1', 'reference', 'postcodes', 'reference', 'nspl.csv', 'def', "
+                "TIMESTAMP '2017-01-09 09:00:00', 'alice', 'active', NULL, NULL, NULL), "
+                "('R2', 'reference', 'lsoa_population:2016', 'reference', 'sape.xlsx', 'ghi', "
+                "TIMESTAMP '2017-01-09 09:30:00', 'alice', 'active', NULL, NULL, NULL)")
+    con.execute("INSERT INTO postcodes VALUES ('ME1 1AA', 'E01024354', 'E10000016', 575000, 155000, false, 'R1'), "
+                "('ME1 1AB', 'E01024354', 'E10000016', 575010, 155010, false, 'R1'), "
+                "('ME1 1AD', 'E01024354', 'E10000016', 580000, 160000, true, 'R1')")
+    con.execute("INSERT INTO lsoa_population VALUES ('E01024354', 2016, 'E07000110', 55, NULL, NULL, 'R2')")
     con.close()
     store = Store(store_path)
     assert store.schema_version() == 1
     history = store.history()                      # migrates on first open
     assert store.schema_version() == SCHEMA_VERSION
-    assert history.loc[0, "row_counts"] == {"centres": 1, "sessions": 2}
-    assert history.loc[0, "rows"] == 3
+    assert history.set_index("submission_id").loc["S1", "row_counts"] == {"centres": 1, "sessions": 2}
+    assert history.set_index("submission_id").loc["S1", "rows"] == 3
+    population = store.read_tables(tables=["lsoa_population"])["lsoa_population"]
+    assert (population.loc[0, "easting"], population.loc[0, "northing"]) == (575005, 155005)  # points back-filled
     assert store.read_tables(authority="E10000016", period="2016Q4", tables=["sessions"])["sessions"][
         "attendances"].sum() == 13
     new = store.store_tables(typed_tables(return_rows()), dataset="provider_return", provider="PRV-A",

@@ -205,3 +205,27 @@ def test_reference_import_is_versioned_and_points_are_derived(tmp_path: Path, st
     assert (store.history(dataset="reference")["status"] == "superseded").sum() == 1
     with pytest.raises(DuplicateSubmission):
         store.import_reference("postcodes", postcodes)
+
+
+def test_contract_gaining_a_column_is_added_to_the_store(store_path: Path):
+    from dataclasses import replace
+
+    from ccassure.contracts import ColumnSpec, ContractSet
+
+    contracts = load_contracts()
+    old = Store(store_path, contracts=contracts)
+    first = old.store_tables(typed_tables(return_rows()), dataset="provider_return", provider="PRV-A",
+                             period="2016Q4")
+    sessions = contracts["sessions"]
+    grown = dict(contracts.contracts)
+    grown["sessions"] = replace(sessions, columns=sessions.columns + (ColumnSpec("venue_type", "string"),))
+    new = Store(store_path, contracts=ContractSet(grown))
+    read = new.read_tables(tables=["sessions"])["sessions"]          # before any write: column read as missing
+    assert "venue_type" in read.columns and read["venue_type"].isna().all()
+    frames = typed_tables(return_rows(sessions=2))
+    frames["sessions"]["venue_type"] = "library"
+    new.store_tables(frames, dataset="provider_return", provider="PRV-A", period="2016Q4")
+    after = new.read_tables(tables=["sessions"])["sessions"]
+    assert after["venue_type"].tolist() == ["library", "library"]
+    past = new.read_tables(tables=["sessions"], as_at=first.submitted_at)["sessions"]
+    assert len(past) == 3 and past["venue_type"].isna().all()

@@ -457,6 +457,8 @@ class Store:
                      json.dumps(row_counts), file_bytes])
                 for name, frame in frames.items():
                     self._insert(con, self.contracts[name], frame, submission_id)
+                if dataset == "reference" and "postcodes" in frames:
+                    con.execute(schema.points_insert_sql(), [submission_id])
                 if dataset == "reference" and "lsoa_population" in frames:
                     self._fill_points(con, submission_id)
                 _test_pause()
@@ -520,9 +522,8 @@ class Store:
 
     @staticmethod
     def _points_sql() -> str:
-        return ("SELECT lsoa_code, CAST(round(avg(easting)) AS BIGINT) AS e, CAST(round(avg(northing)) AS BIGINT) AS n "
-                "FROM postcodes WHERE submission_id IN (SELECT unnest(?::VARCHAR[])) AND NOT coalesce(terminated, false) "
-                "AND easting IS NOT NULL AND northing IS NOT NULL AND lsoa_code IS NOT NULL GROUP BY lsoa_code")
+        return ("SELECT lsoa_code, easting AS e, northing AS n FROM lsoa_points "
+                "WHERE submission_id IN (SELECT unnest(?::VARCHAR[]))")
 
     def import_reference(self, kind: str, path: Path | str, *, submitter: str | None = None) -> int:
         """Import a published reference file (``gias``, ``iod``, ``population``, ``postcodes``, ``eyfsp``,

@@ -1,13 +1,14 @@
 """The store's schema: bookkeeping tables, one table per contract table, versions and migrations.
 
-``store_meta`` holds ``schema_version``. A store written by a newer ccassure is refused; an older one is
-migrated in one transaction when first opened for writing (reads of an older store are refused with a
-message saying which command migrates it, so that a read never changes the file).
+``store_meta`` holds ``schema_version`` (and a fingerprint of the contracts the tables were synchronised
+with). A store written by a newer ccassure is refused untouched; an older one is migrated in one
+transaction when first opened (a read of an older store migrates it first, under the write lock).
 
 Version history:
-  1  submissions without ``row_counts`` / ``file_bytes``.
-  2  ``submissions.row_counts`` (JSON: table -> rows stored) and ``submissions.file_bytes``; version 1 stores
-     are back-filled by counting each submission's rows.
+  1  submissions without ``row_counts`` / ``file_bytes``; no ``lsoa_points``.
+  2  ``submissions.row_counts`` (JSON: table -> rows stored) and ``submissions.file_bytes``, back-filled by
+     counting each submission's rows; ``lsoa_points`` (representative point of each LSOA per postcode
+     import: the mean easting/northing of its live postcodes), back-filled from stored postcodes.
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ CREATE TABLE submissions (
 )"""
 
 META = "CREATE TABLE store_meta (key VARCHAR NOT NULL, value VARCHAR)"
+
+LSOA_POINTS = ("CREATE TABLE lsoa_points (lsoa_code VARCHAR NOT NULL, easting BIGINT, northing BIGINT, "
+               "submission_id VARCHAR NOT NULL)")
+
+
+def points_insert_sql() -> str:
+    """Derive the LSOA points of one postcode import (parameter: its submission id)."""
+    return ("INSERT INTO lsoa_points SELECT lsoa_code, CAST(round(avg(easting)) AS BIGINT), "
+            "CAST(round(avg(northing)) AS BIGINT), submission_id FROM postcodes WHERE submission_id = ? "
+            "AND NOT coalesce(terminated, false) AND easting IS NOT NULL AND northing IS NOT NULL "
+            "AND lsoa_code IS NOT NULL GROUP BY lsoa_code, submission_id")
 
 
 def quote(name: str) -> str:
@@ -113,7 +125,7 @@ def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE submissions ADD COLUMN row_counts VARCHAR")
     con.execute("ALTER TABLE submissions ADD COLUMN file_bytes BIGINT")
     tables = [row[0] for row in con.execute(
-        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "SELECT table_name FROM duckdb_columns() WHERE schema_name = 'main' "
         "AND column_name = 'submission_id' AND table_name <> 'submissions'").fetchall()]
     counts: dict[str, dict[str, int]] = {}
     for table in tables:
@@ -124,6 +136,9 @@ def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE submissions SET row_counts = ? WHERE submission_id = ?",
                     [json.dumps(dict(sorted(per_table.items()))), submission_id])
     con.execute("UPDATE submissions SET row_counts = '{}' WHERE row_counts IS NULL")
+    con.execute(LSOA_POINTS)
+    for (submission_id,) in con.execute("SELECT DISTINCT submission_id FROM postcodes").fetchall():
+        con.execute(points_insert_sql(), [submission_id])
 
 
 MIGRATIONS = {1: _migrate_1_to_2}
