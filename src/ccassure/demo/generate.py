@@ -70,12 +70,13 @@ COLUMNS: dict[str, list[str]] = {
     "lsoa_population": ["lsoa_code", "year", "authority_code", "under5", "easting", "northing"],
     "deprivation": ["lsoa_code", "iod_version", "lad_code", "imd_decile", "idaci_decile", "idaci_score",
                     "children_0_15"],
+    "gias_centres": ["urn", "name", "establishment_type", "status", "la_name", "postcode", "open_date", "close_date"],
 }
 PROVIDER_TABLES = ("centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns")
 AUTHORITY_TABLES = ("providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
                     "data_feeds", "inspections", "outcome_metrics")
-REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation")
+REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation", "gias_centres")
 KPI_IDS = ("CORE-REG-U5", "CORE-SUSTAINED-TG", "CORE-CASEWORK-N", "CORE-FAMILY-STAR")
 
 SERVICE_CATEGORIES = ("early_years", "la_social_care", "health", "jcp_employment", "info_advice")
@@ -1195,7 +1196,28 @@ def _reference(worlds: Sequence[_World]) -> dict[str, pd.DataFrame]:
                                   "imd_decile": lsoas["imd_decile"], "idaci_decile": lsoas["idaci_decile"],
                                   "idaci_score": lsoas["idaci_score"], "children_0_15": lsoas["children_0_15"]}))
     return {"authorities": authorities, "lsoa_population": pd.concat(pops, ignore_index=True),
-            "deprivation": pd.concat(deps, ignore_index=True)}
+            "deprivation": pd.concat(deps, ignore_index=True), "gias_centres": _gias(worlds)}
+
+
+def _gias(worlds: Sequence[_World]) -> pd.DataFrame:
+    """The GIAS children's centre extract as it stood at the end of the last quarter, agreeing with the returns:
+    a centre that lost its designation shows as a closed children's centre."""
+    rows = []
+    for w in worlds:
+        q_end = quarter_bounds(w.quarters[-1])[1]
+        la_name = w.spec.name.split(" Borough")[0].split(" County")[0].split(" Council")[0]
+        for cid, c in w.centres.items():
+            state = _state(w, c, q_end)
+            close = state["close_date"] or ""
+            status = state["status"]
+            if state["designation"] == "family_hub_not_designated":
+                effective = [ch.effective for ch in w.spec.changes if ch.centre_id == cid and ch.designation]
+                status, close = "closed", effective[-1]
+            rows.append({"urn": c.urn, "name": c.spec.name,
+                         "establishment_type": "linked_site" if c.spec.designation == "linked_site" else "childrens_centre",
+                         "status": status, "la_name": la_name, "postcode": c.postcode, "open_date": c.spec.open_date,
+                         "close_date": close})
+    return pd.DataFrame(rows, columns=COLUMNS["gias_centres"])
 
 
 def _reach_areas(worlds: Sequence[_World]) -> pd.DataFrame:
@@ -1387,8 +1409,10 @@ def demo_readme(seed: int, scale: float) -> str:
         "Quarters: 2016Q2, 2016Q3, 2016Q4, 2017Q1 (calendar quarters, so financial year 2016-17).",
         "",
         "Layout: `provider_return/<provider_id>/<quarter>/` (one return per provider and quarter),",
-        "`authority_records/<authority_code>/`, `reference/`, and `reach_areas.csv` (which LSOAs make up each",
-        "centre's reach area; the contracts have no table for this yet).",
+        "`authority_records/<authority_code>/`, `reference/` (authorities, LSOA under-5 population with",
+        "eastings/northings, IoD2019 deciles, and a GIAS extract as at 31 March 2017 that agrees with the centres",
+        "sheets: a hub that lost its designation is a closed children's centre in GIAS), and `reach_areas.csv`",
+        "(which LSOAs make up each centre's reach area; the contracts have no table for this yet).",
         "",
         "## Provider-reported KPIs (kpi_returns)",
         "",
