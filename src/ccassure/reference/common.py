@@ -56,13 +56,21 @@ def check_file(path: Path | str, *, limit: int | None = None, suffixes: Sequence
 
 
 def detect_encoding(path: Path, encodings: Iterable[str] = ENCODINGS) -> str:
-    """The first encoding that decodes the whole file (UTF-8 first; Windows-1252 as GIAS publishes)."""
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096]:
-        raise ReferenceFileError(path, "this is a binary file, not a CSV text file")
+    """The first encoding that decodes the whole file (UTF-8 first; Windows-1252 as GIAS publishes).
+
+    The file is decoded in blocks, so a 1 GB postcode file is never held in memory at once."""
+    import codecs
+
+    with path.open("rb") as handle:
+        if b"\x00" in handle.read(4096):
+            raise ReferenceFileError(path, "this is a binary file, not a CSV text file")
     for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            raw.decode(encoding)
+            with path.open("rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 22), b""):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         return encoding
@@ -157,11 +165,21 @@ def check_range(path: Path, frame: pd.DataFrame, values: pd.Series, column: str,
                                  row=position + row_offset, column=column)
 
 
+PCDS = r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}"
+
+
 def normalise_postcode(values: pd.Series) -> pd.Series:
     """Upper case with one space before the inward code (the ONS ``pcds`` form); blanks stay missing."""
-    text = values.astype("str").str.upper().str.replace(r"\s+", "", regex=True)
+    values = values.astype("str")
+    done = values.str.fullmatch(PCDS).fillna(False).astype(bool)
+    if bool(done.all()):
+        return values
+    rest = values[~done]
+    text = rest.str.upper().str.replace(r"\s+", "", regex=True)
     text = text.where(text.str.len() >= 5)
-    return (text.str[:-3] + " " + text.str[-3:]).astype("str")
+    out = values.copy()
+    out[~done] = (text.str[:-3] + " " + text.str[-3:]).astype("str")
+    return out
 
 
 def reference_contract(table: str) -> Contract:
