@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .synthetic_results import make_results
-from .tools import ensure_tool, png_ink, run_render
+from .tools import ensure_tool, png_ink
 
 pytestmark = pytest.mark.slow
 
@@ -26,10 +25,8 @@ def screenshot(html: Path, png: Path) -> subprocess.CompletedProcess:
                               text=True, timeout=120)
 
 
-def test_authority_report_screenshot(tmp_path):
-    results = make_results(tmp_path / "results", authorities=1, centres_per_authority=2)
-    out = tmp_path / "reports"
-    proc = run_render("--results", str(results), "--output-dir", str(out), "--to", "html", "--only", "authority")
+def test_authority_report_screenshot(rendered, tmp_path):
+    proc, out, _ = rendered
     assert proc.returncode == 0, proc.stderr
     png = tmp_path / "authority.png"
     shot = screenshot(out / "authority-E90000000.html", png)

@@ -55,3 +55,20 @@ def test_empty_table_and_banner():
     assert md_table([], ["a"]) == "_None._"
     assert SYNTHETIC_NOTICE in banner(True)
     assert banner(False) == ""
+
+
+def test_kpi_svg_is_safe_and_describes_itself():
+    from ccassure.reports.svgcharts import kpi_trends_svg
+
+    frame = pd.DataFrame({"kpi_id": ["K1"] * 3 + ["K2"], "title": ["Reach <b>&</b>"] * 3 + ["Other"],
+                          "period": ["2025Q1", "2025Q2", "2025Q3", "2025Q1"], "value": [50.0, None, 70.0, 3.0],
+                          "target": [60.0] * 4, "rag": ["red", "not_evaluable", "green", "amber"]})
+    svg = kpi_trends_svg(frame)
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "<script" not in svg and "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<b>" not in svg and "Reach &lt;b&gt;&amp;&lt;/b&gt;" in svg
+    desc = svg.split("<desc>", 1)[1].split("</desc>", 1)[0]
+    assert "2025Q1 50 (red)" in desc and "2025Q2 no value" in desc and "2025Q3 70 (green)" in desc
+    # RAG shown by letter as well as colour
+    assert ">R</text>" in svg and ">G</text>" in svg and ">A</text>" in svg
+    assert kpi_trends_svg(frame.iloc[0:0]) == ""

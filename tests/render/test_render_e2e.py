@@ -17,15 +17,6 @@ AUTHORITIES = ["E90000000", "E90000001"]
 CENTRES = ["C00101", "C00102", "C00201", "C00202"]
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    base = tmp_path_factory.mktemp("render")
-    results = make_results(base / "results", authorities=2, centres_per_authority=2)
-    out = base / "reports"
-    proc = run_render("--results", str(results), "--output-dir", str(out))
-    return proc, out, results
-
-
 def test_exit_code_and_summary(rendered):
     proc, out, _ = rendered
     assert proc.returncode == 0, proc.stderr
@@ -74,7 +65,8 @@ def test_html_structure(rendered):
                     "Rule versions and policy thresholds used"):
         assert re.search(rf"<h2[^>]*>{re.escape(heading)}</h2>", report), heading
     assert report.count("<table") >= 6
-    assert report.count('src="data:image/png;base64,') == 2
+    assert report.count('src="data:image/png;base64,') == 1  # compliance over time (matplotlib)
+    assert report.count('src="data:image/svg+xml;base64,') == 1  # KPI small multiples (SVG)
     assert "Synthshire 1 (synthetic)" in report
     # the provider's hostile centre name stays text
     assert "Oak | Elm &lt;Centre&gt; &amp; <code>" not in report

@@ -73,6 +73,7 @@ def _typst_header(synthetic: bool) -> str:
         "#set text(font: (\"Libertinus Serif\", \"DejaVu Sans\"), size: 10pt)\n"
         "#set par(justify: false)\n"
         "#show table: set par(justify: false)\n"
+        "#show figure.where(kind: table): set block(breakable: true)\n"
         "#show table: set text(size: 8pt, hyphenate: false)\n"
         "#set table(stroke: 0.5pt + luma(60%), inset: 4pt)\n"
         "#show table.cell.where(y: 0): set text(weight: \"bold\")\n"

@@ -56,7 +56,7 @@ class DocumentError(RuntimeError):
 # Imported once, in the background, as soon as the kernel starts (while the caller is still planning):
 # these modules then stay in sys.modules for every document.
 PRELOAD = ("import pandas, pyarrow, matplotlib, matplotlib.pyplot, IPython.display\n"
-           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.charts")
+           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.charts, ccassure.reports.svgcharts")
 
 
 class WarmKernel:

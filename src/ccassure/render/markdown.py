@@ -92,6 +92,13 @@ def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: d
             data = output.get("data", {})
             if "text/markdown" in data:
                 parts.append(data["text/markdown"])
+            elif "image/svg+xml" in data:
+                figure += 1
+                name = f"{stem}-{figure}.svg"
+                svg = data["image/svg+xml"]
+                (image_dir / name).write_text(svg if isinstance(svg, str) else "".join(svg), encoding="utf-8")
+                label = caption if isinstance(caption, str) else ""
+                parts.append(f'![{label}]({name}){{fig-alt="{_escape_attr(alt)}" width="100%"}}')
             elif "image/png" in data or "image/jpeg" in data:
                 mime = "image/png" if "image/png" in data else "image/jpeg"
                 figure += 1

@@ -59,7 +59,7 @@ def kpi_trends(kpis: pd.DataFrame, max_panels: int = 9, columns: int = 3):
             for xi, value, rag in zip(x, values, part["rag"].fillna("not_evaluable"), strict=False):
                 marker, colour, letter = RAG_MARKERS.get(str(rag), RAG_MARKERS["not_evaluable"])
                 if pd.notna(value):
-                    ax.scatter([xi], [value], marker=marker, color=colour, s=40, zorder=2, edgecolor="black",
+                    ax.scatter([xi], [value], marker=marker, color=colour, s=40, zorder=2,
                                linewidth=0.5)
                     ax.annotate(letter, (xi, value), textcoords="offset points", xytext=(0, 6), ha="center",
                                 fontsize=7)
