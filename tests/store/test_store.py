@@ -123,6 +123,11 @@ def test_authority_records_are_keyed_by_authority(store_path: Path):
     assert store.read_tables(authority="E06000023", tables=["providers"])["providers"].empty
     assert store.data_versions(authority="E10000016", period="2016Q4", tables=["providers"]) == {
         "providers": [sub.submission_id]}
+    tables = {k: conform(v, contracts[k]) for k, v in frames.items()}
+    with pytest.raises(StoreError, match="ONS code"):
+        store.store_tables(tables, dataset="authority_records", provider="KENT", period="2017-18")
+    with pytest.raises(StoreError, match="has rows for E10000016"):
+        store.store_tables(tables, dataset="authority_records", provider="E06000023", period="2017-18")
 
 
 def test_same_content_twice_is_detected_by_hash(tmp_path: Path, store_path: Path):

@@ -86,6 +86,9 @@ def submit(path: Path, provider: str, period: str, submitter: str | None, accept
     click.echo(f"Stored {submission}.")
     click.echo(f"  file {submission.file_name}  sha256 {submission.content_sha256[:16]}…  "
                f"submitted {submission.submitted_at:%Y-%m-%d %H:%M:%S} UTC by {submission.submitter or 'unknown'}")
+    warnings = ((submission.validation or {}).get("counts") or {}).get("warnings")
+    if warnings:
+        click.echo(f"  {warnings} warning(s) accepted (see `ccassure validate {path}`)")
     for table, rows in submission.row_counts.items():
         click.echo(f"  {table:<20} {rows:>10,} rows")
     click.echo(f"Store: {store.path}")

@@ -413,6 +413,19 @@ class Store:
                              "'.', e.g. PRV-ACTION or E10000016.")
         _period(period)
 
+    @staticmethod
+    def _check_authority_records(tables: Mapping[str, pd.DataFrame], provider: str) -> None:
+        if not re.fullmatch(r"E(06|07|08|09|10)[0-9]{6}", provider):
+            raise StoreError(f"authority records are submitted under the authority's ONS code (e.g. --provider "
+                             f"E10000016), not {provider!r}; nothing was stored.")
+        for name, frame in tables.items():
+            if "authority_code" in frame.columns:
+                others = sorted({str(v) for v in frame["authority_code"].dropna().unique()} - {provider})
+                if others:
+                    raise StoreError(f"{name} has rows for {', '.join(others[:3])}, but these records are being "
+                                     f"submitted for {provider}; submit each authority's records under its own "
+                                     "code. Nothing was stored.")
+
     def store_tables(self, tables: Mapping[str, pd.DataFrame], *, dataset: str, provider: str, period: str,
                      submitter: str | None = None, file_name: str | None = None, content_sha256: str | None = None,
                      validation: dict[str, Any] | None = None, file_bytes: int | None = None) -> Submission:
@@ -424,6 +437,8 @@ class Store:
             if dataset not in RETURN_DATASETS:
                 raise StoreError(f"unknown dataset {dataset!r}")
             self._check_provider_period(provider, period)
+        if dataset == "authority_records":
+            self._check_authority_records(tables, provider)
         frames: dict[str, pd.DataFrame] = {}
         for name, frame in tables.items():
             if name not in self.contracts:
