@@ -62,6 +62,21 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ProblemType("unknown-sheet", "warning", "Unknown sheet",
                 "Sheet {sheet!r} is not part of the return and will be ignored.",
                 "Remove the sheet or rename it to a template sheet name."),
+    ProblemType("table-given-twice", "error", "Table given twice",
+                "The {table} table is given more than once: {sheet!r} repeats {detail!r}; only {detail!r} was "
+                "checked.", "Keep one sheet or file per table: delete or rename {sheet!r}."),
+    ProblemType("sheet-empty", "error", "Empty sheet",
+                "Sheet {sheet!r} is empty: it has no header row.",
+                "Copy the header row from the template into the first row of the sheet."),
+    ProblemType("header-repeated", "warning", "Header row repeated",
+                "Row {row} of {sheet!r} repeats the header row; it was skipped.",
+                "Delete the repeated header row."),
+    ProblemType("values-without-header", "warning", "Values in a column with no header",
+                "Column {detail} of {sheet!r} has values but no header; they were ignored.",
+                "Give the column a header from the template, or delete the values."),
+    ProblemType("macros-ignored", "warning", "Workbook has macros",
+                "{file} contains macros (VBA); they were not run, only the cell values were read.",
+                "Save the return as a plain .xlsx workbook (without macros) before submitting it."),
     ProblemType("too-many-rows", "error", "Too many rows",
                 "Sheet {sheet!r} has more rows than the limit ({detail}).",
                 "Check for stray content far below the data; split the return if it is genuine."),
@@ -80,6 +95,15 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ProblemType("type-month", "error", "Not a year and month",
                 "{column} must be a year and month; found {value!r}.",
                 "Enter year and month as yyyy-mm (e.g. 2015-06). Never enter a full date of birth."),
+    ProblemType("excel-error", "error", "Excel error in a cell",
+                "{column} shows the Excel error {value} instead of a value.",
+                "Fix the formula in the cell (or type the value in) so that it shows a value."),
+    ProblemType("formula-without-value", "error", "Formula with no saved result",
+                "{column} holds a formula whose result was never saved in the file.",
+                "Open the workbook in Excel, let it calculate, and save it again (or paste the values)."),
+    ProblemType("date-out-of-range", "error", "Date out of range",
+                "{column} must be a date between 1900 and 2100; found {value!r}.",
+                "Check the year: enter the date as dd/mm/yyyy (e.g. 03/11/2016)."),
     ProblemType("value-not-allowed", "error", "Value not in the list",
                 "{column} must be one of {detail}; found {value!r}.",
                 "Pick a value from the drop-down list in the template."),
@@ -145,7 +169,8 @@ def make_problem(code: str, *, detail: Any = None, example: Any = None, detail_s
     kind = PROBLEM_TYPES[code]
     fill = {"file": where.get("file"), "sheet": where.get("sheet"), "column": where.get("column"),
             "value": where.get("value"), "detail": detail, "example": example or "the template example",
-            "detail_sheet": detail_sheet}
+            "detail_sheet": detail_sheet, "row": where.get("row"), "cell": where.get("cell"),
+            "table": where.get("table")}
     value = where.get("value")
     if value is not None:
         where["value"] = _short(value)

@@ -17,6 +17,7 @@ class HeaderMatch:
     columns: dict[int, str]           # position -> contract column name
     unknown: dict[int, str]           # position -> header text not in the contract
     duplicates: list[str]             # contract columns that appear twice
+    duplicate_positions: list[tuple[int, str]] = ()  # type: ignore[assignment]  # where the repeats are
 
 
 def column_lookup(contract: Contract) -> dict[str, str]:
@@ -49,6 +50,7 @@ def match_header(header: Sequence[object], contract: Contract, row_index: int = 
     columns: dict[int, str] = {}
     unknown: dict[int, str] = {}
     duplicates: list[str] = []
+    duplicate_positions: list[tuple[int, str]] = []
     for position, cell in enumerate(header):
         if cell is None or str(cell).strip() == "":
             continue
@@ -57,6 +59,7 @@ def match_header(header: Sequence[object], contract: Contract, row_index: int = 
             unknown[position] = str(cell).strip()
         elif name in columns.values():
             duplicates.append(name)
+            duplicate_positions.append((position, name))
         else:
             columns[position] = name
-    return HeaderMatch(row_index, columns, unknown, duplicates)
+    return HeaderMatch(row_index, columns, unknown, duplicates, duplicate_positions)

@@ -30,6 +30,8 @@ class RawTable:
     row_numbers: np.ndarray
     header_row: int | None = None
     cells: dict[str, str] = field(default_factory=dict)
+    # column -> mask of frame rows whose cell is a formula with no saved result (xlsx only)
+    unsaved_formulas: dict[str, np.ndarray] = field(default_factory=dict)
 
     def cell_ref(self, column: str, row: int | None) -> str | None:
         letter = self.cells.get(column)
@@ -47,9 +49,14 @@ class RawReturn:
     unreadable: bool = False
 
 
+_IGNORED_IN_NAMES = re.compile(r"[\s_\-\u200b-\u200f\u2060\ufeff]+")
+
+
 def normalise_name(name: object) -> str:
-    """Header and sheet names match regardless of case, spaces, underscores and hyphens."""
-    return re.sub(r"[\s_\-]+", "", str(name).strip().lower())
+    """Header and sheet names match regardless of case, spaces (line breaks, non-breaking spaces),
+    underscores, hyphens, invisible characters pasted in with them, and a trailing colon or asterisk
+    ('Centre ID:', 'Session ID*')."""
+    return _IGNORED_IN_NAMES.sub("", str(name).strip().lower()).rstrip(":*")
 
 
 def column_letter(index: int) -> str:

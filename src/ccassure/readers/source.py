@@ -7,6 +7,7 @@ source names most; its required tables must be present.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ccassure.readers.headers import match_header
 from ccassure.readers.limits import MAX_FILE_BYTES, MAX_XLSX_BYTES, ReadRefused
 from ccassure.readers.model import RawReturn, RawTable, normalise_name
 from ccassure.readers.tables import header_problems, table_from_grid
-from ccassure.readers.xlsx import iter_sheet_grids, sheet_names
+from ccassure.readers.xlsx import has_macros, iter_sheet_grids, sheet_names
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 TABLE_SUFFIXES = {".csv", ".parquet", ".pq"}
@@ -36,12 +37,33 @@ def read_source(path: Path | str, contracts: ContractSet, dataset: str | None = 
     except ReadRefused as refused:
         result.unreadable = True
         result.tables.clear()
-        result.problems = [make_problem(refused.code, file=str(path), detail=refused.detail)]
+        result.problems = [make_problem(one.code, file=one.file or str(path), detail=one.detail)
+                           for one in getattr(refused, "refusals", [refused])]
     except (OSError, MemoryError) as exc:
         result.unreadable = True
         result.tables.clear()
-        result.problems = [make_problem("file-unreadable", file=str(path), detail=type(exc).__name__)]
+        result.problems = [make_problem("file-unreadable", file=getattr(exc, "filename", None) or str(path),
+                                        detail=_os_reason(exc))]
     return result
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied (ask whoever saved it to share it with you, or copy it somewhere you can read)"
+    if isinstance(exc, MemoryError):
+        return "it is too large to read on this computer"
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def _regular_file(path: Path) -> None:
+    """Refuse anything that is not a regular file (a device such as /dev/zero, a pipe that would never end,
+    a socket, a broken link) before opening it."""
+    try:
+        mode = path.stat().st_mode  # follows links: a link to a regular file is read
+    except FileNotFoundError:
+        raise ReadRefused("file-unreadable", "it is a link to a file that does not exist", file=str(path)) from None
+    if not stat.S_ISREG(mode):
+        raise ReadRefused("file-unreadable", "it is not a regular file (a device, pipe or socket)", file=str(path))
 
 
 def contract_for_name(name: str, contracts: ContractSet) -> Contract | None:
@@ -53,15 +75,15 @@ def contract_for_name(name: str, contracts: ContractSet) -> Contract | None:
 
 
 def _read_into(result: RawReturn, path: Path, contracts: ContractSet, dataset: str | None) -> None:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise ReadRefused("file-not-found", "")
     if path.is_dir():
-        members = sorted(p for p in path.iterdir() if p.suffix.lower() in TABLE_SUFFIXES and p.is_file())
-        named = {p.stem: p for p in members}
-        if not named:
+        members = sorted(p for p in path.iterdir() if p.suffix.lower() in TABLE_SUFFIXES and not p.is_dir())
+        if not members:
             raise ReadRefused("no-known-tables", "no .csv or .parquet files in the folder")
-        _read_members(result, named, contracts, dataset, single=False)
+        _read_members(result, members, contracts, dataset, single=False)
         return
+    _regular_file(path)
     suffix = path.suffix.lower()
     size = path.stat().st_size
     if size == 0:
@@ -71,7 +93,7 @@ def _read_into(result: RawReturn, path: Path, contracts: ContractSet, dataset: s
             raise ReadRefused("file-too-large", f"{size / 1e6:,.0f} MB")
         _read_workbook(result, path, contracts, dataset)
     elif suffix in TABLE_SUFFIXES:
-        _read_members(result, {path.stem: path}, contracts, dataset, single=True)
+        _read_members(result, [path], contracts, dataset, single=True)
     elif suffix == ".xls":
         raise ReadRefused("file-unreadable", "the old .xls format is not supported; save it as .xlsx")
     else:
@@ -86,39 +108,81 @@ def _read_workbook(result: RawReturn, path: Path, contracts: ContractSet, datase
     for name in names:
         if name not in matched:
             result.problems.append(make_problem("unknown-sheet", file=str(path), sheet=name))
+    first = _first_per_table(result, [(name, matched[name]) for name in names if name in matched], str(path))
+    if has_macros(path):
+        result.problems.append(make_problem("macros-ignored", file=str(path)))
     any_rows = False
-    for sheet, grid in iter_sheet_grids(path, set(matched)):
-        any_rows |= len(grid) > 0
-        _add_table(result, grid, matched[sheet], str(path), sheet, "xlsx")
+    for sheet, grid in iter_sheet_grids(path, set(first)):
+        any_rows |= len(grid.frame) > 0
+        _add_table(result, grid.frame, matched[sheet], str(path), sheet, "xlsx", grid.unsaved)
     if not any_rows:
         raise ReadRefused("file-empty", "")
     _missing_tables(result, contracts, chosen, str(path))
 
 
-def _read_members(result: RawReturn, named: dict[str, Path], contracts: ContractSet, dataset: str | None,
+def _first_per_table(result: RawReturn, matched: list[tuple[str, Contract]], file: str) -> set[str]:
+    """The first sheet or file given for each table; any later one is an error (never silently preferred)."""
+    seen: dict[str, str] = {}
+    for name, contract in matched:
+        if contract.table in seen:
+            result.problems.append(make_problem("table-given-twice", file=file, table=contract.table, sheet=name,
+                                                detail=seen[contract.table]))
+        else:
+            seen[contract.table] = name
+    return set(seen.values())
+
+
+def _read_members(result: RawReturn, members: list[Path], contracts: ContractSet, dataset: str | None,
                   *, single: bool) -> None:
-    matched = {stem: contract for stem in named if (contract := contract_for_name(stem, contracts))}
-    chosen = _choose_dataset(result, matched.values(), contracts, dataset, result.source, list(named))
-    for stem, member in named.items():
-        contract = matched.get(stem)
+    matched = {member.name: contract for member in members if (contract := contract_for_name(member.stem, contracts))}
+    chosen = _choose_dataset(result, matched.values(), contracts, dataset, result.source,
+                             [member.stem for member in members])
+    first = _first_per_table(result, [(m.name, matched[m.name]) for m in members if m.name in matched],
+                             result.source)
+    refused: list[ReadRefused] = []
+    for member in members:
+        contract = matched.get(member.name)
         if contract is None:
             result.problems.append(make_problem("unknown-sheet", file=str(member), sheet=member.name))
             continue
-        if member.stat().st_size > MAX_FILE_BYTES:
-            raise ReadRefused("file-too-large", f"{member.name} is {member.stat().st_size / 1e6:,.0f} MB")
-        if member.suffix.lower() == ".csv":
-            if member.stat().st_size == 0:
-                raise ReadRefused("file-empty", f"{member.name} is empty")
-            _add_table(result, read_csv_grid(member), contract, str(member), member.name, "csv")
-        else:
-            _add_parquet(result, member, contract)
+        if member.name not in first:
+            continue
+        try:
+            _read_member(result, member, contract)
+        except ReadRefused as exc:  # every unreadable file of the folder is reported, not just the first
+            exc.file = exc.file or str(member)
+            refused.append(exc)
+        except OSError as exc:
+            refused.append(ReadRefused("file-unreadable", _os_reason(exc), file=str(member)))
+    if refused:
+        raise _Refusals(refused)
     if not single:
         _missing_tables(result, contracts, chosen, result.source)
 
 
+class _Refusals(ReadRefused):
+    def __init__(self, refusals: list[ReadRefused]):
+        super().__init__(refusals[0].code, refusals[0].detail, file=refusals[0].file)
+        self.refusals = refusals
+
+
+def _read_member(result: RawReturn, member: Path, contract: Contract) -> None:
+    _regular_file(member)
+    size = member.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ReadRefused("file-too-large", f"{size / 1e6:,.0f} MB")
+    if size == 0:
+        raise ReadRefused("file-empty", f"{member.name} is empty")
+    if member.suffix.lower() == ".csv":
+        _add_table(result, read_csv_grid(member), contract, str(member), member.name, "csv")
+    else:
+        _add_parquet(result, member, contract)
+
+
 def _add_table(result: RawReturn, grid: pd.DataFrame, contract: Contract, file: str, sheet: str,
-               kind: str) -> None:
-    table, problems = table_from_grid(grid, contract, file=file, sheet=sheet, kind=kind)  # type: ignore[arg-type]
+               kind: str, unsaved: list[tuple[str, int]] | None = None) -> None:
+    table, problems = table_from_grid(grid, contract, file=file, sheet=sheet, kind=kind,  # type: ignore[arg-type]
+                                      unsaved=unsaved or ())
     result.problems.extend(problems)
     if table is not None:
         result.tables[contract.table] = table

@@ -13,7 +13,7 @@ from ccassure.contracts.dtypes import conform
 from ccassure.problems import Problem, group_problems
 from ccassure.readers import RawReturn, RawTable, read_source
 from ccassure.validation import cross_table, privacy
-from ccassure.validation.coerce import coerce_column
+from ccassure.validation.coerce import coerce_column, excel_error_mask
 from ccassure.validation.located import located_problem
 from ccassure.validation.result import ValidationResult
 
@@ -90,9 +90,25 @@ def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict
         raw_values = table.frame[spec.name]
         coerced = coerce_column(raw_values, spec)
         columns[spec.name] = coerced.values
-        bad[spec.name] = coerced.bad
-        if coerced.bad.any():
-            problems.append(located_problem(TYPE_CODES[spec.type], table, spec.name, np.flatnonzero(coerced.bad),
+        failed = excel_error_mask(raw_values)  # #N/A, #DIV/0!: reported as such, never read as text
+        if failed.any():
+            columns[spec.name] = coerced.values.mask(pd.Series(failed, index=coerced.values.index))
+            problems.append(located_problem("excel-error", table, spec.name, np.flatnonzero(failed), raw_values))
+        unsaved = table.unsaved_formulas.get(spec.name)
+        if unsaved is not None and unsaved.any():
+            unsaved = unsaved & ~failed
+            problems.append(located_problem("formula-without-value", table, spec.name, np.flatnonzero(unsaved),
+                                            raw_values))
+            failed = failed | unsaved
+        bad[spec.name] = coerced.bad | failed
+        wrong = coerced.bad & ~failed
+        out_of_range = wrong & coerced.out_of_range if len(coerced.out_of_range) else np.zeros_like(wrong)
+        if out_of_range.any():
+            problems.append(located_problem("date-out-of-range", table, spec.name, np.flatnonzero(out_of_range),
+                                            _shown(raw_values)))
+            wrong = wrong & ~out_of_range
+        if wrong.any():
+            problems.append(located_problem(TYPE_CODES[spec.type], table, spec.name, np.flatnonzero(wrong),
                                             raw_values))
         if coerced.full_birth_date.any():
             positions = np.flatnonzero(coerced.full_birth_date)
@@ -101,6 +117,13 @@ def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict
                                             detail="a full date of birth"))
     typed = conform(pd.DataFrame(columns, index=table.frame.index), contract)
     return typed, bad, problems
+
+
+def _shown(raw_values: pd.Series) -> pd.Series:
+    """Dates as the user typed them, or as Excel shows a real date (dd/mm/yyyy)."""
+    if raw_values.dtype != object:
+        return raw_values
+    return raw_values.map(lambda v: v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v, na_action="ignore")
 
 
 def _value_checks(engine: str, contract: Contract, typed: pd.DataFrame, table: RawTable,
