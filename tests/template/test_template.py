@@ -149,7 +149,6 @@ def test_the_template_command_writes_the_workbook(tmp_path: Path) -> None:
     assert "name it .xlsx" in refused.output and not (tmp_path / "t.csv").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="coerce._arrow_dates (pyarrow strptime) rolls 31/02/2016 over to 02/03/2016")
 def test_an_impossible_day_of_the_month_is_not_a_date(template_path: Path, tmp_path: Path) -> None:
     workbook = openpyxl.load_workbook(template_path)
     _fill(workbook["Centres"], [{"centre_id": "C1", **CENTRE}])
