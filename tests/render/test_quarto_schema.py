@@ -1,6 +1,7 @@
 """Our _quarto.yml, front matter and cell options use only names Quarto itself defines, so that
 `quarto render` works on the same sources."""
 
+import functools
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ SCHEMA = Path("/work/shared/reference/quarto/schema")
 DOCUMENTS = sorted((ROOT / "reports").glob("*.qmd"))
 
 
+@functools.cache
 def names(pattern: str) -> set[str]:
     found: set[str] = set()
     for path in SCHEMA.glob(pattern):

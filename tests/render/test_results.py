@@ -17,7 +17,7 @@ def test_load_results(results_dir):
     assert results.authorities() == ["E90000000", "E90000001"]
     assert results.authority_name("E90000000") == "Synthshire 1 (synthetic)"
     assert len(results.centres("E90000000")) == 2
-    assert results.has_kpis and results.synthetic
+    assert results.has_kpis and results.synthetic is True
     assert [v["provider"] for v in results.validations] == ["PROV-001", "PROV-002"]
     assert load_results(results_dir) is results  # cached for the warm kernel
 
@@ -66,3 +66,13 @@ def test_inspection_area_prefers_the_rule_declaration():
     assert inspection_area({"inspection_area": "quality"}, "CA06-5D-ADVISORY-BOARD", "board") == "quality"
     assert inspection_area(None, "CA06-5D-ADVISORY-BOARD", "Each centre has an advisory board") == "leadership"
     assert inspection_area(None, "X", "Activities for young children are provided on site") == "access"
+
+
+def test_synthetic_notice_decision():
+    from types import SimpleNamespace
+
+    from ccassure.cli.render_cmd import project_is_demo
+
+    assert project_is_demo(SimpleNamespace(settings={"name": "ccassure-demo"}))
+    assert not project_is_demo(SimpleNamespace(settings={"name": "northshire-assurance"}))
+    assert not project_is_demo(SimpleNamespace(settings={"name": "x-demo", "synthetic": False}))

@@ -9,6 +9,16 @@ from pathlib import Path
 import click
 
 
+def project_is_demo(project) -> bool:
+    """Whether pages carry the synthetic-data notice when the results do not say: ``synthetic:`` in
+    ccassure.yml, else a project whose name or description says demo or synthetic."""
+    setting = project.settings.get("synthetic")
+    if setting is not None:
+        return bool(setting)
+    words = f"{project.settings.get('name', '')} {project.settings.get('description', '')}".lower()
+    return "demo" in words or "synthetic" in words
+
+
 def _progress_enabled() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
 
@@ -25,7 +35,8 @@ def _progress_enabled() -> bool:
 @click.option("--min-count", type=int, default=5, show_default=True,
               help="Counts of people below this are shown as '<N' (0 switches suppression off).")
 @click.option("--synthetic/--real", default=None,
-              help="Label every page as synthetic data (default: from the results' manifest.json).")
+              help="Label every page as synthetic data (default: manifest.json in the results, else `synthetic:` "
+                   "in ccassure.yml, else whether the project is named as a demo).")
 @click.option("--timeout", type=int, default=300, show_default=True, help="Seconds allowed per cell.")
 @click.option("--reports-dir", type=click.Path(path_type=Path), default=None, hidden=True)
 def render(results_dir: Path | None, authority: str, formats: str, output_dir: Path | None, only: str,
@@ -55,6 +66,8 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         raise click.UsageError(f"Unknown document kind {', '.join(unknown)}: choose from {', '.join(KINDS)}")
     try:
         results = load_results(results_dir)
+        if synthetic is None and results.synthetic is None:
+            synthetic = project_is_demo(project)
         jobs = plan(results, reports_dir, results_dir, authority=authority, kinds=kinds,
                     rules_dir=project.rules_dir, min_count=min_count, synthetic=synthetic)
     except (FileNotFoundError, ValueError) as exc:

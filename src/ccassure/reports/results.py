@@ -54,8 +54,10 @@ class Results:
     kpi_findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
 
     @property
-    def synthetic(self) -> bool:
-        return bool(self.manifest.get("synthetic", True))
+    def synthetic(self) -> bool | None:
+        """What manifest.json says (None when it does not say: the renderer then asks the project)."""
+        value = self.manifest.get("synthetic")
+        return None if value is None else bool(value)
 
     @property
     def has_kpis(self) -> bool:
