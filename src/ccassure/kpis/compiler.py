@@ -37,8 +37,13 @@ class Aggregate:
     extra: str | None = None  # rendered SQL condition (gap groups)
 
 
-def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any], alias: str = "t") -> str:
-    """SQL condition selecting the rows of ``measure`` that count in ``window``."""
+def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any], alias: str = "t",
+                   having_sql=None, month_number=None) -> str:
+    """SQL condition selecting the rows of ``measure`` that count in ``window``.
+
+    ``having_sql(having, start, end, at_least, column_sql)``, when given, renders a having test against
+    precomputed counts (the batched evaluator); by default it is an IN sub-query. ``month_number(column)``,
+    when given, names a precomputed year*12+month column for a yyyy-mm column."""
     col = lambda name: f"{alias}.{q(name)}"  # noqa: E731
     parts: list[str] = []
     bounds = (window.start, window.end)
@@ -72,6 +77,9 @@ def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any],
     if measure.having:
         h = measure.having
         start = window.start if h.within == "window" else r12_start(window.end)
+        if having_sql is not None:
+            parts.append(having_sql(h, start, window.end, h.at_least.resolve(params), col(h.on)))
+            return " AND ".join(f"({p})" for p in parts)
         inner: list[str] = []
         if h.where is not None:
             inner.append(h.where.sql({h.table: "h"}, params, (start, window.end)))

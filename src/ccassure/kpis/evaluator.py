@@ -20,7 +20,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from ccassure.kpis.compiler import grouped_sql, kpi_aggregates, population_sql
+from ccassure.kpis.batch import BatchEvaluator, Request, fallback_sql
+from ccassure.kpis.compiler import kpi_aggregates, population_sql
 from ccassure.kpis.loader import POPULATION_TABLE, REACH_TABLE, FrameworkSet, load_frameworks
 from ccassure.kpis.model import FINDING_COLUMNS, LEVELS, RESULT_COLUMNS, Framework, Kpi
 from ccassure.kpis.results import KpiResults, empty_findings, empty_results
@@ -52,13 +53,23 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
     if threads:
         _run(con, f"SET threads = {int(threads)}")
     try:
-        present = _register(con, tables, authority)
+        present = _register(con, tables, authority, _month_columns(frameworks))
         versions = _versions(tables, data_versions)
         subjects = _subjects(con, tables)
-        parts, findings = [], []
+        batch = BatchEvaluator(con, present, _month_columns(frameworks))
+        prepared, requests = [], []
         for framework, kpi in frameworks.kpis():
             values = framework.parameter_values(kpi, parameters)
-            parts.append(_evaluate(con, framework, kpi, values, quarters, present, subjects, versions))
+            spans, wanted = _instances(kpi, quarters)
+            by_table = kpi_aggregates(kpi, spans, values)
+            prepared.append((framework, kpi, values, spans, wanted, by_table))
+            requests += [Request(kpi.id, agg, values) for table, aggs in by_table.items() if table in present
+                         for agg in aggs]
+        left = {(r.kpi, r.agg.name) for r in batch.execute_all(requests)}
+        parts, findings = [], []
+        for framework, kpi, values, spans, wanted, by_table in prepared:
+            merged = _measure_frame(con, batch, kpi, values, by_table, present, left)
+            parts.append(_evaluate(framework, kpi, values, spans, wanted, merged, by_table, subjects, versions))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
         frame = frame[list(RESULT_COLUMNS)]
         if "kpi_returns" in tables and len(tables["kpi_returns"]):
@@ -73,7 +84,8 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
 
 # Loading the tables ------------------------------------------------------------------------------------
 
-def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame], authority: str | None) -> set[str]:
+def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame], authority: str | None,
+              month_columns: dict[str, set[str]] | None = None) -> set[str]:
     """Register the tables; build the centre map and the prepared record-level tables. Returns the names of
     tables that hold at least one row (the others count as 'no data')."""
     present: set[str] = set()
@@ -96,18 +108,19 @@ def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
             continue
         raw = q(f"__raw_{name}")
         con.register(f"__raw_{name}", frame)
+        months = [c for c in sorted((month_columns or {}).get(name, set())) if c in frame.columns]
+        extra = "".join(f", (TRY_CAST(substr(t.{q(c)}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr(t.{q(c)}, 6, 2) "
+                        f"AS INTEGER)) AS {q('__mn_' + c)}" for c in months)
+        _run(con, f"CREATE VIEW {q(name)} AS SELECT t.*{extra} FROM {raw} t")
         if "centre_id" in frame.columns:
-            _run(con, f"CREATE TABLE {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
-                        f"m.cluster AS __cluster, m.provider AS __provider, m.authority_code AS __authority "
-                        f"FROM {raw} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
-            _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {q('__k_' + name)}")
-            inside = _run(con, f"SELECT count(*) FROM {q('__k_' + name)} WHERE __authority IS NOT NULL")[0]
-            if inside and inside[0]:
+            _run(con, f"CREATE VIEW {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
+                      f"m.cluster AS __cluster, m.provider AS __provider, m.authority_code AS __authority "
+                      f"FROM {q(name)} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
+            inside = _run(con, f"SELECT EXISTS (SELECT 1 FROM {raw} t JOIN __k_units m ON t.centre_id = m.centre_id)")
+            if inside and inside[0][0]:
                 present.add(name)
-        else:
-            _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {raw}")
-            if len(frame):
-                present.add(name)
+        elif len(frame):
+            present.add(name)
     for name, columns in ((REACH_TABLE, "centre_id VARCHAR, lsoa_code VARCHAR"),
                           (POPULATION_TABLE, "lsoa_code VARCHAR, year BIGINT, authority_code VARCHAR, under5 BIGINT")):
         if name not in tables:
@@ -173,27 +186,46 @@ def _instances(kpi: Kpi, quarters: list[str]) -> tuple[list[WindowSpan], list[tu
     return spans, wanted
 
 
-def _evaluate(con: duckdb.DuckDBPyConnection, framework: Framework, kpi: Kpi, params: dict[str, Any],
-              quarters: list[str], present: set[str], subjects: pd.DataFrame,
-              versions: dict[str, list[str]]) -> pd.DataFrame:
-    spans, wanted = _instances(kpi, quarters)
-    by_table = kpi_aggregates(kpi, spans, params)
+def _month_columns(frameworks: FrameworkSet) -> dict[str, set[str]]:
+    """yyyy-mm columns that KPIs compute ages from (precomputed as year*12+month once per table)."""
+    out: dict[str, set[str]] = {}
+    for _, kpi in frameworks.kpis():
+        for measure in (kpi.numerator, kpi.denominator):
+            if measure is not None and measure.age_below is not None:
+                out.setdefault(measure.table, set()).add(measure.age_below.column)
+    return out
+
+
+def _measure_frame(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, kpi: Kpi, params: dict[str, Any],
+                   by_table: dict, present: set[str], left: set[tuple[str, str]]) -> pd.DataFrame | None:
+    """(level, authority_code, subject_id, n0, d0, ...) for one KPI: batched columns, plus per-KPI queries for
+    the population table and any table the batch could not take."""
     key = ["level", "authority_code", "subject_id"]
-    merged: pd.DataFrame | None = None
-    missing_columns: list[str] = []
+    names = [a.name for table, aggs in by_table.items() if table in present for a in aggs
+             if (kpi.id, a.name) not in left]
+    merged, _ = batch.frame_for(kpi.id, names)
     for table, aggregates in by_table.items():
-        names = [a.name for a in aggregates]
-        if table not in present:
-            missing_columns += names
+        todo = [a for a in aggregates if table in present and (kpi.id, a.name) in left]
+        if not todo:
             continue
         if table == POPULATION_TABLE:
-            sql = population_sql(aggregates, kpi.levels, params, have_reach=REACH_TABLE in present)
+            sql = population_sql(todo, kpi.levels, params, have_reach=REACH_TABLE in present)
         else:
-            sql = grouped_sql(table, aggregates, kpi.levels, params)
-            sql = sql.replace(" GROUP BY GROUPING SETS", " WHERE t.__authority IS NOT NULL GROUP BY GROUPING SETS")
+            sql = fallback_sql(table, todo, kpi.levels, params)
         part = con.sql(sql).df()
         part = part[part["subject_id"].notna()]
         merged = part if merged is None else merged.merge(part, on=key, how="outer")
+    if merged is not None:
+        merged = merged[merged["level"].isin(kpi.levels)]
+    return merged
+
+
+def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: list[WindowSpan],
+              wanted: list[tuple[WindowSpan, WindowSpan]], merged: pd.DataFrame | None, by_table: dict,
+              subjects: pd.DataFrame, versions: dict[str, list[str]]) -> pd.DataFrame:
+    key = ["level", "authority_code", "subject_id"]
+    missing_columns = [a.name for aggs in by_table.values() for a in aggs
+                       if merged is None or a.name not in merged.columns]
     base = subjects[subjects["level"].isin(kpi.levels)]
     if merged is not None:
         extra = merged[key].merge(base[key], on=key, how="left", indicator=True)
