@@ -748,7 +748,7 @@ class Store:
             out = {}
             for name in names:
                 contract = self.contracts[name]
-                if not selection.per_table.get(name):
+                if not selection.per_table.get(name) or name not in selection.columns:
                     out[name] = empty_frame(contract)
                     continue
                 sql, params = self._table_sql(con, contract, selection, authority, period)
@@ -786,8 +786,13 @@ class Store:
                 contract = self.contracts[name]
                 target = output / f"{name}.parquet"
                 tmp = output / f".{name}.parquet.tmp"
-                sql, params = self._table_sql(con, contract, selection, authority, period)
-                con.sql(f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet)", params=params)
+                if name in selection.columns:
+                    sql, params = self._table_sql(con, contract, selection, authority, period)
+                    con.sql(f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet)", params=params)
+                else:  # a contract the store has not seen yet: an empty file with the right columns
+                    import pyarrow.parquet as pq
+
+                    pq.write_table(pa.Table.from_pandas(empty_frame(contract), preserve_index=False), tmp)
                 os.replace(tmp, target)
                 written[name] = target
             target = output / "submissions.parquet"
