@@ -69,7 +69,8 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         if synthetic is None and results.synthetic is None:
             synthetic = project_is_demo(project)
         jobs = plan(results, reports_dir, results_dir, authority=authority, kinds=kinds,
-                    rules_dir=project.rules_dir, min_count=min_count, synthetic=synthetic)
+                    rules_dir=project.rules_dir, min_count=min_count, synthetic=synthetic,
+                    formats=wanted_formats)
     except (FileNotFoundError, ValueError) as exc:
         console.print(f"[bold red]Cannot render:[/] {exc}")
         kernel.shutdown()

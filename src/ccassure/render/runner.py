@@ -88,12 +88,12 @@ def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
 
 def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "all",
          kinds: tuple[str, ...] = KINDS, rules_dir: Path | None = None, min_count: int = 5,
-         synthetic: bool | None = None) -> list[Job]:
+         synthetic: bool | None = None, formats: tuple[str, ...] = FORMATS) -> list[Job]:
     """The documents to render for ``authority`` ("all" or one code) from a loaded ``Results``."""
     if synthetic is None:
         synthetic = results.synthetic
     common = {"results_dir": str(results_dir), "min_count": int(min_count),
-              "synthetic": True if synthetic is None else bool(synthetic)}
+              "synthetic": True if synthetic is None else bool(synthetic), "formats": ",".join(formats)}
     codes = results.authorities() if authority in (None, "", "all") else [authority]
     unknown = [c for c in codes if c not in results.authorities()]
     if unknown:

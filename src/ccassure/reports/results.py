@@ -90,8 +90,9 @@ class Results:
     def providers(self, authority: str | None = None) -> list[str]:
         f = self.findings if not authority else self.findings[self.findings["authority_code"] == authority]
         found = set(f["provider_id"].dropna().astype(str))
-        if not authority:
-            found |= {str(v.get("provider")) for v in self.validations if v.get("provider")}
+        # returns validated for this authority (its own records too, filed under the authority code)
+        found |= {str(v.get("provider")) for v in self.validations if v.get("provider")
+                  and (not authority or v.get("authority_code") == authority)}
         return sorted(found)
 
     def periods(self) -> list[str]:
