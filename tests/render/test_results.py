@@ -76,3 +76,10 @@ def test_synthetic_notice_decision():
     assert project_is_demo(SimpleNamespace(settings={"name": "ccassure-demo"}))
     assert not project_is_demo(SimpleNamespace(settings={"name": "northshire-assurance"}))
     assert not project_is_demo(SimpleNamespace(settings={"name": "x-demo", "synthetic": False}))
+
+
+def test_links_follow_the_formats_rendered(results_dir):
+    results = load_results(results_dir)
+    html_only = sections.index_table(results, ["html"]) + sections.centre_links(results, "E90000000", ["html"])
+    assert "authority-E90000000.html" in html_only and "centre-C00101.html" in html_only
+    assert ".pdf" not in html_only
