@@ -52,7 +52,7 @@ def test_options(tmp_path):
     assert "HIDDEN-WARNING" not in md and "SHOWN-WARNING" in md
     assert "**bold** from Markdown()" in md and "<Markdown>" not in md
     assert "RAW-HTML" not in md  # raw HTML would be lost in PDF: never relied on
-    assert '![Caption](doc-1.png){fig-alt="Alt \\"text\\"" width="100%"}' in md
+    assert '![Caption](doc-1.png){alt="Alt \\"text\\"" width="100%"}' in md
     assert (tmp_path / "doc-1.png").read_bytes().startswith(b"\x89PNG")
     assert "<Figure size" not in md
 

@@ -67,6 +67,7 @@ def test_html_structure(rendered):
     assert report.count("<table") >= 6
     assert report.count('src="data:image/png;base64,') == 1  # compliance over time (matplotlib)
     assert report.count('src="data:image/svg+xml;base64,') == 1  # KPI small multiples (SVG)
+    assert 'alt="Stacked bar chart of the number of duty checks' in report  # fig-alt reaches the image
     assert "Synthshire 1 (synthetic)" in report
     # the provider's hostile centre name stays text
     assert "Oak | Elm &lt;Centre&gt; &amp; <code>" not in report

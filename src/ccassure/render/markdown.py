@@ -98,14 +98,14 @@ def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: d
                 svg = data["image/svg+xml"]
                 (image_dir / name).write_text(svg if isinstance(svg, str) else "".join(svg), encoding="utf-8")
                 label = caption if isinstance(caption, str) else ""
-                parts.append(f'![{label}]({name}){{fig-alt="{_escape_attr(alt)}" width="100%"}}')
+                parts.append(f'![{label}]({name}){{alt="{_escape_attr(alt)}" width="100%"}}')
             elif "image/png" in data or "image/jpeg" in data:
                 mime = "image/png" if "image/png" in data else "image/jpeg"
                 figure += 1
                 name = f"{stem}-{figure}.{'png' if mime == 'image/png' else 'jpg'}"
                 (image_dir / name).write_bytes(base64.b64decode(data[mime]))
                 label = caption if isinstance(caption, str) else ""
-                parts.append(f'![{label}]({name}){{fig-alt="{_escape_attr(alt)}" width="100%"}}')
+                parts.append(f'![{label}]({name}){{alt="{_escape_attr(alt)}" width="100%"}}')
             elif "text/plain" in data:
                 value = data["text/plain"]
                 if asis:
