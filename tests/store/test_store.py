@@ -72,7 +72,7 @@ def test_resubmission_supersedes_and_as_at_reads_the_past(store_path: Path):
     between = pd.Timestamp.now("UTC").tz_localize(None).to_pydatetime()
     time.sleep(0.01)
     second = store.store_tables(typed_tables(return_rows(sessions=5)), dataset="provider_return", provider="PRV-A",
-                                period="2016Q4")
+                                period="2016q4")   # same period, written differently
     assert second.superseded == (first.submission_id,)
     history = store.history().set_index("submission_id")
     assert history.loc[first.submission_id, "status"] == "superseded"

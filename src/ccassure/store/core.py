@@ -366,7 +366,7 @@ class Store:
         """Validate (when given a path) and store a return; refuses returns with errors, and with warnings
         unless ``accept_warnings``. Supersedes the active submission for the same provider, period and
         dataset. Raises :class:`SubmissionRefused`, :class:`DuplicateSubmission`, :class:`StoreBusy`."""
-        self._check_provider_period(provider, period)
+        period = self._check_provider_period(provider, period)
         file_bytes = None
         if isinstance(path_or_result, (str, Path)):
             path = Path(path_or_result)
@@ -407,11 +407,12 @@ class Store:
                                  submitter=submitter, file_name=file_name, content_sha256=sha,
                                  validation=validation, file_bytes=file_bytes)
 
-    def _check_provider_period(self, provider: str, period: str) -> None:
+    def _check_provider_period(self, provider: str, period: str) -> str:
+        """The canonical period label ("2016q4" -> "2016Q4"), after checking provider and period."""
         if not provider or not PROVIDER_PATTERN.match(provider):
             raise StoreError(f"provider {provider!r} is not a valid reference: use letters, digits, '-', '_' or "
                              "'.', e.g. PRV-ACTION or E10000016.")
-        _period(period)
+        return _period(period).label
 
     @staticmethod
     def _check_authority_records(tables: Mapping[str, pd.DataFrame], provider: str) -> None:
@@ -436,7 +437,7 @@ class Store:
         else:
             if dataset not in RETURN_DATASETS:
                 raise StoreError(f"unknown dataset {dataset!r}")
-            self._check_provider_period(provider, period)
+            period = self._check_provider_period(provider, period)
         if dataset == "authority_records":
             self._check_authority_records(tables, provider)
         frames: dict[str, pd.DataFrame] = {}
