@@ -569,6 +569,9 @@ class Store:
             if con is None:
                 return pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
             where, params = [], []
+            if period is not None:
+                with suppress(StoreError):  # else a reference key such as "postcodes"
+                    period = _period(period).label
             for column, value in (("provider", provider), ("period", period), ("dataset", dataset)):
                 if value is not None:
                     where.append(f"{column} = ?")
