@@ -28,6 +28,7 @@ import pandas as pd
 DEMO_QUARTERS: tuple[str, ...] = ("2016Q2", "2016Q3", "2016Q4", "2017Q1")  # financial year 2016-17
 SAMPLE_QUARTERS: tuple[str, ...] = ("2016Q1", "2016Q2", "2016Q3", "2016Q4")
 SAMPLE_SCALE = 0.08
+GIAS_AS_AT = np.datetime64("2016-12-31")
 FIRST_BIRTH_MONTH = np.datetime64("2010-10", "M")
 
 # Column order of every table, exactly as in data_contracts/ (tests check they agree).
@@ -227,11 +228,11 @@ def wexcombe() -> AuthoritySpec:
     return AuthoritySpec(
         code=code, name="Wexcombe County Council", dfe_code="991", authority_type="county", short=short,
         lsoa_block="91", postcode_area="WX", origin=(431000, 214000), grid_columns=6, spacing=6500,
-        reach_radius=2200, lsoas_per_centre=8, decile_range=(2, 9), providers=(bright, meadow, schools),
+        reach_radius=2200, lsoas_per_centre=8, decile_range=(3, 9), providers=(bright, meadow, schools),
         centres=tuple(centres), boards=boards, changes=changes, health_partner="Wexcombe Community Health NHS Trust",
         gld_all=(53.0, 60.5, 65.0, 68.5), gld_gap=(17.0, 16.0, 15.5, 14.0),
         plants={"signposting": {("WXC-CC-07", "health"): "Leaflets about the health visiting service in reception"},
-                "far_lsoas": 3, "misreport": ("WXC-CC-03", "2016Q4", "CORE-REG-U5", 14.0),
+                "far_lsoas": 6, "misreport": ("WXC-CC-03", "2016Q4", "CORE-REG-U5", 14.0),
                 "needs_assessments": [("WXC-NA-2012", "2012-11-30", True, True, False)]},
     )
 
@@ -377,8 +378,13 @@ PLANTED: list[dict[str, Any]] = [
     {"id": "WXC-DEPRIVED-LSOAS-FAR", "authority_code": "E10000901", "subject": "authority",
      "subject_id": "E10000901", "period": "all", "tables": ["lsoa_population", "deprivation"],
      "rules": ["CA06-S5A-COVERAGE"],
-     "description": "Three LSOAs in IMD deciles 1-2 (E01919001-E01919003) lie 12-15 km from the nearest centre "
-                    "and in no reach area."},
+     "description": "Six LSOAs in IMD deciles 1-2 (E01919001-E01919006), about a sixth of the county's "
+                    "under-fives in deciles 1-3, lie 12-17 km from the nearest centre and in no reach area."},
+    {"id": "WXC-GIAS-NOT-UPDATED", "authority_code": "E10000901", "subject": "centre", "subject_id": "WXC-CC-12",
+     "period": "2017Q1", "tables": ["gias_centres", "centres"], "rules": ["SSG-GIAS-SYNC"],
+     "description": "The GIAS extract (as at 2016-12-31) still shows Oakridge Park Children's Centre as "
+                    "proposed_to_close; the 2017Q1 return shows it closed on 2017-03-31. At 2016Q4 GIAS and the "
+                    "returns agree."},
     {"id": "WXC-MEADOW-KPI-SHORTFALL", "authority_code": "E10000901", "subject": "provider",
      "subject_id": "PRV-WXC-MEADOW", "period": "all", "tables": ["registrations", "contacts", "cases"],
      "rules": ["KPI-REG-U5", "KPI-SUSTAINED-TG", "KPI-FAMILY-STAR", "OFS13-REG", "OFS13-SUSTAINED-TG"],
@@ -970,14 +976,28 @@ def _board_tables(world: _World, pid: str, label: str, q_start: np.datetime64,
             members.append({"board_id": b, "member_ref": f"M{n:02d}", "role": role, "represents_centre_id": centre,
                             "start_date": start, "end_date": ""})
         annual = spec.plants.get("board_annual")
-        if annual and annual[0] == b and annual[1] != label:
-            continue  # PLANT: this board met once in the year
-        day = _weekdays(world.rng, q_start + 30, q_end - 20, 1)[0]
-        meetings.append({"board_id": b, "meeting_date": day, "quorate": world.rng.random() < 0.93,
-                         "performance_data_reviewed": world.rng.random() < 0.9, "minutes_published": True})
+        if annual and annual[0] == b:
+            if annual[1] == label:  # PLANT: this board met once in the year
+                meetings.append(_meeting(world, b, q_start, q_end))
+            continue
+        if label == world.quarters[0]:
+            # the first return of a run also lists the meetings of the three quarters before it, so that
+            # "meetings in the last 12 months" can be judged from the first quarter on
+            history_month = q_start.astype("datetime64[M]")
+            for back in (9, 6, 3):
+                start = (history_month - back).astype("datetime64[D]")
+                end = (history_month - back + 3).astype("datetime64[D]") - 1
+                meetings.append(_meeting(world, b, start, end))
+        meetings.append(_meeting(world, b, q_start, q_end))
     return {"boards": pd.DataFrame(board_rows, columns=COLUMNS["boards"]),
             "board_members": pd.DataFrame(members, columns=COLUMNS["board_members"]),
             "board_meetings": pd.DataFrame(meetings, columns=COLUMNS["board_meetings"])}
+
+
+def _meeting(world: _World, board_id: str, start: np.datetime64, end: np.datetime64) -> dict[str, Any]:
+    day = _weekdays(world.rng, start + 30, end - 20, 1)[0]
+    return {"board_id": board_id, "meeting_date": day, "quorate": world.rng.random() < 0.93,
+            "performance_data_reviewed": world.rng.random() < 0.9, "minutes_published": True}
 
 
 def _kpis(world: _World, ids: list[str], label: str, q_start: np.datetime64, q_end: np.datetime64,
@@ -1060,8 +1080,9 @@ def _authority_records(world: _World) -> None:
     month = first.astype("datetime64[M]")
     while month <= last.astype("datetime64[M]"):
         day = month.astype("datetime64[D]") + int(rng.integers(6, 13))
-        if day <= last and (stale is None or day <= stale):
-            feeds.append(("live_births", day, int(births_per_month * rng.uniform(0.85, 1.15)), True))
+        births_day = stale if stale is not None and stale.astype("datetime64[M]") == month else day
+        if births_day <= last and (stale is None or births_day <= stale):
+            feeds.append(("live_births", births_day, int(births_per_month * rng.uniform(0.85, 1.15)), True))
         if day <= last:
             feeds.append(("social_care", day + 2, int(max(1, 40 * scale) * rng.uniform(0.8, 1.2)), True))
         if int(str(month)[5:7]) in (1, 4, 9) and day <= last:
@@ -1143,7 +1164,7 @@ def _changes(spec: AuthoritySpec) -> tuple[list[dict[str, Any]], list[dict[str, 
                           "2016-10-17", 356, "2016-11-04"),
             # PLANT PEL-SHORT-CONSULTATION: 25 days
             _consultation("CONS-PEL-2016-02", c, "Proposal to close Eastwick Children's Centre", "2016-06-06",
-                          "2016-07-01", 88, "2016-07-08", alternatives_given=False),
+                          "2016-07-01", 88, "2016-07-08"),
         ], [
             _change("CHG-PEL-2016-01", c, "PEL-CC-03", "significant_change", "Beacon Hill open three days a week",
                     "2016-08-30", "2016-12-07", "2017-01-09", "CONS-PEL-2016-01", "2016-08-22"),
@@ -1200,19 +1221,16 @@ def _reference(worlds: Sequence[_World]) -> dict[str, pd.DataFrame]:
 
 
 def _gias(worlds: Sequence[_World]) -> pd.DataFrame:
-    """The GIAS children's centre extract as it stood at the end of the last quarter, agreeing with the returns:
-    a centre that lost its designation shows as a closed children's centre."""
+    """The GIAS children's centre extract as it stood on 31 December 2016 (end of 2016Q4), agreeing with the
+    returns of that quarter. Later changes are not in it (see planted WXC-GIAS-NOT-UPDATED)."""
     rows = []
     for w in worlds:
-        q_end = quarter_bounds(w.quarters[-1])[1]
+        q_end = GIAS_AS_AT
         la_name = w.spec.name.split(" Borough")[0].split(" County")[0].split(" Council")[0]
-        for cid, c in w.centres.items():
+        for c in w.centres.values():
             state = _state(w, c, q_end)
             close = state["close_date"] or ""
             status = state["status"]
-            if state["designation"] == "family_hub_not_designated":
-                effective = [ch.effective for ch in w.spec.changes if ch.centre_id == cid and ch.designation]
-                status, close = "closed", effective[-1]
             rows.append({"urn": c.urn, "name": c.spec.name,
                          "establishment_type": "linked_site" if c.spec.designation == "linked_site" else "childrens_centre",
                          "status": status, "la_name": la_name, "postcode": c.postcode, "open_date": c.spec.open_date,
@@ -1410,9 +1428,10 @@ def demo_readme(seed: int, scale: float) -> str:
         "",
         "Layout: `provider_return/<provider_id>/<quarter>/` (one return per provider and quarter),",
         "`authority_records/<authority_code>/`, `reference/` (authorities, LSOA under-5 population with",
-        "eastings/northings, IoD2019 deciles, and a GIAS extract as at 31 March 2017 that agrees with the centres",
-        "sheets: a hub that lost its designation is a closed children's centre in GIAS), and `reach_areas.csv`",
-        "(which LSOAs make up each centre's reach area; the contracts have no table for this yet).",
+        "eastings/northings, IoD2019 deciles, and a GIAS extract as at 31 December 2016 that agrees with the",
+        "2016Q4 returns), and `reach_areas.csv` (which LSOAs make up each centre's reach area; the contracts",
+        "have no table for this yet). Each provider's first return (2016Q2) also lists its advisory boards'",
+        "meetings of the three quarters before, so meetings in the last 12 months can be judged from the start.",
         "",
         "## Provider-reported KPIs (kpi_returns)",
         "",

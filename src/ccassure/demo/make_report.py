@@ -74,8 +74,9 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
         failures += 1
         print(f"   reference: {reference.summary()}")
     else:
-        store.store_tables(reference.tables, dataset="reference", provider="reference", period=quarters[0],
-                           submitter="make report", file_name="demo reference")
+        for table, frame in reference.tables.items():  # one reference key per table, as `ccassure import` stores
+            store.store_tables({table: frame}, dataset="reference", provider="reference", period=table,
+                               submitter="make report", file_name=f"demo reference {table}")
     history = store.history()
     done(started, f"{len(items) - failures} returns stored ({len(history)} submissions), {failures} refused")
     return failures
