@@ -234,3 +234,15 @@ def test_contract_gaining_a_column_is_added_to_the_store(store_path: Path):
     assert after["venue_type"].tolist() == ["library", "library"]
     past = new.read_tables(tables=["sessions"], as_at=first.submitted_at)["sessions"]
     assert len(past) == 3 and past["venue_type"].isna().all()
+
+
+def test_oversized_submission_is_refused(tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from ccassure.store import core
+
+    monkeypatch.setattr(core, "MAX_SUBMISSION_BYTES", 100)
+    folder = write_return(tmp_path / "ret", return_rows())
+    with pytest.raises(StoreError, match="over the"):
+        Store(store_path).submit(folder, provider="PRV-A", period="2016Q4")
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(store_path).submit(tmp_path / "nope.xlsx", provider="PRV-A", period="2016Q4")
+    assert Store(store_path).history().empty
