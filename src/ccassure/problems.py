@@ -72,7 +72,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
                 "Row {row} of {sheet!r} repeats the header row; it was skipped.",
                 "Delete the repeated header row."),
     ProblemType("values-without-header", "warning", "Values in a column with no header",
-                "Column {detail} of {sheet!r} has values but no header; they were ignored.",
+                "Column(s) {detail} of {sheet!r} have values but no header; those values were ignored.",
                 "Give the column a header from the template, or delete the values."),
     ProblemType("macros-ignored", "warning", "Workbook has macros",
                 "{file} contains macros (VBA); they were not run, only the cell values were read.",

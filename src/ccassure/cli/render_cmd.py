@@ -53,13 +53,18 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     console = Console(stderr=True)
     project = current_project()
     from ccassure.render.kernel import WarmKernel
+    from ccassure.render.runner import FORMATS
+
+    wanted_formats = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    bad = [f for f in wanted_formats if f not in FORMATS] or ([] if wanted_formats else ["(none)"])
+    if bad:
+        raise click.UsageError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
 
     kernel = WarmKernel(timeout=timeout)
     kernel.start_in_background()  # imports pandas & co. in the kernel while we load results here
     results_dir = (results_dir or project.output_dir / "results").resolve()
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
-    wanted_formats = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     kinds = tuple(k.strip().lower() for k in only.split(",") if k.strip())
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:

@@ -66,10 +66,11 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
             requests += [Request(kpi.id, agg, values) for table, aggs in by_table.items() if table in present
                          for agg in aggs]
         left = {(r.kpi, r.agg.name) for r in batch.execute_all(requests)}
+        index = SubjectIndex(subjects)
         parts, findings = [], []
         for framework, kpi, values, spans, wanted, by_table in prepared:
-            merged = _measure_frame(con, batch, kpi, values, by_table, present, left)
-            parts.append(_evaluate(framework, kpi, values, spans, wanted, merged, by_table, subjects, versions))
+            arrays = _measure_arrays(con, batch, index, kpi, values, by_table, present, left)
+            parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
         frame = frame[list(RESULT_COLUMNS)]
         if "kpi_returns" in tables and len(tables["kpi_returns"]):
@@ -145,30 +146,79 @@ def _versions(tables: Mapping[str, pd.DataFrame], given: Mapping[str, list[str]]
 
 
 def _subjects(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every subject a KPI is reported for: open centres (linked sites roll up), clusters, providers, authorities."""
-    units = con.sql("SELECT * FROM __k_units WHERE centre_id = centre").df()
+    """Every subject a KPI can be reported for, in report order (centre, cluster, provider, authority; then
+    authority and id): centres (linked sites roll up; ``active`` False for closed ones, reported only when
+    they have rows), clusters, providers and authorities."""
+    units = con.sql("SELECT centre, centre_name, authority_code, provider, cluster, status FROM __k_units "
+                    "WHERE centre_id = centre").df().astype(object).where(lambda f: f.notna(), None)
     provider_names: dict[str, str] = {}
     providers = tables.get("providers")
     if providers is not None and {"provider_id", "provider_name"} <= set(providers.columns):
-        provider_names = dict(zip(providers["provider_id"].astype(str), providers["provider_name"].astype(str),
-                                  strict=False))
+        provider_names = dict(zip(providers["provider_id"].astype(str).tolist(),
+                                  providers["provider_name"].astype(str).tolist(), strict=False))
     authority_names: dict[str, str] = {}
     authorities = tables.get("authorities")
     if authorities is not None and {"authority_code", "authority_name"} <= set(authorities.columns):
-        authority_names = dict(zip(authorities["authority_code"].astype(str),
-                                   authorities["authority_name"].astype(str), strict=False))
-    rows = []
-    for u in units.itertuples():
-        rows.append(("centre", u.centre, u.centre_name, u.authority_code, u.provider, u.status != "closed"))
-    for (code, cluster), part in units.dropna(subset=["cluster"]).groupby(["authority_code", "cluster"]):
-        owners = part["provider"].dropna().unique()
-        rows.append(("cluster", cluster, cluster, code, owners[0] if len(owners) == 1 else None, True))
-    for (code, provider), _ in units.dropna(subset=["provider"]).groupby(["authority_code", "provider"]):
+        authority_names = dict(zip(authorities["authority_code"].astype(str).tolist(),
+                                   authorities["authority_name"].astype(str).tolist(), strict=False))
+    rows: list[tuple] = []
+    clusters: dict[tuple[str, str], set] = {}
+    providers_seen: set[tuple[str, str]] = set()
+    authorities_seen: set[str] = set()
+    for centre, name, code, provider, cluster, status in zip(*(units[c].tolist() for c in units.columns),
+                                                             strict=True):
+        rows.append(("centre", centre, name or centre, code, provider, status != "closed"))
+        if cluster is not None and code is not None:
+            clusters.setdefault((code, cluster), set()).add(provider)
+        if provider is not None and code is not None:
+            providers_seen.add((code, provider))
+        if code is not None:
+            authorities_seen.add(code)
+    for (code, cluster), owners in clusters.items():
+        rows.append(("cluster", cluster, cluster, code, next(iter(owners)) if len(owners) == 1 else None, True))
+    for code, provider in providers_seen:
         rows.append(("provider", provider, provider_names.get(provider, provider), code, provider, True))
-    for code in sorted(units["authority_code"].dropna().unique()):
+    for code in authorities_seen:
         rows.append(("authority", code, authority_names.get(code, code), code, None, True))
+    order = {lv: i for i, lv in enumerate(LEVELS)}
+    rows.sort(key=lambda r: (order[r[0]], str(r[3]), str(r[1])))
     return pd.DataFrame(rows, columns=["level", "subject_id", "subject_name", "authority_code", "provider_id",
-                                       "active"])
+                                       "active"], dtype=object)
+
+
+class SubjectIndex:
+    """Positions of (level, authority, subject) in the subjects frame, to align measure columns by index."""
+
+    def __init__(self, subjects: pd.DataFrame):
+        self.subjects = subjects
+        self.n = len(subjects)
+        self.position = {key: i for i, key in enumerate(zip(subjects["level"].tolist(),
+                                                             subjects["authority_code"].tolist(),
+                                                             subjects["subject_id"].tolist(), strict=True))}
+        self.level = subjects["level"].to_numpy(dtype=object)
+        self.active = subjects["active"].to_numpy(dtype=bool)
+        self.columns = {c: subjects[c].to_numpy(dtype=object) for c in ("subject_id", "subject_name",
+                                                                          "authority_code", "provider_id")}
+        self._cache: dict[int, np.ndarray] = {}
+
+    def positions(self, frame: pd.DataFrame) -> np.ndarray:
+        """Position of each row of ``frame`` (-1 when the subject is unknown), cached per frame."""
+        cached = self._cache.get(id(frame))
+        if cached is None:
+            keys = zip(frame["level"].tolist(), frame["authority_code"].tolist(), frame["subject_id"].tolist(),
+                       strict=True)
+            cached = np.array([self.position.get(k, -1) for k in keys], dtype=np.int64)
+            self._cache[id(frame)] = cached
+        return cached
+
+    def align(self, frame: pd.DataFrame, column: str) -> np.ndarray:
+        """``frame[column]`` laid out by subject (0 where the subject has no row)."""
+        out = np.zeros(self.n)
+        pos = self.positions(frame)
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        ok = pos >= 0
+        out[pos[ok]] = np.nan_to_num(values[ok], nan=0.0)
+        return out
 
 
 # One KPI -----------------------------------------------------------------------------------------------
@@ -196,16 +246,23 @@ def _month_columns(frameworks: FrameworkSet) -> dict[str, set[str]]:
     return out
 
 
-def _measure_frame(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, kpi: Kpi, params: dict[str, Any],
-                   by_table: dict, present: set[str], left: set[tuple[str, str]]) -> pd.DataFrame | None:
-    """(level, authority_code, subject_id, n0, d0, ...) for one KPI: batched columns, plus per-KPI queries for
-    the population table and any table the batch could not take."""
-    key = ["level", "authority_code", "subject_id"]
-    names = [a.name for table, aggs in by_table.items() if table in present for a in aggs
-             if (kpi.id, a.name) not in left]
-    merged, _ = batch.frame_for(kpi.id, names)
+def _measure_arrays(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, index: SubjectIndex, kpi: Kpi,
+                    params: dict[str, Any], by_table: dict, present: set[str],
+                    left: set[tuple[str, str]]) -> dict[str, np.ndarray]:
+    """n0, d0, ... laid out by subject: batched columns, plus per-KPI queries for the population table and any
+    table the batch could not take; NaN everywhere for a table with no rows (no data)."""
+    arrays: dict[str, np.ndarray] = {}
     for table, aggregates in by_table.items():
-        todo = [a for a in aggregates if table in present and (kpi.id, a.name) in left]
+        if table not in present:
+            for agg in aggregates:
+                arrays[agg.name] = np.full(index.n, np.nan)
+            continue
+        todo = [a for a in aggregates if (kpi.id, a.name) in left]
+        for agg in aggregates:
+            if (kpi.id, agg.name) in left:
+                continue
+            source_table, column = batch.mapping[kpi.id][agg.name]
+            arrays[agg.name] = index.align(batch.results[source_table], column)
         if not todo:
             continue
         if table == POPULATION_TABLE:
@@ -213,89 +270,61 @@ def _measure_frame(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, kpi: K
         else:
             sql = fallback_sql(table, todo, kpi.levels, params)
         part = con.sql(sql).df()
-        part = part[part["subject_id"].notna()]
-        merged = part if merged is None else merged.merge(part, on=key, how="outer")
-    if merged is not None:
-        merged = merged[merged["level"].isin(kpi.levels)]
-    return merged
+        part = part[part["subject_id"].notna()].reset_index(drop=True)
+        for agg in todo:
+            arrays[agg.name] = index.align(part, agg.name)
+    return arrays
 
 
 def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: list[WindowSpan],
-              wanted: list[tuple[WindowSpan, WindowSpan]], merged: pd.DataFrame | None, by_table: dict,
-              subjects: pd.DataFrame, versions: dict[str, list[str]]) -> pd.DataFrame:
-    key = ["level", "authority_code", "subject_id"]
-    missing_columns = [a.name for aggs in by_table.values() for a in aggs
-                       if merged is None or a.name not in merged.columns]
-    base = subjects[subjects["level"].isin(kpi.levels)]
-    if merged is not None:
-        extra = merged[key].merge(base[key], on=key, how="left", indicator=True)
-        extra = extra[extra["_merge"] == "left_only"][key]
-        if len(extra):  # e.g. a closed centre that still has rows in the window
-            named = extra.merge(subjects.drop(columns=["level"]).drop_duplicates(["authority_code", "subject_id"]),
-                                on=["authority_code", "subject_id"], how="left")
-            named["subject_name"] = named["subject_name"].fillna(named["subject_id"])
-            base = pd.concat([base, named], ignore_index=True)
-        table = base.merge(merged, on=key, how="left")
-        present_columns = [c for c in merged.columns if c not in key]
-        table[present_columns] = table[present_columns].fillna(0)
-    else:
-        table = base.copy()
-    for column in missing_columns:
-        table[column] = np.nan
-    if merged is not None:
-        keep = table["active"].fillna(False).astype(bool)
-        has_rows = table[[c for c in table.columns if c[:1] in "nd" and c[1:].isdigit()]].fillna(0).sum(axis=1) > 0
-        table = table[keep | has_rows]
-    else:
-        table = table[table["active"].fillna(False).astype(bool)]
-    index = {s: i for i, s in enumerate(spans)}
+              wanted: list[tuple[WindowSpan, WindowSpan]], arrays: dict[str, np.ndarray], index: SubjectIndex,
+              versions: dict[str, list[str]]) -> pd.DataFrame:
+    in_levels = np.isin(index.level, list(kpi.levels))
+    has_rows = np.zeros(index.n, dtype=bool)
+    for values in arrays.values():
+        has_rows |= np.nan_to_num(values, nan=0.0) != 0
+    keep = in_levels & (index.active | has_rows)
+    rows = np.flatnonzero(keep)
+    position = {s: i for i, s in enumerate(spans)}
     target = kpi.target.resolve(params) if kpi.target else None
     amber = kpi.amber_from.resolve(params) if kpi.amber_from else None
     min_den = float(params.get("min_denominator", 0) or 0)
     param_text = json.dumps(params, sort_keys=True, default=str)
     version_text = json.dumps({t: versions.get(t, []) for t in kpi.tables if t != REACH_TABLE}, sort_keys=True)
+    picked = {name: values[rows] for name, values in arrays.items()}
+    strings = {c: values[rows] for c, values in index.columns.items()}
+    levels = index.level[rows]
     out = []
-    for current, before in wanted:
-        i, j = index[current], index[before]
-        num, den, value, small = _values(kpi, table, i, min_den)
-        _, _, prev_value, _ = _values(kpi, table, j, min_den)
-        rag = _rag(value, small, target, amber, kpi.direction)
-        frame = pd.DataFrame({
+    window_order = {w: i for i, w in enumerate(kpi.windows)}
+    for current, before in sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind])):
+        num, den, value, small = _values(kpi, picked, position[current], min_den)
+        _, _, prev_value, _ = _values(kpi, picked, position[before], min_den)
+        out.append(pd.DataFrame({
             "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
-            "kpi_version": float(kpi.version), "title": kpi.title, "subject_type": table["level"].to_numpy(),
-            "subject_id": table["subject_id"].to_numpy(), "subject_name": table["subject_name"].to_numpy(),
-            "authority_code": table["authority_code"].to_numpy(), "provider_id": table["provider_id"].to_numpy(),
+            "kpi_version": float(kpi.version), "title": kpi.title, "subject_type": levels,
+            "subject_id": strings["subject_id"], "subject_name": strings["subject_name"],
+            "authority_code": strings["authority_code"], "provider_id": strings["provider_id"],
             "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
             "value": value, "unit": kpi.unit, "target": np.nan if target is None else target,
-            "amber_from": np.nan if amber is None else amber, "direction": kpi.direction, "rag": rag,
-            "change_on_previous": value - prev_value, "parameters": param_text, "data_versions": version_text,
-        })
-        out.append(frame)
-    result = pd.concat(out, ignore_index=True) if out else empty_results()
-    level_order = {lv: i for i, lv in enumerate(LEVELS)}
-    result = result.assign(_o=result["subject_type"].map(level_order)).sort_values(
-        ["period", "window", "_o", "authority_code", "subject_id"], kind="stable").drop(columns="_o")
-    for column in ("subject_name", "provider_id", "authority_code"):
-        result[column] = result[column].astype(object).where(result[column].notna(), None)
-    return result
+            "amber_from": np.nan if amber is None else amber, "direction": kpi.direction,
+            "rag": _rag(value, small, target, amber, kpi.direction), "change_on_previous": value - prev_value,
+            "parameters": param_text, "data_versions": version_text,
+        }))
+    return pd.concat(out, ignore_index=True) if out else empty_results()
 
 
-def _col(table: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in table.columns:
-        return np.full(len(table), np.nan)
-    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _values(kpi: Kpi, table: pd.DataFrame, i: int, min_den: float):
+def _values(kpi: Kpi, arrays: dict[str, np.ndarray], i: int, min_den: float):
     """numerator, denominator, value and 'too small to rate' for window instance ``i``."""
-    num, den = _col(table, f"n{i}"), _col(table, f"d{i}")
+    n = len(next(iter(arrays.values()))) if arrays else 0
+    nan = np.full(n, np.nan)
+    num, den = arrays.get(f"n{i}", nan), arrays.get(f"d{i}", nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         if kpi.kind == "count":
-            den = np.full(len(table), np.nan)
+            den = nan
             value = num.copy()
-            small = np.zeros(len(table), dtype=bool)
+            small = np.zeros(n, dtype=bool)
         elif kpi.kind == "gap":
-            num_o, den_o = _col(table, f"no{i}"), _col(table, f"do{i}")
+            num_o, den_o = arrays.get(f"no{i}", nan), arrays.get(f"do{i}", nan)
             ok = (den > 0) & (den_o > 0)
             value = np.where(ok, 100.0 * num_o / den_o - 100.0 * num / den, np.nan)
             small = ok & ((den < min_den) | (den_o < min_den))
@@ -333,7 +362,17 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
     recomputed value within the KPI's ``tolerance``, not_met beyond it, not_evaluable when nothing can be
     recomputed (unknown KPI id or subject, or no data)."""
     findings = []
-    lookup = results.set_index(["kpi_id", "subject_id", "period", "window"]).sort_index()
+    order = {lv: i for i, lv in enumerate(LEVELS)}
+    fields = ["subject_type", "subject_name", "authority_code", "provider_id", "numerator", "denominator", "value",
+              "data_versions"]
+    wanted = results["kpi_id"].isin(set(returns["kpi_id"].astype(str))) & \
+        results["subject_id"].isin(set(returns["subject_id"].astype(str)))
+    ranked = results[wanted]
+    ranked = ranked.assign(_o=ranked["subject_type"].map(order)).sort_values("_o", kind="stable")
+    ranked = ranked.drop_duplicates(["kpi_id", "subject_id", "period", "window"], keep="first")
+    keys = zip(*(ranked[c].tolist() for c in ("kpi_id", "subject_id", "period", "window")), strict=True)
+    rows = zip(*(ranked[f].tolist() for f in fields), strict=True)
+    lookup = {key: dict(zip(fields, values, strict=True)) for key, values in zip(keys, rows, strict=True)}
     for row in returns.itertuples(index=False):
         kpi_id, subject_id, label = str(row.kpi_id), str(row.subject_id), str(row.period)
         try:
@@ -361,19 +400,13 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
         params = framework.parameter_values(kpi, overrides)
         tolerance = float(params.get("tolerance", 0) or 0)
         window = forced if forced in kpi.windows else kpi.windows[0]
-        try:
-            match = lookup.loc[(kpi_id, subject_id, end_quarter, window)]
-        except KeyError:
-            match = None
-        if isinstance(match, pd.DataFrame):
-            order = {lv: i for i, lv in enumerate(LEVELS)}
-            match = match.assign(_o=match["subject_type"].map(order)).sort_values("_o").iloc[0]
+        match = lookup.get((kpi_id, subject_id, end_quarter, window))
         title = f"Provider-reported {kpi.title.lower()} agrees with the data"
         common = {**base, "rule_version": kpi.version, "title": title, "citation": kpi.basis.source,
                   "parameters": json.dumps({"tolerance": tolerance}),
                   "guidance": "Ask the provider how the figure was produced; the recomputed value counts the rows "
                               "named in the evidence and the KPI definition (`ccassure kpis list`)."}
-        if match is None or pd.isna(match["value"]):
+        if match is None or match["value"] is None or pd.isna(match["value"]):
             findings.append({**common, "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
                              "message": f"{kpi_id} for {subject_id} in {label} cannot be recomputed from the "
                                         f"return (no data or unknown subject).",

@@ -224,6 +224,6 @@ def _choose_dataset(result: RawReturn, matched: Iterable[Contract], contracts: C
 def _missing_tables(result: RawReturn, contracts: ContractSet, dataset: str, file: str) -> None:
     for contract in contracts.in_dataset(dataset):
         if contract.required and contract.table not in result.tables and not any(
-                p.table == contract.table and p.code == "header-not-found" for p in result.problems):
+                p.table == contract.table and p.code in ("header-not-found", "sheet-empty") for p in result.problems):
             result.problems.append(make_problem("missing-table", file=file, table=contract.table,
                                                 sheet=contract.sheet))

@@ -29,7 +29,7 @@ def table_from_grid(grid: pd.DataFrame, contract: Contract, *, file: str, sheet:
     where = {"file": file, "table": contract.table, "sheet": sheet}
     if grid.empty:
         return None, [make_problem("sheet-empty", **where)]
-    head = [tuple(row) for row in grid.head(HEADER_SEARCH_ROWS).itertuples(index=False, name=None)]
+    head = [tuple(row) for row in grid.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object).tolist()]
     match = find_header(head, contract)
     if match is None:
         return None, [make_problem("header-not-found", detail=min(len(grid), HEADER_SEARCH_ROWS), **where)]
@@ -80,29 +80,31 @@ def _unsaved_masks(unsaved: Sequence[tuple[str, int]], cells: dict[str, str],
 
 def _values_without_header(data: pd.DataFrame, named: list[int], kind: SourceKind,
                            where: dict[str, str]) -> list[Problem]:
-    """A warning for each column that has values below a blank header cell (ragged CSV rows, notes typed
-    to the right of the table): those values are not read, and the provider should know."""
-    problems: list[Problem] = []
+    """One warning naming the columns that have values below a blank header cell (ragged CSV rows, notes
+    typed to the right of the table): those values are not read, and the provider should know."""
     named_set = set(named)
     unnamed = [p for p in range(data.shape[1]) if p not in named_set]
     if not unnamed or data.empty:
-        return problems
+        return []
     anything = data.iloc[:, unnamed].notna().any(axis=0).to_numpy(dtype=bool)
-    for position in np.asarray(unnamed)[anything]:
+    found: list[tuple[int, int]] = []  # (position, first row)
+    rows: set[int] = set()
+    for position in np.asarray(unnamed, dtype=int)[anything]:
         column = data.iloc[:, int(position)]
         filled = column.notna().to_numpy(dtype=bool)
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
             filled = filled & ~column.astype("str").str.strip().eq("").fillna(True).to_numpy(dtype=bool)
         if filled.any():
-            first = int(data.index[np.flatnonzero(filled)[0]])
-            letter = column_letter(int(position))
-            label = letter if kind == "xlsx" else f"number {int(position) + 1}"
-            problems.append(make_problem("values-without-header", row=first, detail=label,
-                                         cell=f"{letter}{first}" if kind == "xlsx" else None,
-                                         count=int(filled.sum()), **where))
-            if len(problems) >= GROUP_SAMPLE:
-                break
-    return problems
+            found.append((int(position), int(data.index[np.flatnonzero(filled)[0]])))
+            rows.update(int(r) for r in data.index[filled])
+    if not found:
+        return []
+    labels = [column_letter(p) if kind == "xlsx" else f"number {p + 1}" for p, _ in found]
+    position, first = min(found, key=lambda item: (item[1], item[0]))
+    label = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more" if len(labels) > 10 else "")
+    return [make_problem("values-without-header", row=first, detail=label,
+                         cell=f"{column_letter(position)}{first}" if kind == "xlsx" else None,
+                         count=len(rows), rows=tuple(sorted(rows)[:GROUP_SAMPLE]), **where)]
 
 
 def _repeated_header(data: pd.DataFrame, header: Sequence[object], columns: dict[int, str]) -> np.ndarray:

@@ -30,8 +30,6 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 _CELL_END = re.compile(rb"</(?:\w+:)?c>|<(?:\w+:)?c\b")
 _BOUNDARY = re.compile(rb"<(?:\w+:)?(?:c|row)[\s>]")
-# the last value (<v>, <is>) or formula (<f>) in a part, found by searching the reversed bytes
-_REVERSED_VALUE = re.compile(rb"[>\s/](?:v|si|f)(?::\w+)?<")
 
 
 @dataclass
@@ -184,9 +182,8 @@ def _last_boundary(buffer: bytes) -> int:
 def _scan_part(part: bytes, current: int, scan: SheetScan) -> int:
     """Scan one part of the sheet XML (whole cells only); returns the number of the last row started in it,
     or -1 when rows carry no numbers (then everything is read)."""
-    last = _REVERSED_VALUE.search(part[::-1])
-    if last is not None:
-        position = len(part) - last.end()
+    position = _last_value(part)
+    if position >= 0:
         row = _row_before(part, position, current)
         if row <= 0:
             return -1
@@ -200,6 +197,20 @@ def _scan_part(part: bytes, current: int, scan: SheetScan) -> int:
         if cell is not None and not _VALUE.search(body) and len(scan.unsaved) < 100_000:
             scan.unsaved.append((cell.group(1).decode(), int(cell.group(2))))
     return _row_before(part, len(part), current)
+
+
+_VALUE_NEEDLES = (b"<v>", b"<v ", b":v>", b":v ", b"<is>", b":is>", b"<f>", b"<f ", b":f>", b":f ")
+
+
+def _last_value(part: bytes) -> int:
+    """Where the last value (<v>, <is>) or formula (<f>) tag of ``part`` is; -1 if it has none. Found with
+    rfind (memrchr), so a part made of formatted empty cells costs a few passes at memory speed."""
+    best = -1
+    for needle in _VALUE_NEEDLES:
+        found = part.rfind(needle)
+        if found > best:
+            best = found
+    return best
 
 
 def _row_before(part: bytes, position: int, current: int) -> int:

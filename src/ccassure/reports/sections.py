@@ -434,9 +434,9 @@ def kpi_catalogue(frameworks: list[dict[str, Any]]) -> str:
 
 
 # --- index -------------------------------------------------------------------------------------------------
-def index_table(results: Results, formats: tuple[str, ...] = ("html", "pdf")) -> str:
+def index_table(results: Results, formats: tuple[str, ...] = ("html", "pdf"), authority: str | None = None) -> str:
     rows = []
-    for code in results.authorities():
+    for code in [authority] if authority else results.authorities():
         latest, period = _latest(results.findings_for(code))
         counts = latest["status"].value_counts() if not latest.empty else pd.Series(dtype=int)
         links = " · ".join(f"[{fmt.upper()}](authority-{code}.{fmt})" for fmt in formats)

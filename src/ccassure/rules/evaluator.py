@@ -20,6 +20,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ccassure.contracts import ContractSet, load_contracts
 from ccassure.contracts.dtypes import DUCKDB_TYPES
@@ -83,16 +84,20 @@ class Evaluator:
                 self._register(name, frame)
 
     def _register(self, name: str, frame: pd.DataFrame) -> None:
+        """Expose a typed frame to DuckDB as a view with the contract's columns and SQL types.
+
+        The frame goes in as an Arrow table (near zero-copy for pyarrow-backed columns): DuckDB binds and
+        scans Arrow far faster than a pandas frame, and nothing is copied per rule.
+        """
         contract = self.contracts[name]
-        raw = f"__df_{name}"
-        self.con.register(raw, frame)
+        raw = f"__arrow_{name}"
+        known = [spec.name for spec in contract.columns if spec.name in frame.columns]
+        self.con.register(raw, pa.Table.from_pandas(frame[known], preserve_index=False))
         columns = []
         for spec in contract.columns:
             kind = DUCKDB_TYPES[spec.type]
-            if spec.name in frame.columns:
-                columns.append(f"CAST({quote_ident(spec.name)} AS {kind}) AS {quote_ident(spec.name)}")
-            else:
-                columns.append(f"CAST(NULL AS {kind}) AS {quote_ident(spec.name)}")
+            source = quote_ident(spec.name) if spec.name in frame.columns else "NULL"
+            columns.append(f"CAST({source} AS {kind}) AS {quote_ident(spec.name)}")
         self.con.execute(f"CREATE OR REPLACE VIEW {quote_ident(name)} AS SELECT {', '.join(columns)} "
                          f"FROM {quote_ident(raw)}")
         self.present.add(name)
@@ -183,14 +188,16 @@ class Evaluator:
             return Findings([base.finding(None, None, None, None, "not_evaluable", None, None,
                                           f"the {missing} table was not supplied, so no {rule.subject} could be listed",
                                           [])], period=period.label, problems=[f"{rule.id}: {base.problem}"])
-        ctx = CompileContext(rule.id, subject, "__applicable", params, period, self.contracts, self.present,
+        subject_alias = {(subject.table or "authority"): "s"}
+        applies = "TRUE"
+        if rule.applies_when:
+            applies = rule.applies_when.sql(subject_alias, params, (period.start, period.end))
+        # the applicable subjects, inlined as a sub-query (no per-rule DDL: it is slow in DuckDB's Python API)
+        applicable_sql = f"(SELECT * FROM {view} s WHERE ({applies}))"
+        ctx = CompileContext(rule.id, subject, applicable_sql, params, period, self.contracts, self.present,
                              self.evidence_limit)
-        applies = ctx.cond(rule.applies_when, {(subject.table or "authority"): "s"}) if rule.applies_when else "TRUE"
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE __candidates AS SELECT s.*, ({applies}) AS __applies "
-                         f"FROM {view} s")
-        self.con.execute("CREATE OR REPLACE TEMP VIEW __applicable AS SELECT * FROM __candidates WHERE __applies")
-        listing = self.con.sql("SELECT __subject_id, __subject_name, __authority, __provider, __applies "
-                               "FROM __candidates ORDER BY __subject_id").fetchall()
+        listing = self.con.sql(f"SELECT __subject_id, __subject_name, __authority, __provider, ({applies}) "
+                               f"FROM {view} s ORDER BY __subject_id").fetchall()
         out: list[Finding] = []
         problems: list[str] = []
         applicable = []
