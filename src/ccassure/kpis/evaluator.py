@@ -73,6 +73,8 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
             parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
         frame = frame[list(RESULT_COLUMNS)]
+        for column in ("framework_version", "kpi_version"):
+            frame[column] = frame[column].astype("Int64")
         if "kpi_returns" in tables and len(tables["kpi_returns"]):
             findings = _cross_check(tables["kpi_returns"], frame, frameworks, parameters, quarters, versions)
         finding_frame = pd.DataFrame(findings, columns=list(FINDING_COLUMNS)) if findings else empty_findings()

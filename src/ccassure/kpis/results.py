@@ -17,7 +17,8 @@ RAG_ORDER = {"red": 0, "amber": 1, "not_evaluable": 2, "green": 3}
 
 
 def empty_results() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c in _NUMERIC else "str") for c in RESULT_COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype="Int64" if c in ("framework_version", "kpi_version") else
+                                      "float64" if c in _NUMERIC else "str") for c in RESULT_COLUMNS})
 
 
 def empty_findings() -> pd.DataFrame:
