@@ -11,17 +11,21 @@ def inequality_gap_trend(ctx):
     metric = ctx.params.get("metric", "gld_percent")
     runs = int(ctx.params.get("consecutive_years", 2))
     data = ctx.table("outcome_metrics")
-    data = data[(data["metric"] == metric) & (data["year"] <= ctx.period.end.year)]
+    data = data[(data["metric"] == metric) & (data["year"] <= ctx.period.end.year)
+                & data["group"].isin(["advantaged", "disadvantaged"])]
+    wide = data.pivot_table(index=["authority_code", "year"], columns="group", values="value", aggfunc="first")
+    by_authority = dict(iter(wide.groupby(level="authority_code"))) if len(wide) else {}
     results = []
     for authority in ctx.subjects["__subject_id"]:
-        rows = data[data["authority_code"] == authority]
-        wide = rows.pivot_table(index="year", columns="group", values="value", aggfunc="first")
-        if not {"advantaged", "disadvantaged"} <= set(wide.columns):
+        rows = by_authority.get(authority)
+        if rows is None or not {"advantaged", "disadvantaged"} <= set(rows.columns):
             results.append({"subject_id": authority, "outcome": "missing",
                             "detail": f"no {metric} rows for both groups"})
             continue
-        gaps = (wide["advantaged"] - wide["disadvantaged"]).dropna().sort_index()
-        years = [int(y) for y in gaps.index]
+        gaps = (rows["advantaged"] - rows["disadvantaged"]).dropna()
+        gaps.index = [int(year) for _, year in gaps.index]
+        gaps = gaps.sort_index()
+        years = list(gaps.index)
         evidence = [{"table": "outcome_metrics", "keys": {"authority_code": authority, "metric": metric,
                                                            "year": year, "group": group}}
                     for year in years[-(runs + 1):] for group in ("advantaged", "disadvantaged")]

@@ -271,15 +271,24 @@ class CompileContext:
         """SQL aggregate: up to ``evidence_limit`` JSON texts pointing at the rows that match the filter; with
         ``with_others``, followed by up to as many linked rows that did not match (marked "matched": false),
         so that a not_met finding still points at the rows that decided it."""
-        keys = ", ".join(f"{sql_literal(k)}: {alias}.{quote_ident(k)}" for k in self.pk(table))
+        pk = self.pk(table)
         limit = int(self.evidence_limit)
-        matched = (f"list_transform(min({{{keys}}}, {limit}) FILTER (WHERE {filter_sql}), "
-                   f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': k, 'matched': true}})::VARCHAR)")
+        if len(pk) == 1:  # top-N of a plain value is much cheaper than of a struct
+            value = f"{alias}.{quote_ident(pk[0])}"
+            keys = f"{{{sql_literal(pk[0])}: k}}"
+        else:
+            value = "{" + ", ".join(f"{sql_literal(k)}: {alias}.{quote_ident(k)}" for k in pk) + "}"
+            keys = "k"
+
+        def part(condition: str, flag: str) -> str:
+            extra = f", 'matched': {flag}" if with_others else ""
+            return (f"list_transform(min({value}, {limit}) FILTER (WHERE {condition}), "
+                    f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': {keys}{extra}}})::VARCHAR)")
+
         if not with_others:
-            return matched.replace(", 'matched': true", "")
-        others = (f"list_transform(min({{{keys}}}, {limit}) FILTER (WHERE NOT coalesce({filter_sql}, FALSE)), "
-                  f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': k, 'matched': false}})::VARCHAR)")
-        return f"list_concat(coalesce({matched}, []), coalesce({others}, []))"
+            return part(filter_sql, "true")
+        others = part(f"NOT coalesce({filter_sql}, FALSE)", "false")
+        return f"list_concat(coalesce({part(filter_sql, 'true')}, []), coalesce({others}, []))"
 
     def lookup_join(self, lookup: Lookup, alias: str, subject_alias: str = "s") -> str:
         """SQL: LEFT JOIN the looked-up row (the latest one if ``latest`` is set) as ``alias``."""
