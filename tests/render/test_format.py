@@ -72,3 +72,17 @@ def test_kpi_svg_is_safe_and_describes_itself():
     # RAG shown by letter as well as colour
     assert ">R</text>" in svg and ">G</text>" in svg and ">A</text>" in svg
     assert kpi_trends_svg(frame.iloc[0:0]) == ""
+
+
+def test_status_svg_uses_pattern_symbol_and_count_not_colour_alone():
+    from ccassure.reports.svgcharts import status_by_period_svg
+
+    frame = pd.DataFrame({"period": ["2025Q1"] * 5 + ["2025Q2"] * 2,
+                          "status": ["met", "met", "not_met", "at_risk", "not_evaluable", "met", "not_applicable"]})
+    svg = status_by_period_svg(frame)
+    assert 'fill="url(#p-cross)"' in svg and 'fill="url(#p-diag)"' in svg and 'fill="url(#p-dots)"' in svg
+    assert "✖ Not met" in svg and "✔ Met" in svg
+    desc = svg.split("<desc>", 1)[1].split("</desc>", 1)[0]
+    assert "2025Q1: 2 met" not in desc and "2025Q1: 1 not met, 1 at risk, 1 not evaluable, 2 met." in desc
+    assert "2025Q2: 0 not met, 0 at risk, 0 not evaluable, 1 met." in desc
+    assert status_by_period_svg(frame.iloc[0:0]) == ""

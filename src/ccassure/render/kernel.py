@@ -31,15 +31,21 @@ _RESET_SOURCE = """\
 import os as __os, sys as __sys
 __os.chdir({cwd!r})
 if {cwd!r} not in __sys.path: __sys.path.insert(0, {cwd!r})
-try:
-    import matplotlib as __mpl, matplotlib.pyplot as __plt
-    __plt.close("all"); __mpl.rcdefaults()
-    from matplotlib_inline.backend_inline import set_matplotlib_formats as __smf
-    __smf("png")
-    __plt.rcParams["figure.dpi"] = 110
-    del __mpl, __plt, __smf
-except ImportError:
-    pass
+if "matplotlib" in __sys.modules:  # reset only if a document used it: never imported for nothing
+    import matplotlib as __mpl
+    if "matplotlib.pyplot" in __sys.modules:
+        import matplotlib.pyplot as __plt
+        __plt.close("all")
+        del __plt
+    __mpl.rcdefaults()
+    __mpl.rcParams["figure.dpi"] = 110
+    try:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats as __smf
+        __smf("png")
+        del __smf
+    except ImportError:
+        pass
+    del __mpl
 del __os, __sys
 """
 
@@ -55,8 +61,8 @@ class DocumentError(RuntimeError):
 
 # Imported once, in the background, as soon as the kernel starts (while the caller is still planning):
 # these modules then stay in sys.modules for every document.
-PRELOAD = ("import pandas, pyarrow, matplotlib, matplotlib.pyplot, IPython.display\n"
-           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.charts, ccassure.reports.svgcharts")
+PRELOAD = ("import pandas, pyarrow, IPython.display\n"
+           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.svgcharts")
 
 
 class WarmKernel:

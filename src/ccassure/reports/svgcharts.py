@@ -126,3 +126,86 @@ def show_svg(svg: str) -> Any:
 
     if svg:
         display(SVG(data=svg))
+
+
+STATUS_STYLE = {  # status -> (fill colour, pattern id or None, symbol, label)
+    "not_met": ("#D55E00", "cross", "✖", "Not met"),
+    "at_risk": ("#E69F00", "diag", "▲", "At risk"),
+    "not_evaluable": ("#BBBBBB", "dots", "?", "Not evaluable"),
+    "met": ("#009E73", None, "✔", "Met"),
+}
+_PATTERNS = (
+    '<defs>'
+    '<pattern id="p-cross" width="8" height="8" patternUnits="userSpaceOnUse">'
+    '<path d="M0,0L8,8M8,0L0,8" stroke="#000" stroke-width="0.8"/></pattern>'
+    '<pattern id="p-diag" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<path d="M0,6L6,0" stroke="#000" stroke-width="0.8"/></pattern>'
+    '<pattern id="p-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
+    '<circle cx="2.5" cy="2.5" r="0.9" fill="#000"/></pattern>'
+    '</defs>'
+)
+
+
+def status_by_period_svg(findings: pd.DataFrame, width: int = 880, bar_h: int = 24,
+                         title: str = "Duty checks by status and quarter") -> str:
+    """Stacked bars, one per quarter: status by colour, hatching, legend symbol and a count on each part."""
+    if findings.empty:
+        return ""
+    counts = (findings[findings["status"].isin(list(STATUS_STYLE))].groupby(["period", "status"]).size()
+              .unstack(fill_value=0).reindex(columns=list(STATUS_STYLE), fill_value=0).sort_index())
+    if counts.empty:
+        return ""
+    left, right, top = 70, width - 20, 34
+    height = top + len(counts) * (bar_h + 10) + 34
+    biggest = max(1, int(counts.sum(axis=1).max()))
+    scale = (right - left) / biggest
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11" role="img">',
+           f"<title>{escape(title)}</title>", _PATTERNS]
+    descriptions = []
+    x = left
+    for status, (colour, pattern, symbol, label) in STATUS_STYLE.items():
+        out.append(f'<rect x="{x}" y="8" width="16" height="12" fill="{colour}" stroke="#000" stroke-width="0.6"/>')
+        if pattern:
+            out.append(f'<rect x="{x}" y="8" width="16" height="12" fill="url(#p-{pattern})"/>')
+        out.append(f'<text x="{x + 21}" y="18">{symbol} {label}</text>')
+        x += 40 + 7 * len(label)
+    for i, (period, row) in enumerate(counts.iterrows()):
+        y = top + i * (bar_h + 10)
+        out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 4}" text-anchor="end">{escape(str(period))}</text>')
+        x = float(left)
+        said = []
+        for status, (colour, pattern, symbol, label) in STATUS_STYLE.items():
+            n = int(row[status])
+            said.append(f"{n} {label.lower()}")
+            if not n:
+                continue
+            w = n * scale
+            out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
+                       'stroke="#000" stroke-width="0.6"/>')
+            if pattern:
+                out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="url(#p-{pattern})"/>')
+            if w >= 18:
+                out.append(f'<rect x="{x + w / 2 - 12:.1f}" y="{y + bar_h / 2 - 7}" width="24" height="14" fill="#fff" '
+                           'opacity="0.85"/>')
+                out.append(f'<text x="{x + w / 2:.1f}" y="{y + bar_h / 2 + 4}" text-anchor="middle" font-size="10" '
+                           f'font-weight="bold">{n}</text>')
+            x += w
+        descriptions.append(f"{period}: " + ", ".join(said) + ".")
+    axis_y = top + len(counts) * (bar_h + 10)
+    out.append(f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="#444"/>')
+    for tick in _ticks(biggest):
+        tx = left + tick * scale
+        out.append(f'<line x1="{tx:.1f}" y1="{axis_y}" x2="{tx:.1f}" y2="{axis_y + 4}" stroke="#444"/>'
+                   f'<text x="{tx:.1f}" y="{axis_y + 16}" text-anchor="middle" font-size="9">{tick}</text>')
+    out.append(f'<text x="{right}" y="{axis_y + 30}" text-anchor="end" font-size="9">number of checks</text>')
+    out.insert(2, f"<desc>{escape(' '.join(descriptions))}</desc>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _ticks(biggest: int) -> list[int]:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if biggest / step <= 8:
+            return list(range(0, biggest + 1, step))
+    return [0, biggest]
