@@ -164,7 +164,7 @@ def status_by_period_svg(findings: pd.DataFrame, width: int = 880, bar_h: int = 
            f"<title>{escape(title)}</title>", _PATTERNS]
     descriptions = []
     x = left
-    for status, (colour, pattern, symbol, label) in STATUS_STYLE.items():
+    for colour, pattern, symbol, label in STATUS_STYLE.values():
         out.append(f'<rect x="{x}" y="8" width="16" height="12" fill="{colour}" stroke="#000" stroke-width="0.6"/>')
         if pattern:
             out.append(f'<rect x="{x}" y="8" width="16" height="12" fill="url(#p-{pattern})"/>')
@@ -175,7 +175,7 @@ def status_by_period_svg(findings: pd.DataFrame, width: int = 880, bar_h: int = 
         out.append(f'<text x="{left - 8}" y="{y + bar_h / 2 + 4}" text-anchor="end">{escape(str(period))}</text>')
         x = float(left)
         said = []
-        for status, (colour, pattern, symbol, label) in STATUS_STYLE.items():
+        for status, (colour, pattern, _symbol, label) in STATUS_STYLE.items():
             n = int(row[status])
             said.append(f"{n} {label.lower()}")
             if not n:
