@@ -86,18 +86,17 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     from ccassure.kpis.api import check_kpis
     from ccassure.rules.api import check_project
     from ccassure.store import Store
+    from ccassure.store.for_check import tables_for_check
 
     started = stage("Checking every statutory rule and KPI, per authority and quarter")
     store = Store(store_path)
     findings, kpis, problems = [], [], 0
     for authority in summary["authorities"]:
         code = authority["authority_code"]
-        history = store.read_tables(authority=code)  # every quarter: KPI windows need the year so far
-        history = {name: frame for name, frame in history.items() if len(frame)}
+        history = {name: frame for name, frame in store.read_tables(authority=code).items() if len(frame)}
         reach = Path(summary["output_dir"]) / "reach_areas.csv"
         for period in summary["quarters"]:
-            tables = store.read_tables(authority=code, period=period)
-            tables = {name: frame for name, frame in tables.items() if len(frame)}
+            tables = tables_for_check(store, authority=code, period=period)
             try:
                 findings.append(check_project(data=tables, authority=code, period=period).to_frame())
                 kpis.append(check_kpis(data=_with_reach(history, reach), authority=code, period=period).to_frame())

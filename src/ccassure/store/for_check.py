@@ -1,0 +1,32 @@
+"""The tables a check of one period needs: the state as at that period, and the history of events.
+
+Rules and KPIs apply their own windows ("sessions in the quarter", "board meetings in the 12 months to the
+end of the period", "contacts in the financial year to date"), so event tables (sessions, contacts, board
+meetings) are read with their whole history, while everything else (centres, services, boards, authority
+records) is read as each provider and authority last submitted it within the period.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from ccassure.store.core import EVENT_DATES, Store
+
+
+def tables_for_check(store: Store, *, authority: str | None, period: str,
+                     as_at: str | date | datetime | None = None) -> dict[str, pd.DataFrame]:
+    """Typed tables for checking ``period``; empty tables are left out (rules say what is missing)."""
+    state = store.read_tables(authority=authority, period=period, as_at=as_at)
+    events = store.read_tables(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
+    tables = {**state, **events}
+    return {name: frame for name, frame in tables.items() if len(frame)}
+
+
+def versions_for_check(store: Store, *, authority: str | None, period: str,
+                       as_at: str | date | datetime | None = None) -> dict[str, list[str]]:
+    """The submission ids :func:`tables_for_check` read, per table."""
+    state = store.data_versions(authority=authority, period=period, as_at=as_at)
+    events = store.data_versions(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
+    return {**state, **events}
