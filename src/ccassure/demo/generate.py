@@ -1348,7 +1348,8 @@ def generate_demo(output_dir: Path | str, seed: int = 2016, scale: float = 1.0) 
     """
     out = Path(output_dir)
     worlds = _build(demo_specs(), DEMO_QUARTERS, seed, scale)
-    summary: dict[str, Any] = {"output_dir": str(out), "seed": seed, "scale": scale, "quarters": list(DEMO_QUARTERS),
+    summary: dict[str, Any] = {"output_dir": str(out), "synthetic": True, "seed": seed, "scale": scale,
+                               "quarters": list(DEMO_QUARTERS),
                                "authorities": [], "provider_returns": [], "authority_records": {},
                                "reference": str(out / "reference"), "row_counts": {}, "planted": PLANTED}
     counts: dict[str, int] = {}
@@ -1370,7 +1371,8 @@ def generate_demo(output_dir: Path | str, seed: int = 2016, scale: float = 1.0) 
     for table, frame in _reference(worlds).items():
         counts[table] = _write(frame, table, out / "reference")
     _reach_areas(worlds).to_csv(out / "reach_areas.csv", index=False, lineterminator="\n")
-    (out / "planted.json").write_text(json.dumps({"seed": seed, "scale": scale, "planted": PLANTED}, indent=2) + "\n",
+    planted = {"synthetic": True, "seed": seed, "scale": scale, "planted": PLANTED}
+    (out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n",
                                       encoding="utf-8")
     (out / "README.md").write_text(demo_readme(seed, scale), encoding="utf-8")
     summary["row_counts"] = counts
@@ -1405,7 +1407,8 @@ def generate_sample(output_dir: Path | str, seed: int = 2016, scale: float = SAM
     for table, frame in _reference([world]).items():
         counts[table] = _write(frame, table, out / "reference")
     _reach_areas([world]).to_csv(out / "reach_areas.csv", index=False, lineterminator="\n")
-    (out / "planted.json").write_text(json.dumps({"seed": seed, "scale": scale, "planted": SAMPLE_PLANTED},
+    planted = {"synthetic": True, "seed": seed, "scale": scale, "planted": SAMPLE_PLANTED}
+    (out / "planted.json").write_text(json.dumps(planted,
                                                  indent=2) + "\n", encoding="utf-8")
     return {"output_dir": str(out), "row_counts": counts, "planted": SAMPLE_PLANTED}
 
