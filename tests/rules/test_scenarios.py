@@ -158,3 +158,19 @@ def test_default_period_is_the_latest_quarter_with_sessions(rules, typed):
                             "on_site": True, "min_age_months": 0, "attendances": 5}])
     findings = evaluate(rules.select(["CA06-S5A-DEF-ACTIVITIES"]), data)
     assert findings.period == "2016Q3" and findings[0].status == "met"
+
+
+def test_a_duckdb_connection_holding_the_tables_gives_the_same_findings(rules, typed):
+    import duckdb
+
+    data = typed(centres=[centre("C1"), centre("C2")],
+                 services=services("C1", health="signposting_only") + services("C2"))
+    con = duckdb.connect()
+    for name, frame in data.items():
+        con.register(f"df_{name}", frame)
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM "df_{name}"')
+    chosen = rules.select(["CA06-S5A-DEF-SERVICES", "CA06-S5A-DEF-MANAGED"])
+    from_frames = {(f.rule_id, f.subject_id): f.status for f in evaluate(chosen, data, period="2016Q3")}
+    from_con = {(f.rule_id, f.subject_id): f.status for f in evaluate(chosen, con, period="2016Q3")}
+    assert from_frames == from_con
+    assert from_con[("CA06-S5A-DEF-SERVICES", "C1")] == "not_met"

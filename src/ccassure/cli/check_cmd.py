@@ -49,6 +49,8 @@ def check(authority: str | None, period: str | None, output: str | None, data: t
         click.echo(str(exc), err=True)
         sys.exit(2)
     console = Console()
+    for rule_id, values in (project.parameters or {}).items():
+        console.print(f"policy parameters set in ccassure.yml for {rule_id}: {values}", markup=False, highlight=False)
     for note in findings.notes:
         console.print(f"[yellow]note:[/yellow] {note}", markup=True, highlight=False)
     if not len(findings):

@@ -107,6 +107,11 @@ def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
         overrides, source = project.parameters, project.root / "ccassure.yml"
     else:
         source = Path("ccassure.yml")
+    for path in rule_files(Path(directory) if directory is not None else current_rules_dir()):
+        head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:3]
+        if not any("yaml-language-server: $schema=" in line for line in head):
+            errors.append(RuleError(path, 1, "first lines lack '# yaml-language-server: $schema=<path to "
+                                             "src/ccassure/schemas/rule.schema.json>' (editors use it to autocomplete)"))
     load_failed = bool(errors)
     for rule_id, values in (overrides or {}).items():
         if rule_id not in rules:
@@ -128,6 +133,12 @@ def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
             errors.append(RuleError("src/ccassure/schemas/rule.schema.json", None,
                                     "the published rule schema is out of date: run `ccassure rules schema --write`"))
     return rules, errors
+
+
+def current_rules_dir() -> Path:
+    from ccassure.project import current_project
+
+    return current_project().rules_dir
 
 
 def _load_all(directory: Path | str | None, contracts: ContractSet | None,

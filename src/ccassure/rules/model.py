@@ -110,3 +110,14 @@ class Rule:
     @property
     def effective_severity(self) -> str:
         return "at_risk" if self.cap == "at_risk" else self.severity
+
+    def _repr_html_(self) -> str:
+        from ccassure.safe_text import html_safe
+
+        params = "".join(f"<li>{html_safe(p.name)} = {html_safe(p.default)} {html_safe(p.unit)} "
+                         f"(<i>{html_safe(p.basis)}</i>)</li>" for p in self.parameters.values())
+        return (f"<div><h4>{html_safe(self.id)} v{self.version}: {html_safe(self.title)}</h4>"
+                f"<p><b>{html_safe(self.basis.citation)}</b> [{html_safe(self.basis.grade)}] — "
+                f"{html_safe(self.basis.wording)}</p><p>Subject: {html_safe(self.subject)}; test: "
+                f"{html_safe(self.test_type)}; a failing test gives {html_safe(self.effective_severity)}</p>"
+                f"<ul>{params}</ul><p>{html_safe(self.guidance)}</p></div>")
