@@ -79,12 +79,9 @@ def test_run_rejects_a_bad_period():
     assert "not a period" in result.output
 
 
-@pytest.fixture(scope="module")
-def sample_folder(tmp_path_factory) -> Path:
-    from ccassure.demo.generate import generate_sample
-
-    folder = tmp_path_factory.mktemp("cli_sample")
-    generate_sample(folder)
+@pytest.fixture
+def sample_folder(sample_copy) -> Path:
+    folder = sample_copy
     returns = folder / "provider_return" / "kpi_returns.csv"
     text = returns.read_text(encoding="utf-8").splitlines()
     # the provider overstates one 2016Q4 reach figure by 14 points

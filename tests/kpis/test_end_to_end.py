@@ -3,26 +3,15 @@ provider figure that disagrees with the data is flagged."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from ccassure.kpis import run_kpis
-from ccassure.kpis.data import load_paths
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    from ccassure.demo.generate import generate_sample
-
-    folder = tmp_path_factory.mktemp("sample")
-    generate_sample(folder)
-    paths = [folder / "provider_return", folder / "authority_records", folder / "reference"]
-    tables, notes, versions = load_paths(paths)
-    return folder, tables, versions
+def sample(validated_sample):
+    return validated_sample
 
 
 @pytest.fixture(scope="module")
