@@ -557,6 +557,9 @@ def _place(world: _World) -> None:
         c.p_register = float(rng.uniform(*provider.p_register))
         c.p_sustained = float(rng.uniform(*provider.p_sustained))
         c.p_star = float(rng.uniform(*provider.p_star))
+        misreport = world.spec.plants.get("misreport")
+        if misreport and misreport[0] == c.spec.centre_id:
+            c.p_register = 0.80  # about 76% registered, so the inflated report (+14 points) is still plausible
 
 
 def _register(world: _World) -> None:
@@ -943,8 +946,10 @@ def _cases_table(world: _World, ids: list[str], q_start: np.datetime64, q_end: n
     cases = world.cases
     if cases.empty:
         return pd.DataFrame(columns=COLUMNS["cases"])
+    # the episodes open in the quarter and those closed in the 12 months to its end (so the return's own
+    # records support its Family Star figure)
     keep = np.isin(cases["centre_id"].to_numpy(dtype=object), ids) & (cases["start_date"] <= q_end).to_numpy() \
-        & (cases["end"] >= q_start).to_numpy()
+        & (cases["end"] > q_end - 365).to_numpy()
     cases = cases[keep].copy()
     cases["engagements"] = world.engagements[np.flatnonzero(keep)]
     closed = (cases["end"] <= q_end).to_numpy()
