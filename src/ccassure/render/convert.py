@@ -90,8 +90,12 @@ def to_pdf(markdown: str, workdir: Path, output: Path, front: dict[str, Any], sy
     meta_file.write_text(json.dumps(meta), encoding="utf-8")
     header = workdir / "_typst_header.typ"
     header.write_text(_typst_header(synthetic), encoding="utf-8")
+    # inside the document, after the template's own settings: ragged-right text reads more easily
+    before = workdir / "_typst_before.typ"
+    before.write_text("#set par(justify: false)\n", encoding="utf-8")
     source = _pandoc(["--from", "markdown", "--to", "typst", "--standalone", "--metadata-file", str(meta_file),
-                      "--include-in-header", str(header), "--columns=100000", "-V", "papersize=a4"],
+                      "--include-in-header", str(header), "--include-before-body", str(before),
+                      "--columns=100000", "-V", "papersize=a4"],
                      markdown, workdir)
     if "@preview/" in source:
         raise ConversionError("typst source imports an @preview package, which would need the internet")

@@ -272,18 +272,22 @@ def _key_text(key: Any) -> str:
 
 
 def evidence_rows(value: Any, limit: int = 12) -> str:
+    """'sessions: session_id=S1, session_id=S2 and 8 more; centres: centre_id=C1' (keys grouped by table)."""
     items = parse_json(value, [])
     if not isinstance(items, list) or not items:
         return "No evidence rows recorded."
-    parts = []
+    by_table: dict[str, list[str]] = {}
     for item in items:
         if not isinstance(item, dict):
             continue
         keys = item.get("keys") or []
         keys = keys if isinstance(keys, list) else [keys]
-        shown = ", ".join(text(_key_text(k)) for k in keys[:limit])
+        by_table.setdefault(str(item.get("table")), []).extend(_key_text(k) for k in keys)
+    parts = []
+    for table, keys in by_table.items():
+        shown = ", ".join(text(k) for k in keys[:limit])
         more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
-        parts.append(f"{text(item.get('table'))}: {shown or 'no rows'}{more}")
+        parts.append(f"{text(table)} ({len(keys)}): {shown or 'no rows'}{more}")
     return "; ".join(parts) or "No evidence rows recorded."
 
 
