@@ -45,10 +45,15 @@ def load_data(paths: Sequence[Path | str] | None = None, *, project: Project | N
         except ImportError:
             Store = None  # noqa: N806
         if Store is not None:
+            from ccassure.store.for_check import tables_for_check, versions_for_check
+
             store = Store(store_path)
-            tables = store.read_tables(authority=authority, period=period)
-            tables = {name: frame for name, frame in tables.items() if len(frame)}
-            versions = store.data_versions(authority=authority, period=period)
+            if period is None:  # the latest quarter is chosen from the data; read everything
+                tables = {name: frame for name, frame in store.read_tables(authority=authority).items() if len(frame)}
+                versions = store.data_versions(authority=authority)
+            else:  # the state as at the period, and the events before it (rules apply their own windows)
+                tables = tables_for_check(store, authority=authority, period=period)
+                versions = versions_for_check(store, authority=authority, period=period)
             return LoadedData(tables, f"the store {store_path}",
                               {name: ids for name, ids in versions.items() if name in tables})
     sample = project.root / "sample_data"
