@@ -2,7 +2,8 @@
 
 KIND is one of gias (GIAS children's centre fields CSV), iod (IoD2019 / IoD2025 File 7), population (ONS
 small-area population estimates workbook), postcodes (NSPL / ONSPD CSV), eyfsp (DfE EYFSP headline
-measures) or authorities (a CSV of authority codes). Exit codes: 0 imported (or identical file already
+measures), authorities (a CSV of authority codes), or tables (a folder of reference tables already in
+ccassure's contract format, such as sample_data/reference). Exit codes: 0 imported (or identical file already
 imported), 2 the file cannot be imported (the message names the file, row and column), 3 the store is busy.
 """
 
@@ -14,7 +15,7 @@ import click
 
 from ccassure.cli.store_cmd import STORE_OPTION, _run, _store
 
-KIND_CHOICES = ("gias", "iod", "population", "postcodes", "eyfsp", "authorities")
+KIND_CHOICES = ("gias", "iod", "population", "postcodes", "eyfsp", "authorities", "tables")
 
 
 @click.command("import")
@@ -30,6 +31,8 @@ def import_reference(kind: str, file: Path, submitter: str | None, store_path: P
 
     def action():
         try:
+            if kind == "tables":
+                return sum(store.import_reference_tables(file, submitter=submitter).values())
             return store.import_reference(kind, file, submitter=submitter)
         except DuplicateSubmission as exc:
             click.echo(f"ccassure: {exc}")

@@ -74,9 +74,7 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
         failures += 1
         print(f"   reference: {reference.summary()}")
     else:
-        for table, frame in reference.tables.items():  # one reference key per table, as `ccassure import` stores
-            store.store_tables({table: frame}, dataset="reference", provider="reference", period=table,
-                               submitter="make report", file_name=f"demo reference {table}")
+        store.import_reference_tables(reference, submitter="make report")
     history = store.history()
     done(started, f"{len(items) - failures} returns stored ({len(history)} submissions), {failures} refused")
     return failures

@@ -558,6 +558,31 @@ class Store:
                                        validation={"kind": kind, "rows": len(frame)}, file_bytes=size)
         return submission.rows
 
+    def import_reference_tables(self, path_or_result: Path | str | Any, *, submitter: str | None = None
+                                ) -> dict[str, int]:
+        """Import reference tables already in contract format (a folder of CSV or Parquet files named after the
+        reference tables, like sample_data/reference). They are validated first; a folder with errors is
+        refused whole. Each table supersedes the previous import of the same table, as import_reference does."""
+        result = path_or_result
+        if isinstance(path_or_result, (str, Path)):
+            from ccassure.validation import validate
+
+            result = validate(Path(path_or_result), contracts=self.contracts, dataset="reference")
+        if result.has_errors:
+            first = result.errors[0]
+            raise SubmissionRefused(f"{result.source} has {len(result.errors)} error(s), e.g. {first.message} "
+                                    "Run `ccassure validate` on it; nothing was stored.", result)
+        rows: dict[str, int] = {}
+        for table, frame in result.tables.items():
+            if self.contracts[table].dataset != "reference":
+                continue
+            submission = self.store_tables({table: frame}, dataset="reference", provider="reference",
+                                           period=_reference_key(table, frame), submitter=submitter,
+                                           file_name=f"{Path(result.source).name}/{table}",
+                                           validation={"kind": "tables", "rows": len(frame)})
+            rows[table] = submission.rows
+        return rows
+
     # ------------------------------------------------------------------ reading
 
     def history(self, provider: str | None = None, period: str | None = None, *,
