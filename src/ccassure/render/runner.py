@@ -8,7 +8,6 @@ goes on: the summary says what rendered and what failed.
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 import tempfile
 import time
@@ -22,15 +21,11 @@ from ccassure.render.convert import ConversionError, to_html, to_pdf
 from ccassure.render.kernel import DocumentError, WarmKernel
 from ccassure.render.markdown import notebook_to_markdown
 from ccassure.render.qmd import QmdDocument, QmdError, inject_parameters, read_qmd
+from ccassure.reports.format import safe_stem
 from ccassure.safe_text import markdown_safe
 
 FORMATS = ("html", "pdf")
 KINDS = ("index", "authority", "centre", "validation", "rules")
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def safe_stem(text: str) -> str:
-    return _SAFE.sub("_", str(text)).strip("._") or "unnamed"
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ccassure.reports.format import (
     fmt_number,
     md_table,
     rag_label,
+    safe_stem,
     status_key,
     status_label,
     suppress,
@@ -27,4 +28,4 @@ from ccassure.reports.results import INSPECTION_AREAS, Results, inspection_area,
 
 __all__ = ["INSPECTION_AREAS", "PALETTE", "STATUS_COLOURS", "STATUS_LABELS", "STATUS_ORDER", "SYNTHETIC_NOTICE",
            "Results", "banner", "fmt_number", "inspection_area", "load_catalogue", "load_kpi_frameworks", "load_results", "md_table",
-           "parse_json", "rag_label", "rule_index", "status_key", "status_label", "suppress", "text"]
+           "parse_json", "rag_label", "rule_index", "safe_stem", "status_key", "status_label", "suppress", "text"]

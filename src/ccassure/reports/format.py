@@ -45,6 +45,14 @@ SYNTHETIC_NOTICE = ("Synthetic data: every centre, provider, family and figure i
                     "for demonstration. Nothing here describes a real service.")
 
 
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_stem(value: Any) -> str:
+    """A file-name-safe form of an id (used for output names and the links between documents)."""
+    return _UNSAFE_NAME.sub("_", str(value)).strip("._") or "unnamed"
+
+
 def status_label(status: Any, short: bool = False) -> str:
     """'✔ Met', '✖ Not met', ... (symbol and word, never colour alone); unknown values stay visible."""
     key = str(status or "").strip().lower()

@@ -18,6 +18,7 @@ from ccassure.reports.format import (
     fmt_number,
     md_table,
     rag_label,
+    safe_stem,
     status_label,
     suppress,
     text,
@@ -191,7 +192,7 @@ def data_quality(results: Results, authority: str | None = None, provider: str |
         verdict = "✖ Has errors" if counts.get("errors") else ("▲ Warnings only" if counts.get("warnings") else "✔ Valid")
         name = text(pid)
         if link:
-            name = f"[{name}](validation-{pid}.html)" if pid.replace("-", "").replace("_", "").isalnum() else name
+            name = f"[{name}](validation-{safe_stem(pid)}.html)"
         rows.append((name, text(v.get("file")), verdict, int(counts.get("errors", 0) or 0),
                      int(counts.get("warnings", 0) or 0), int(counts.get("error_rows", 0) or 0)))
     return md_table(rows, ["Provider", "Return file", "Result", "Errors", "Warnings", "Rows with errors"], "lllrrr",
@@ -452,8 +453,6 @@ def index_table(results: Results, formats: tuple[str, ...] = ("html", "pdf"), au
 
 
 def centre_links(results: Results, authority: str, formats: tuple[str, ...] = ("html", "pdf")) -> str:
-    from ccassure.render.runner import safe_stem
-
     centres = results.centres(authority)
     if centres.empty:
         return "_No centres._"
