@@ -123,15 +123,16 @@ class BatchEvaluator:
             parts.append(f"t.{q(h.dated)} BETWEEN {sql_literal(start)} AND {sql_literal(end)}")
         return " AND ".join(f"({p})" for p in parts) or "TRUE"
 
-    def _having_sql(self, plan_by_table: dict[str, TablePlan], params: dict[str, Any]):
+    def _having_sql(self, plan_by_table: dict[str, TablePlan], params: dict[str, Any], joins: dict[tuple[str, str], str]):
+        """Having tests read the per-key totals of the tested table, joined once to the scanned table."""
         def render(h: Having, start, end, at_least, column_sql: str) -> str:
             plan = plan_by_table.get(h.table)
             condition = self._having_condition(h, start, end, params)
             column = plan.havings.get((h.their_on, condition)) if plan else None
             if plan is None or column is None:
                 raise KeyError("having not planned")
-            return (f"{column_sql} IN (SELECT __key FROM {q('__h_' + h.table)} "
-                    f"WHERE {q(column)} >= {sql_literal(at_least)})")
+            alias = joins.setdefault((h.table, h.on), f"hv{len(joins)}")
+            return f"coalesce({alias}.{q(column)}, 0) >= {sql_literal(at_least)}"
         return render
 
     def _month(self, table: str):
@@ -142,17 +143,25 @@ class BatchEvaluator:
                 f"(TRY_CAST(substr(t.{q(column)}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr(t.{q(column)}, 6, 2) AS INTEGER))"
         return number
 
+    def _month_date(self, table: str):
+        months = self.month_columns.get(table, set())
+
+        def first_day(column: str) -> str:
+            return f"t.{q('__md_' + column)}" if column in months else f"TRY_CAST(t.{q(column)} || '-01' AS DATE)"
+        return first_day
+
     def _execute(self, plan: TablePlan) -> None:
         table = plan.table
         plans = self._plans
         select: list[str] = []
         resolved: list[tuple[Request, str]] = []
+        joins: dict[tuple[str, str], str] = {}
         for request, _ in plan.requests:
             agg = request.agg
             kind, column = _sql_kind(agg)
             condition = measure_filter(agg.measure, agg.window, request.params, "t",
-                                       having_sql=self._having_sql(plans, request.params),
-                                       month_number=self._month(table))
+                                       having_sql=self._having_sql(plans, request.params, joins),
+                                       month_number=self._month(table), month_date=self._month_date(table))
             if agg.extra:
                 condition = f"({condition}) AND ({agg.extra})"
             key = (f"{kind}:{column}", condition)
@@ -171,12 +180,15 @@ class BatchEvaluator:
         for (_, condition), name in plan.havings.items():
             select.append(f"count(*) FILTER (WHERE {condition}) AS {name}")
         key_sql = f", t.{q(plan.key)} AS __key" if plan.key else ""
-        group = f"{UNIT_KEYS}, __key" if plan.key else UNIT_KEYS
+        having_joins = "".join(f" LEFT JOIN {q('__h_' + other)} {alias} ON t.{q(on)} = {alias}.__key"
+                               for (other, on), alias in joins.items())
+        units = "m.authority_code, m.centre, m.cluster, m.provider"
+        group = f"{units}, t.{q(plan.key)}" if plan.key else units
         stage1 = q(f"__s1_{table}")
         self._sql(f"CREATE OR REPLACE TEMP TABLE {stage1} AS SELECT m.authority_code AS __authority, "
                   f"m.centre AS __centre, m.cluster AS __cluster, m.provider AS __provider{key_sql}, "
                   f"{', '.join(select) if select else '0 AS __none'} FROM {q(table)} t "
-                  f"LEFT JOIN __k_units m ON t.centre_id = m.centre_id GROUP BY {group}")
+                  f"LEFT JOIN __k_units m ON t.centre_id = m.centre_id{having_joins} GROUP BY {group}")
         if plan.havings:
             sums = ", ".join(f"sum({name}) AS {name}" for name in plan.havings.values())
             self._sql(f"CREATE OR REPLACE TEMP TABLE {q('__h_' + table)} AS SELECT __key, {sums} "

@@ -38,12 +38,12 @@ class Aggregate:
 
 
 def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any], alias: str = "t",
-                   having_sql=None, month_number=None) -> str:
+                   having_sql=None, month_number=None, month_date=None) -> str:
     """SQL condition selecting the rows of ``measure`` that count in ``window``.
 
     ``having_sql(having, start, end, at_least, column_sql)``, when given, renders a having test against
     precomputed counts (the batched evaluator); by default it is an IN sub-query. ``month_number(column)``,
-    when given, names a precomputed year*12+month column for a yyyy-mm column."""
+    when given, names a precomputed year*12+month column for a yyyy-mm column (``month_date``: its first day)."""
     col = lambda name: f"{alias}.{q(name)}"  # noqa: E731
     parts: list[str] = []
     bounds = (window.start, window.end)
@@ -59,13 +59,18 @@ def measure_filter(measure: Measure, window: WindowSpan, params: dict[str, Any],
         months = int(measure.age_below.months.resolve(params) or 0)
         c = col(measure.age_below.column)
         day = window.start if measure.age_below.at == "start" else window.end
-        age = (f"({day.year * 12 + day.month} - (TRY_CAST(substr({c}, 1, 4) AS INTEGER) * 12 "
-               f"+ TRY_CAST(substr({c}, 6, 2) AS INTEGER)))")
+        number = month_number(measure.age_below.column) if month_number else \
+            f"(TRY_CAST(substr({c}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr({c}, 6, 2) AS INTEGER))"
+        age = f"({day.year * 12 + day.month} - {number})"
         parts.append(f"{age} >= 0 AND {age} < {months}")
     if measure.days_between:
         d = measure.days_between
-        start = f"CAST({col(d.start)} || '-01' AS DATE)" if d.start_is_month else f"CAST({col(d.start)} AS DATE)"
-        end = f"CAST({col(d.end)} || '-01' AS DATE)" if d.end_is_month else f"CAST({col(d.end)} AS DATE)"
+        def as_date(column: str, is_month: bool) -> str:
+            if is_month:
+                return month_date(column) if month_date else f"TRY_CAST({col(column)} || '-01' AS DATE)"
+            return f"CAST({col(column)} AS DATE)"
+
+        start, end = as_date(d.start, d.start_is_month), as_date(d.end, d.end_is_month)
         parts.append(f"{col(d.start)} IS NOT NULL AND {col(d.end)} IS NOT NULL")
         for ref, op in ((d.at_most, "<="), (d.at_least, ">=")):
             if ref is not None:

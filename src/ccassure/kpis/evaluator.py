@@ -113,7 +113,8 @@ def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
         con.register(f"__raw_{name}", frame)
         months = [c for c in sorted((month_columns or {}).get(name, set())) if c in frame.columns]
         extra = "".join(f", (TRY_CAST(substr(t.{q(c)}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr(t.{q(c)}, 6, 2) "
-                        f"AS INTEGER)) AS {q('__mn_' + c)}" for c in months)
+                        f"AS INTEGER)) AS {q('__mn_' + c)}, TRY_CAST(t.{q(c)} || '-01' AS DATE) AS {q('__md_' + c)}"
+                        for c in months)
         _run(con, f"CREATE VIEW {q(name)} AS SELECT t.*{extra} FROM {raw} t")
         if "centre_id" in frame.columns:
             _run(con, f"CREATE VIEW {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
@@ -243,8 +244,14 @@ def _month_columns(frameworks: FrameworkSet) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for _, kpi in frameworks.kpis():
         for measure in (kpi.numerator, kpi.denominator):
-            if measure is not None and measure.age_below is not None:
+            if measure is None:
+                continue
+            if measure.age_below is not None:
                 out.setdefault(measure.table, set()).add(measure.age_below.column)
+            d = measure.days_between
+            for column, is_month in ((d.start, d.start_is_month), (d.end, d.end_is_month)) if d else ():
+                if is_month:
+                    out.setdefault(measure.table, set()).add(column)
     return out
 
 
