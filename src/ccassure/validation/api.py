@@ -90,7 +90,14 @@ def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict
         raw_values = table.frame[spec.name]
         coerced = coerce_column(raw_values, spec)
         columns[spec.name] = coerced.values
-        failed = excel_error_mask(raw_values)  # #N/A, #DIV/0!: reported as such, never read as text
+        # #N/A, #DIV/0!: reported as such, never read as text. In typed columns they already failed to
+        # parse, so only those cells are looked at (the clean path costs nothing).
+        if spec.type == "string":
+            failed = excel_error_mask(raw_values)
+        else:
+            failed = np.zeros(len(raw_values), dtype=bool)
+            if coerced.bad.any():
+                failed[np.flatnonzero(coerced.bad)] = excel_error_mask(raw_values[coerced.bad])
         if failed.any():
             columns[spec.name] = coerced.values.mask(pd.Series(failed, index=coerced.values.index))
             problems.append(located_problem("excel-error", table, spec.name, np.flatnonzero(failed), raw_values))

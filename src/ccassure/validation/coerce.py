@@ -87,6 +87,11 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec) -> Coerced:
 
 
 def _blank(raw: pd.Series) -> np.ndarray:
+    if _is_text_column(raw) and getattr(raw.dtype, "storage", None) == "pyarrow":
+        # pyarrow classifies in place: missing, empty or all whitespace, without building stripped copies
+        array = as_arrow_text(raw)
+        blank = pc.or_kleene(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        return pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
     missing = raw.isna().to_numpy(dtype=bool, copy=True)
     if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
         text = _strip(raw.astype("str"))
@@ -148,10 +153,12 @@ def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
                     source = source.str.removesuffix("%")
         numbers = pd.to_numeric(source, errors="coerce").astype("Float64")
     # inf, nan and numbers past what a whole number can hold are not values anyone meant
-    finite = np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))
+    as_float = numbers.to_numpy(dtype="float64", na_value=0.0)
+    wrong = ~np.isfinite(as_float)
     if integer:
-        finite &= np.abs(numbers.to_numpy(dtype="float64", na_value=0.0)) < 2.0**53
-    numbers = numbers.mask(pd.Series(~finite, index=numbers.index))
+        wrong |= np.abs(as_float) >= 2.0**53
+    if wrong.any():
+        numbers = numbers.mask(pd.Series(wrong, index=numbers.index))
     unreadable = (numbers.isna().to_numpy(dtype=bool) & ~blank) | booleans
     if integer:
         fractional = (numbers.notna() & (numbers.round() != numbers)).fillna(False).to_numpy(dtype=bool)
@@ -241,14 +248,19 @@ def _arrow_dates(text: pd.Series) -> pd.Series:
 def _real_dates(array: pa.Array, attempt: pa.Array, day_pattern: str) -> pa.Array:
     """``attempt`` without dates strptime rolled over (31/02 -> 2/03) or read with a two-digit year as
     the year 16 AD: both become missing, for the next format to try."""
-    years = pc.year(attempt)
-    attempt = pc.if_else(pc.fill_null(pc.less(years, 100), False), pa.scalar(None, attempt.type), attempt)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if isinstance(attempt, pa.ChunkedArray):
+        attempt = attempt.combine_chunks()
+    early = pc.fill_null(pc.less(attempt, pa.scalar(dt.datetime(100, 1, 1), attempt.type)), False)
+    if pc.any(early).as_py():
+        attempt = pc.if_else(early, pa.scalar(None, attempt.type), attempt)
     day = pc.day(attempt)
     suspect = pc.fill_null(pc.less_equal(day, 3), False)  # a rolled-over date lands on the 1st to 3rd
     if not pc.any(suspect).as_py():
         return attempt
     positions = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
-    written = pc.extract_regex(array.take(positions), day_pattern).field(0)
+    written = pc.struct_field(pc.extract_regex(array.take(positions), day_pattern), [0])
     written = pc.cast(pc.if_else(pc.equal(written, ""), None, written), pa.int64())
     rolled = pc.fill_null(pc.not_equal(written, day.take(positions)), False).to_numpy(zero_copy_only=False)
     if not rolled.any():
