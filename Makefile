@@ -21,6 +21,7 @@ report: $(STAMP)
 	$(BIN)/python -m ccassure.demo.make_report
 
 test: $(STAMP)
+	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest < /dev/null
 
 lint: $(STAMP)
@@ -28,6 +29,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/validate_cli_bench.py
+	$(BIN)/python benchmarks/store_bench.py
+	$(BIN)/python benchmarks/rules_bench.py
+	$(BIN)/python benchmarks/kpi_bench.py
+	$(BIN)/python benchmarks/render_bench.py
 
 lock:
 	rm -rf /tmp/ccassure-lock && $(PYTHON) -m venv /tmp/ccassure-lock
