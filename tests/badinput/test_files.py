@@ -293,3 +293,21 @@ def test_a_workbook_renamed_csv_and_a_csv_renamed_xlsx_are_refused_plainly(tmp_p
 
 def test_codecs_helper_sanity() -> None:
     assert codecs.BOM_UTF16_LE == b"\xff\xfe"
+
+
+def test_a_sheet_whose_rows_carry_no_numbers_is_still_read_in_full(tmp_path: Path) -> None:
+    # r="..." on <row> and <c> is optional in the file format; some generators leave it out
+    import re
+
+    plain = sessions_workbook(tmp_path / "r.xlsx", session(), session(session_id="S2", on_site="maybe"))
+    out = tmp_path / "norefs.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = re.sub(rb'<row r="\d+"', b"<row", data)
+                data = re.sub(rb'<c r="[A-Z]+\d+"', b"<c", data)
+            target.writestr(info, data)
+    result = validate(out)
+    assert result.row_counts["sessions"] == 2
+    assert only(result, "type-boolean").cell == "E3"
