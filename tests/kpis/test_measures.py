@@ -207,3 +207,17 @@ def test_lower_is_better_green_at_the_target(frameworks):
     data = tables(centres=[{"centre_id": "C1"}], cases=cases([("level_4", None)] + [("level_2", None)] * 9))
     row = result(run(frameworks, data, "2016Q4"), "T-LOWER", "C1", "2016Q4", "quarter", "centre")
     assert (row["value"], row["rag"]) == (10, "green")
+
+
+def test_one_authority_only(frameworks):
+    # C1 in E06000001 and C9 in E06000002, one home visit each in 2016Q4: a run for E06000002 reports C9 and
+    # its authority only
+    data = tables(centres=[{"centre_id": "C1"}, {"centre_id": "C9", "authority_code": "E06000002"}],
+                  contacts=[{"contact_id": f"T{c}", "family_ref": f"F{c}00", "centre_id": c, "date": "2016-11-01",
+                             "contact_type": "home_visit"} for c in ("C1", "C9")])
+    results = run(frameworks, data, "2016Q4", authority="E06000002")
+    shares = results.frame[results.frame["kpi_id"] == "T-SHARE"]
+    assert set(shares["authority_code"]) == {"E06000002"}
+    assert set(shares.loc[shares["subject_type"] == "centre", "subject_id"]) == {"C9"}
+    row = result(results, "T-SHARE", "E06000002", "2016Q4", "quarter", "authority")
+    assert (row["numerator"], row["denominator"]) == (1, 1)
