@@ -184,6 +184,9 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+shorten = _short  # for readers: provider text quoted in a problem (a header, a sheet name) is kept short
+
+
 GROUP_SAMPLE = 10
 
 

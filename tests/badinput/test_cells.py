@@ -153,3 +153,22 @@ def test_percent_text_in_a_number_column_is_percentage_points(tmp_path: Path) ->
     assert list(coerced.values) == [45.0, 71.5, 12.5]
     integer = coerce_column(pd.Series(["45%"], dtype="str"), ColumnSpec(name="n", type="integer"))
     assert integer.bad.tolist() == [True]
+
+
+def test_a_100k_character_header_is_named_shortened_in_its_warning(tmp_path: Path) -> None:
+    from tests.badinput.helpers import workbook
+    from tests.validation.builders import minimal_return
+
+    sheets = minimal_return([session()])
+    sheets["Sessions"][0] = [*sheets["Sessions"][0], "h" * 100_000]
+    problem = only(validate(workbook(tmp_path / "r.xlsx", sheets)), "unknown-column")
+    assert len(problem.column) <= 80 and len(problem.message) < 300
+
+
+def test_a_decimal_comma_is_reported_not_read_as_a_thousands_separator(tmp_path: Path) -> None:
+    # from a semicolon-separated file saved by a European Excel: 1,5 must not become 15
+    text = HEADER.replace(",", ";") + "\nS1;C1;03/11/2016;a;yes;0;1,5\nS2;C1;03/11/2016;a;yes;0;1,234\n"
+    result = validate(csv_folder(tmp_path / "ret", text))
+    problem = only(result, "type-integer")
+    assert (problem.row, problem.value) == (2, "1,5")
+    assert result.tables["sessions"]["attendances"].iloc[1] == 1234

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ccassure.contracts import Contract
+from ccassure.problems import shorten
 from ccassure.readers.model import normalise_name
 
 HEADER_SEARCH_ROWS = 30
@@ -56,7 +57,7 @@ def match_header(header: Sequence[object], contract: Contract, row_index: int = 
             continue
         name = lookup.get(normalise_name(cell))
         if name is None:
-            unknown[position] = str(cell).strip()
+            unknown[position] = shorten(str(cell).strip())
         elif name in columns.values():
             duplicates.append(name)
             duplicate_positions.append((position, name))

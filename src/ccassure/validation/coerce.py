@@ -147,7 +147,7 @@ def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
             if booleans.any():
                 source = source.mask(pd.Series(booleans, index=raw.index), None)
             if raw.dtype != object or kinds.eq(str).any():
-                source = _strip(source.astype("str")).str.replace(",", "", regex=False).str.replace(
+                source = _drop_thousands(_strip(source.astype("str"))).str.replace(
                     "£", "", regex=False).where(~pd.Series(blank, index=raw.index), None)
                 if not integer:
                     source = source.str.removesuffix("%")
@@ -294,11 +294,23 @@ def _arrow_numbers(raw: pd.Series, *, percent: bool = False) -> pd.Series:
     result = numbers.to_pandas().set_axis(raw.index).astype("Float64")
     other = ~plain.to_numpy(zero_copy_only=False) & raw.notna().to_numpy(dtype=bool)
     if other.any():
-        cleaned = _strip(raw[other].str.replace(",", "", regex=False).str.replace("£", "", regex=False))
+        cleaned = _drop_thousands(_strip(raw[other].str.replace("£", "", regex=False)))
         if percent:
             cleaned = cleaned.str.removesuffix("%")
         result[other] = pd.to_numeric(cleaned.where(cleaned.str.match(NUMBER_TEXT), None), errors="coerce")
     return result
+
+
+THOUSANDS = r"^[+-]?£?\d{1,3}(,\d{3})+(\.\d*)?%?$"
+
+
+def _drop_thousands(text: pd.Series) -> pd.Series:
+    """1,234,567 -> 1234567. A comma anywhere else (1,5 as a decimal comma, 12,34) is left in, so the cell
+    is reported as not a number rather than read as 15 or 1234."""
+    grouped = text.str.match(THOUSANDS).fillna(False).to_numpy(dtype=bool)
+    if not grouped.any():
+        return text
+    return text.where(~grouped, text.str.replace(",", "", regex=False))
 
 
 def _as_datetime(value: object) -> dt.datetime:
