@@ -104,3 +104,12 @@ def test_run_writes_results_and_flags_the_disagreeing_figure(sample_folder, tmp_
     assert "1 provider figure(s) disagree with the data" in result.output
     assert "KPI-XCHECK-CORE-REG-U5" in result.output
     assert (out / "kpi_results.parquet").is_file() and (out / "kpi_findings.csv").is_file()
+
+
+def test_run_defaults_to_the_latest_quarter_in_the_data(sample_folder, tmp_path):
+    args = ["run", "--output", str(tmp_path / "out")]
+    for name in ("provider_return", "authority_records", "reference"):
+        args += ["--data", str(sample_folder / name)]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "KPI results for 2016Q4" in result.output  # the sample runs January to December 2016

@@ -96,8 +96,9 @@ def lint_kpis(directory: Path | None) -> None:
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path, exists=True),
               help="A return (workbook, CSV/Parquet folder or file), validated and typed; repeat for several. "
                    "Default: the returns store when it exists, else the project's sample_data/.")
-@click.option("--period", required=True, help="A quarter (2016Q4 = Oct-Dec 2016) or a financial year (2016-17 = "
-                                              "its four quarters, April 2016 to March 2017).")
+@click.option("--period", default=None, help="A quarter (2016Q4 = Oct-Dec 2016) or a financial year (2016-17 = its "
+                                             "four quarters, April 2016 to March 2017). Default: the latest quarter "
+                                             "with a session or contact in the data, as `ccassure check` does.")
 @click.option("--authority", default=None, help="Only this authority (ONS code, e.g. E10000016).")
 @click.option("--as-at", "as_at", default=None, help="Read the store as it stood on this date (store only).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=None,
@@ -108,21 +109,28 @@ def lint_kpis(directory: Path | None) -> None:
                    "folder up).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a provider-reported figure disagrees with the data.")
 @DIR_OPTION
-def run(data: tuple[Path, ...], period: str, authority: str | None, as_at: str | None, output: Path | None,
+def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at: str | None, output: Path | None,
         reach: Path | None, strict: bool, directory: Path | None) -> None:
     """Compute every KPI for a period, write the results and cross-check the provider's own figures."""
-    from ccassure.kpis.api import check_kpis
+    from ccassure.kpis.api import check_kpis, latest_quarter, load_kpi_data
     from ccassure.periods import parse_period
     from ccassure.project import current_project
 
-    try:
-        parse_period(period)
-    except ValueError as exc:
-        _fail(str(exc))
+    if period is not None:
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            _fail(str(exc))
     project = current_project()
     frameworks = _load(directory)
-    results = check_kpis(data=list(data) or None, period=period, authority=authority, as_at=as_at,
-                         project=project, frameworks=frameworks, reach_areas=reach)
+    loaded = load_kpi_data(list(data) or None, project=project, authority=authority, as_at=as_at, reach_areas=reach)
+    if period is None:
+        period = latest_quarter(loaded.tables)
+        if period is None:
+            _fail("no --period given and the data hold no dated sessions or contacts; use --period 2016Q4")
+    results = check_kpis(data=loaded.tables, period=period, authority=authority, project=project,
+                         frameworks=frameworks, data_versions=loaded.data_versions)
+    results.source, results.notes = loaded.source, list(loaded.notes)
     for note in results.notes:
         click.echo(f"note: {note}", err=True)
     out = output or project.output_dir / "findings"

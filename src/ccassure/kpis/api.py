@@ -63,10 +63,25 @@ def load_kpi_data(data: Sequence[Path | str] | None = None, *, project=None, aut
     return loaded
 
 
+def latest_quarter(tables: dict[str, pd.DataFrame]) -> str | None:
+    """The latest calendar quarter with a dated session or contact (the default period of a run)."""
+    from ccassure.periods import quarter_of
+
+    latest = None
+    for name in ("sessions", "contacts"):
+        frame = tables.get(name)
+        if frame is not None and len(frame) and "date" in frame:
+            value = pd.to_datetime(frame["date"]).max()
+            if not pd.isna(value) and (latest is None or value > latest):
+                latest = value
+    return quarter_of(latest.date()).label if latest is not None else None
+
+
 def check_kpis(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None = None, period: str,
                authority: str | None = None, as_at: str | None = None, project=None,
                frameworks: FrameworkSet | None = None, parameters: dict[str, Any] | None = None,
-               reach_areas: Path | str | None = None) -> KpiResults:
+               reach_areas: Path | str | None = None,
+               data_versions: dict[str, list[str]] | None = None) -> KpiResults:
     """Load the data (see :func:`load_kpi_data`; or take a dict of typed tables) and run every framework.
 
     The results carry ``source`` and ``notes`` attributes for the caller to print."""
@@ -74,7 +89,7 @@ def check_kpis(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None = 
 
     project = project or current_project()
     if isinstance(data, dict):
-        loaded = KpiData(dict(data), "the tables given")
+        loaded = KpiData(dict(data), "the tables given", data_versions)
     else:
         loaded = load_kpi_data(data, project=project, authority=authority, as_at=as_at, reach_areas=reach_areas)
     if frameworks is None:
