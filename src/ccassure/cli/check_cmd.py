@@ -18,9 +18,12 @@ import click
               help="A provider return or authority records (folder or workbook); repeatable. Default: the store, "
                    "else sample_data/.")
 @click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable).")
+@click.option("--kpis/--no-kpis", "with_kpis", default=True, show_default=True,
+              help="Also compute the KPI frameworks in rules/kpis/ (kpi_results.* beside findings.*; provider "
+                   "figures that disagree with the data become findings).")
 def check(authority: str | None, period: str | None, output: str | None, data: tuple[str, ...],
-          rule_ids: tuple[str, ...]) -> None:
-    """Evaluate the rules and write the findings table."""
+          rule_ids: tuple[str, ...], with_kpis: bool) -> None:
+    """Evaluate the statutory rules and the KPI frameworks, and write findings and KPI results."""
     from rich.console import Console
     from rich.table import Table
 
@@ -48,6 +51,17 @@ def check(authority: str | None, period: str | None, output: str | None, data: t
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(2)
+    kpi_results = None
+    if with_kpis and not rule_ids:
+        from ccassure.kpis.api import check_kpis
+
+        try:
+            kpi_results = check_kpis(data=list(data) or None, period=str(findings.period), authority=authority,
+                                     project=project)
+        except (ValueError, ContractErrors) as exc:
+            click.echo(f"KPIs not computed: {exc}", err=True)
+            sys.exit(1)
+        findings.extend(kpi_results.as_findings())
     console = Console()
     for rule_id, values in (project.parameters or {}).items():
         console.print(f"policy parameters set in ccassure.yml for {rule_id}: {values}", markup=False, highlight=False)
@@ -57,6 +71,11 @@ def check(authority: str | None, period: str | None, output: str | None, data: t
         click.echo("No findings: no subjects for the rules in these data.")
     target = Path(output) if output else project.output_dir / "findings"
     paths = findings.write(target)
+    if kpi_results is not None:
+        kpi_paths = kpi_results.write(target)
+        rag = kpi_results.frame["rag"].value_counts().to_dict() if len(kpi_results.frame) else {}
+        console.print(f"KPI results: {len(kpi_results.frame):,} ({', '.join(f'{k} {v}' for k, v in rag.items())}) "
+                      f"written to {kpi_paths.get('kpi_results', target)}", markup=False, highlight=False)
     counts = findings.counts()
     summary = findings.summary()
     table = Table(title=f"Findings for {findings.period}" + (f", {authority}" if authority else "")

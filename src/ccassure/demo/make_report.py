@@ -88,7 +88,7 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
 
     started = stage("Checking every statutory rule and KPI, per authority and quarter")
     store = Store(store_path)
-    findings, kpis, problems = [], [], 0
+    findings, kpis, kpi_findings, problems = [], [], [], 0
     for authority in summary["authorities"]:
         code = authority["authority_code"]
         history = {name: frame for name, frame in store.read_tables(authority=code).items() if len(frame)}
@@ -97,7 +97,9 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
             tables = tables_for_check(store, authority=code, period=period)
             try:
                 findings.append(check_project(data=tables, authority=code, period=period).to_frame())
-                kpis.append(check_kpis(data=_with_reach(history, reach), authority=code, period=period).to_frame())
+                kpi = check_kpis(data=_with_reach(history, reach), authority=code, period=period)
+                kpis.append(kpi.to_frame())
+                kpi_findings.append(kpi.findings)
             except Exception as exc:  # one authority's failure must not stop the others
                 problems += 1
                 print(f"   {code} {period}: check failed: {type(exc).__name__}: {exc}")
@@ -106,11 +108,15 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     results.mkdir(parents=True, exist_ok=True)
     all_findings.to_parquet(results / "findings.parquet", index=False)
     all_kpis.to_parquet(results / "kpi_results.parquet", index=False)
+    flagged = pd.concat(kpi_findings, ignore_index=True) if kpi_findings else pd.DataFrame()
+    flagged.to_parquet(results / "kpi_findings.parquet", index=False)
     names = {a["authority_code"]: a["authority_name"] for a in summary["authorities"]}
     (results / "manifest.json").write_text(json.dumps({"synthetic": True, "authorities": names,
                                                        "generated": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=1))
     counts = all_findings["status"].value_counts().to_dict() if len(all_findings) else {}
-    done(started, f"{len(all_findings):,} findings {counts}; {len(all_kpis):,} KPI results")
+    disagree = int((flagged["status"] == "not_met").sum()) if len(flagged) else 0
+    done(started, f"{len(all_findings):,} findings {counts}; {len(all_kpis):,} KPI results; "
+                  f"{disagree} provider KPI figures disagree with the data")
     return problems
 
 

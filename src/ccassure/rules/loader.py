@@ -95,6 +95,24 @@ def load_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
     return rules
 
 
+def _kpi_ids(rules_dir: Path) -> set[str]:
+    """Framework and KPI ids defined under rules/kpis/ (their overrides are not statutory-rule overrides)."""
+    folder = rules_dir / "kpis"
+    if not folder.is_dir():
+        return set()
+    try:
+        from ccassure.kpis.loader import load_frameworks
+
+        frameworks = load_frameworks(folder)
+    except Exception:  # noqa: BLE001 - a broken framework file is reported by `ccassure kpis lint`
+        return set()
+    ids: set[str] = set()
+    for framework in frameworks:
+        ids.add(framework.id)
+        ids.update(kpi.id for kpi in framework.kpis)
+    return ids
+
+
 def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | None = None,
                checks_dir: Path | str | None = None, overrides: dict[str, Any] | None = None,
                check_published_schema: bool = True) -> tuple[RuleSet, list[YamlFileError]]:
@@ -113,7 +131,10 @@ def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
             errors.append(RuleError(path, 1, "first lines lack '# yaml-language-server: $schema=<path to "
                                              "src/ccassure/schemas/rule.schema.json>' (editors use it to autocomplete)"))
     load_failed = bool(errors)
+    kpi_ids = _kpi_ids(Path(directory) if directory is not None else current_rules_dir())
     for rule_id, values in (overrides or {}).items():
+        if rule_id in kpi_ids:  # KPI and framework parameters are linted by `ccassure kpis lint`
+            continue
         if rule_id not in rules:
             if not load_failed:  # a rule that failed to load is already reported
                 errors.append(RuleError(source, None, f"parameters: no rule has id {rule_id!r}"))
