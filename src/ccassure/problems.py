@@ -212,8 +212,17 @@ def group_problems(problems: Iterable[Problem]) -> list[Problem]:
         first = members[0]
         merged.append(first if len(members) == 1 else replace(first, count=total, rows=rows))
     ordered = singles + merged
-    ordered.sort(key=lambda p: (p.severity != "error", p.table or "", p.row or 0, p.column or ""))
+    ordered.sort(key=lambda p: (p.severity != "error", p.table or "", p.row or 0, _column_position(p), p.column or ""))
     return ordered
+
+
+def _column_position(problem: Problem) -> int:
+    """Left-to-right position of the problem's cell in the sheet (so F3 comes before I3); 0 without a cell."""
+    letters = "".join(ch for ch in (problem.cell or "") if ch.isalpha())
+    position = 0
+    for ch in letters.upper():
+        position = position * 26 + ord(ch) - 64
+    return position
 
 
 def summarise(problems: Iterable[Problem]) -> Mapping[str, int]:

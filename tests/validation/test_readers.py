@@ -123,3 +123,21 @@ def test_parquet_folder(tmp_path: Path) -> None:
     result = validate(out)
     assert result.errors == [], result.summary()
     assert result.row_counts["sessions"] == 1
+
+
+def test_the_blank_template_validates_without_errors_or_sheet_warnings(tmp_path: Path) -> None:
+    from ccassure.contracts import load_contracts
+    from ccassure.contracts.template import write_template
+
+    path = tmp_path / "template.xlsx"
+    write_template(path, load_contracts())
+    result = validate(path)
+    assert result.errors == []
+    assert not [p for p in result.warnings if p.code == "unknown-sheet"]
+
+
+def test_problems_in_one_row_are_listed_left_to_right(tmp_path: Path) -> None:
+    sessions = [["S1", "C9", "not a date", "a", "maybe", -1, 1]]
+    result = validate(write_workbook(tmp_path / "r.xlsx", minimal_return(sessions)))
+    cells = [p.cell for p in result.errors if p.row == 2 and p.sheet == "Sessions"]
+    assert cells == sorted(cells, key=lambda c: (len(c), c)), cells

@@ -22,9 +22,11 @@ from ccassure.readers.headers import match_header
 from ccassure.readers.limits import MAX_FILE_BYTES, MAX_XLSX_BYTES, ReadRefused
 from ccassure.readers.model import RawReturn, RawTable, normalise_name
 from ccassure.readers.tables import header_problems, table_from_grid
-from ccassure.readers.xlsx import has_macros, iter_sheet_grids, sheet_names
+from ccassure.readers.xlsx import has_macros, open_workbook
 
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+# Sheets of instructions (the template's "Read me") are expected beside the tables, not warned about.
+INSTRUCTION_SHEETS = {"readme", "instructions", "notes", "guidance"}
 TABLE_SUFFIXES = {".csv", ".parquet", ".pq"}
 
 
@@ -102,19 +104,20 @@ def _read_into(result: RawReturn, path: Path, contracts: ContractSet, dataset: s
 
 
 def _read_workbook(result: RawReturn, path: Path, contracts: ContractSet, dataset: str | None) -> None:
-    names = sheet_names(path)
-    matched = {name: contract for name in names if (contract := contract_for_name(name, contracts))}
-    chosen = _choose_dataset(result, matched.values(), contracts, dataset, str(path), names)
-    for name in names:
-        if name not in matched:
-            result.problems.append(make_problem("unknown-sheet", file=str(path), sheet=name))
-    first = _first_per_table(result, [(name, matched[name]) for name in names if name in matched], str(path))
-    if has_macros(path):
-        result.problems.append(make_problem("macros-ignored", file=str(path)))
-    any_rows = False
-    for sheet, grid in iter_sheet_grids(path, set(first)):
-        any_rows |= len(grid.frame) > 0
-        _add_table(result, grid.frame, matched[sheet], str(path), sheet, "xlsx", grid.unsaved)
+    with open_workbook(path) as workbook:
+        names = workbook.sheet_names
+        matched = {name: contract for name in names if (contract := contract_for_name(name, contracts))}
+        chosen = _choose_dataset(result, matched.values(), contracts, dataset, str(path), names)
+        for name in names:
+            if name not in matched and normalise_name(name) not in INSTRUCTION_SHEETS:
+                result.problems.append(make_problem("unknown-sheet", file=str(path), sheet=name))
+        first = _first_per_table(result, [(name, matched[name]) for name in names if name in matched], str(path))
+        if has_macros(path):
+            result.problems.append(make_problem("macros-ignored", file=str(path)))
+        any_rows = False
+        for sheet, grid in workbook.grids(set(first)):
+            any_rows |= len(grid.frame) > 0
+            _add_table(result, grid.frame, matched[sheet], str(path), sheet, "xlsx", grid.unsaved)
     if not any_rows:
         raise ReadRefused("file-empty", "")
     _missing_tables(result, contracts, chosen, str(path))

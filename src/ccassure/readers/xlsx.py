@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -77,26 +79,34 @@ def has_macros(path: Path) -> bool:
         return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
 
 
-def sheet_names(path: Path) -> list[str]:
+@contextmanager
+def open_workbook(path: Path) -> Iterator[OpenWorkbook]:
+    """Open a workbook once (read-only, cached values) for both its sheet names and its grids."""
     from openpyxl import load_workbook
 
     workbook = _open(path, load_workbook)
     try:
-        return list(workbook.sheetnames)
+        yield OpenWorkbook(workbook)
     finally:
         workbook.close()
 
 
-def iter_sheet_grids(path: Path, wanted: set[str]) -> Iterator[tuple[str, Grid]]:
-    """(sheet name, grid of cell values) for each worksheet named in ``wanted``.
+class OpenWorkbook:
+    """An open read-only workbook: its sheet names, and a grid of values for the sheets asked for."""
 
-    The grid's index is the Excel row number; rows with no value at all are left out.
-    """
-    from openpyxl import load_workbook
+    def __init__(self, workbook: Any):
+        self._workbook = workbook
 
-    workbook = _open(path, load_workbook)
-    try:
-        for worksheet in workbook.worksheets:
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self._workbook.sheetnames)
+
+    def grids(self, wanted: set[str]) -> Iterator[tuple[str, Grid]]:
+        """(sheet name, grid of cell values) for each worksheet named in ``wanted``.
+
+        The grid's index is the Excel row number; rows with no value at all are left out.
+        """
+        for worksheet in self._workbook.worksheets:
             if worksheet.title not in wanted:
                 continue
             scan = _scan(worksheet, MAX_UNZIPPED_BYTES)
@@ -116,8 +126,6 @@ def iter_sheet_grids(path: Path, wanted: set[str]) -> Iterator[tuple[str, Grid]]
             rows = [row + (None,) * (width - len(row)) if len(row) < width else row for row in rows]
             frame = pd.DataFrame(rows, dtype=object, index=pd.Index(numbers, dtype="int64"))
             yield worksheet.title, Grid(frame, scan.unsaved)
-    finally:
-        workbook.close()
 
 
 def _trim(row: tuple) -> tuple:
