@@ -71,7 +71,7 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         fail("the data contracts cannot be loaded:\n" + "\n".join(f"  {error}" for error in exc.errors))
         return
     from ccassure.validation import validate as run_validation
-    from ccassure.validation.outputs import SUFFIXES, render_text, write_result
+    from ccassure.validation.outputs import SUFFIXES, render_text, terminal_safe, write_result
 
     try:
         result = run_validation(path, contracts=contracts, dataset=dataset, engine=engine)
@@ -83,8 +83,8 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         return
 
     if result.unreadable:
-        problem = next(p for p in result.problems if p.severity == "error")
-        click.echo(f"ccassure: cannot read {path}: {problem.message} {problem.fix}", err=True)
+        for problem in result.errors:  # every file that cannot be read is named, not only the first
+            click.echo(terminal_safe(f"ccassure: cannot read {path}: {problem.message} {problem.fix}"), err=True)
         if output is None and fmt != "json":  # json still goes to a script reading standard output
             sys.exit(2)
 

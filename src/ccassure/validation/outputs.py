@@ -32,7 +32,9 @@ LIST_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rows", "First rows"), ("code", "Problem code"), ("table", "Table"), ("file", "File"),
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Control characters (ANSI escapes, bells) and Unicode bidi overrides, which can make text display as
+# something else (a name shown reversed), are replaced wherever provider text reaches a terminal or a CSV.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(value: Any) -> str:
@@ -116,13 +118,20 @@ def render_json(result: ValidationResult) -> str:
     return json.dumps(result.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
+def _plain(value: Any) -> Any:
+    """A CSV cell: control and bidi characters replaced, numbers kept as numbers."""
+    if value is None:
+        return ""
+    return terminal_safe(value) if isinstance(value, str) else value
+
+
 def render_csv(result: ValidationResult) -> str:
     """The full problem list as CSV; every cell passes csv_safe. The caller adds the BOM when writing."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([heading for _, heading in LIST_COLUMNS])
     for record in problem_records(result):
-        writer.writerow([csv_safe("" if record[key] is None else record[key]) for key, _ in LIST_COLUMNS])
+        writer.writerow([csv_safe(_plain(record[key])) for key, _ in LIST_COLUMNS])
     return buffer.getvalue()
 
 
