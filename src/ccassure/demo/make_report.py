@@ -91,13 +91,12 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     findings, kpis, kpi_findings, problems = [], [], [], 0
     for authority in summary["authorities"]:
         code = authority["authority_code"]
-        history = {name: frame for name, frame in store.read_tables(authority=code).items() if len(frame)}
         reach = Path(summary["output_dir"]) / "reach_areas.csv"
         for period in summary["quarters"]:
             tables = tables_for_check(store, authority=code, period=period)
             try:
                 findings.append(check_project(data=tables, authority=code, period=period).to_frame())
-                kpi = check_kpis(data=_with_reach(history, reach), authority=code, period=period)
+                kpi = check_kpis(data=_with_reach(tables, reach), authority=code, period=period)
                 kpis.append(kpi.to_frame())
                 kpi_findings.append(kpi.findings)
             except Exception as exc:  # one authority's failure must not stop the others

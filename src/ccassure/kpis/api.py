@@ -29,7 +29,8 @@ class KpiData:
 
 
 def load_kpi_data(data: Sequence[Path | str] | None = None, *, project=None, authority: str | None = None,
-                  as_at: str | None = None, reach_areas: Path | str | None = None) -> KpiData:
+                  as_at: str | None = None, reach_areas: Path | str | None = None,
+                  period: str | None = None) -> KpiData:
     """--data paths (validated, later paths win for repeated records), else the store, else sample_data/."""
     from ccassure.project import current_project
 
@@ -39,10 +40,15 @@ def load_kpi_data(data: Sequence[Path | str] | None = None, *, project=None, aut
         loaded = KpiData(tables, ", ".join(map(str, data)), versions, notes)
     elif project.store_path.is_file():
         from ccassure.store import Store
+        from ccassure.store.for_check import tables_for_check, versions_for_check
 
         store = Store(project.store_path)
-        tables = store.read_tables(authority=authority, as_at=as_at)
-        versions = store.data_versions(authority=authority, as_at=as_at)
+        if period is None:
+            tables = store.read_tables(authority=authority, as_at=as_at)
+            versions = store.data_versions(authority=authority, as_at=as_at)
+        else:  # records as submitted for the period, events with their history (windows need it)
+            tables = tables_for_check(store, authority=authority, period=period, as_at=as_at)
+            versions = versions_for_check(store, authority=authority, period=period, as_at=as_at)
         loaded = KpiData({k: v for k, v in tables.items() if len(v)}, f"the store {project.store_path}", versions)
         found = read_reach_areas([project.store_path.parent, project.root / "sample_data"])
         if found is not None:
@@ -91,7 +97,8 @@ def check_kpis(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None = 
     if isinstance(data, dict):
         loaded = KpiData(dict(data), "the tables given", data_versions)
     else:
-        loaded = load_kpi_data(data, project=project, authority=authority, as_at=as_at, reach_areas=reach_areas)
+        loaded = load_kpi_data(data, project=project, authority=authority, as_at=as_at, reach_areas=reach_areas,
+                               period=str(period))
     if frameworks is None:
         from ccassure.kpis.loader import load_frameworks
 
