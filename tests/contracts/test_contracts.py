@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 PROVIDER_RETURN = {"centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns"}
 AUTHORITY_RECORDS = {"providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
-                     "data_feeds", "inspections", "outcome_metrics"}
+                     "data_feeds", "inspections", "outcome_metrics", "reach_areas"}
 REFERENCE = {"authorities", "lsoa_population", "deprivation", "postcodes", "gias_centres", "eyfsp"}
 
 

@@ -185,7 +185,7 @@ def _registration_share(demo_data: dict, quarter: str) -> pd.Series:
 
 
 def _reach_population(demo_dir) -> pd.Series:
-    reach = pd.read_csv(demo_dir / "reach_areas.csv")
+    reach = pd.concat(pd.read_csv(path) for path in sorted(demo_dir.glob("authority_records/*/reach_areas.csv")))
     population = pd.read_csv(demo_dir / "reference" / "lsoa_population.csv").query("year == 2016")
     return reach.merge(population, on="lsoa_code").groupby("centre_id")["under5"].sum()
 

@@ -52,7 +52,7 @@ def test_reach_reproduced_by_hand(sample, results):
     age = (2016 * 12 + 12) - month
     registered = int(((regs["centre_id"] == centre) & (regs["registration_date"] <= "2016-12-31")
                       & (age >= 0) & (age < 60)).sum())
-    reach = pd.read_csv(folder / "reach_areas.csv", dtype=str)
+    reach = pd.read_csv(folder / "authority_records" / "reach_areas.csv", dtype=str)
     lsoas = set(reach.loc[reach["centre_id"] == centre, "lsoa_code"])
     population = tables["lsoa_population"]
     under5 = int(population[(population["year"] == 2016) & population["lsoa_code"].isin(lsoas)]["under5"].sum())

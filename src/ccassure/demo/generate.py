@@ -49,6 +49,7 @@ COLUMNS: dict[str, list[str]] = {
     "board_members": ["board_id", "member_ref", "role", "represents_centre_id", "start_date", "end_date"],
     "board_meetings": ["board_id", "meeting_date", "quorate", "performance_data_reviewed", "minutes_published"],
     "kpi_returns": ["kpi_id", "subject_id", "period", "numerator", "denominator", "value"],
+    "reach_areas": ["reach_area_id", "centre_id", "lsoa_code", "authority_code"],
     "providers": ["provider_id", "provider_name", "authority_code", "contract_ref", "contract_start", "contract_end"],
     "service_changes": ["change_id", "authority_code", "centre_id", "change_type", "description", "proposal_date",
                         "savings_committed_date", "decision_date", "implementation_date", "consultation_id",
@@ -76,7 +77,7 @@ COLUMNS: dict[str, list[str]] = {
 PROVIDER_TABLES = ("centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns")
 AUTHORITY_TABLES = ("providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
-                    "data_feeds", "inspections", "outcome_metrics")
+                    "data_feeds", "inspections", "outcome_metrics", "reach_areas")
 REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation", "gias_centres")
 KPI_IDS = ("CORE-REG-U5", "CORE-SUSTAINED-TG", "CORE-CASEWORK-N", "CORE-FAMILY-STAR")
 
@@ -1349,9 +1350,9 @@ def generate_demo(output_dir: Path | str, seed: int = 2016, scale: float = 1.0) 
     Layout under ``output_dir``::
 
         reference/                                   authorities, lsoa_population, deprivation
-        authority_records/<authority_code>/          one folder of authority records per authority
+        authority_records/<authority_code>/          one folder of authority records per authority,
+                                                     with reach_areas.csv (the LSOAs of each reach area)
         provider_return/<provider_id>/<quarter>/     one provider return per provider and quarter
-        reach_areas.csv                              which LSOAs make up each centre's reach area
         planted.json, README.md                      the deliberate gaps, and what the data are
 
     Returns a summary: the folders written, row counts and the planted breaches.
@@ -1375,12 +1376,12 @@ def generate_demo(output_dir: Path | str, seed: int = 2016, scale: float = 1.0) 
             summary["provider_returns"].append({"authority_code": spec.code, "provider_id": pid, "period": label,
                                                 "path": str(folder)})
         folder = out / "authority_records" / spec.code
+        world.records["reach_areas"] = _reach_areas([world])
         for table in AUTHORITY_TABLES:
             counts[table] = counts.get(table, 0) + _write(world.records[table], table, folder)
         summary["authority_records"][spec.code] = str(folder)
     for table, frame in _reference(worlds).items():
         counts[table] = _write(frame, table, out / "reference")
-    _reach_areas(worlds).to_csv(out / "reach_areas.csv", index=False, lineterminator="\n")
     planted = {"synthetic": True, "seed": seed, "scale": scale, "planted": PLANTED}
     (out / "planted.json").write_text(json.dumps(planted, indent=2) + "\n",
                                       encoding="utf-8")
@@ -1412,11 +1413,11 @@ def generate_sample(output_dir: Path | str, seed: int = 2016, scale: float = SAM
     counts = {}
     for table in PROVIDER_TABLES:
         counts[table] = _write(combined[table], table, out / "provider_return")
+    world.records["reach_areas"] = _reach_areas([world])
     for table in AUTHORITY_TABLES:
         counts[table] = _write(world.records[table], table, out / "authority_records")
     for table, frame in _reference([world]).items():
         counts[table] = _write(frame, table, out / "reference")
-    _reach_areas([world]).to_csv(out / "reach_areas.csv", index=False, lineterminator="\n")
     planted = {"synthetic": True, "seed": seed, "scale": scale, "planted": SAMPLE_PLANTED}
     (out / "planted.json").write_text(json.dumps(planted,
                                                  indent=2) + "\n", encoding="utf-8")
@@ -1442,8 +1443,8 @@ def demo_readme(seed: int, scale: float) -> str:
         "Layout: `provider_return/<provider_id>/<quarter>/` (one return per provider and quarter),",
         "`authority_records/<authority_code>/`, `reference/` (authorities, LSOA under-5 population with",
         "eastings/northings, IoD2019 deciles, and a GIAS extract as at 31 December 2016 that agrees with the",
-        "2016Q4 returns), and `reach_areas.csv` (which LSOAs make up each centre's reach area; the contracts",
-        "have no table for this yet). Each provider's first return (2016Q2) also lists its advisory boards'",
+        "2016Q4 returns); each authority's records include `reach_areas.csv` (which LSOAs make up each",
+        "centre's reach area). Each provider's first return (2016Q2) also lists its advisory boards'",
         "meetings of the three quarters before, so meetings in the last 12 months can be judged from the start.",
         "",
         "Conventions (the contracts leave them open): each quarterly return is a snapshot of the register",

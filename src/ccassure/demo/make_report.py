@@ -91,12 +91,11 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     findings, kpis, kpi_findings, problems = [], [], [], 0
     for authority in summary["authorities"]:
         code = authority["authority_code"]
-        reach = Path(summary["output_dir"]) / "reach_areas.csv"
         for period in summary["quarters"]:
             tables = tables_for_check(store, authority=code, period=period)
             try:
                 findings.append(check_project(data=tables, authority=code, period=period).to_frame())
-                kpi = check_kpis(data=_with_reach(tables, reach), authority=code, period=period)
+                kpi = check_kpis(data=tables, authority=code, period=period)
                 kpis.append(kpi.to_frame())
                 kpi_findings.append(kpi.findings)
             except Exception as exc:  # one authority's failure must not stop the others
@@ -117,12 +116,6 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     done(started, f"{len(all_findings):,} findings {counts}; {len(all_kpis):,} KPI results; "
                   f"{disagree} provider KPI figures disagree with the data")
     return problems
-
-
-def _with_reach(tables: dict[str, pd.DataFrame], reach: Path) -> dict[str, pd.DataFrame]:
-    if "reach_areas" in tables or not reach.is_file():
-        return tables
-    return {**tables, "reach_areas": pd.read_csv(reach, dtype=str, keep_default_na=False)[["centre_id", "lsoa_code"]]}
 
 
 def render(results: Path, reports: Path, formats: str) -> int:
