@@ -95,7 +95,8 @@ def to_pdf(markdown: str, workdir: Path, output: Path, front: dict[str, Any], sy
     before.write_text("#set par(justify: false)\n", encoding="utf-8")
     source = _pandoc(["--from", "markdown", "--to", "typst", "--standalone", "--metadata-file", str(meta_file),
                       "--include-in-header", str(header), "--include-before-body", str(before),
-                      "--columns=100000", "-V", "papersize=a4"],
+                      # 72 columns: wide table lines make pandoc size columns by their dashes
+                      "--columns=72", "-V", "papersize=a4"],
                      markdown, workdir)
     if "@preview/" in source:
         raise ConversionError("typst source imports an @preview package, which would need the internet")

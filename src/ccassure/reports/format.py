@@ -142,18 +142,35 @@ def md_table(rows: Iterable[Sequence[Any]] | Any, headers: Sequence[str] | None 
         aligns = list(align) if len(align) == width else [align] * width
     else:
         aligns = list(align)
-    rule = {"l": ":---", "r": "---:", "c": ":---:"}
-
     def cell(value: Any, esc: bool) -> str:
         if esc:
             return text(value)
         return " ".join(_UNESCAPED_PIPE.sub(r"\\|", str(value)).split())
 
-    lines = ["| " + " | ".join(text(h) for h in headers) + " |",
-             "|" + "|".join(rule.get(a, ":---") for a in aligns) + "|"]
-    for r in body:
-        lines.append("| " + " | ".join(cell(v, flags[i]) for i, v in enumerate(r[:width])) + " |")
+    cells = [[cell(v, flags[i]) for i, v in enumerate(r[:width])] for r in body]
+    head = [text(h) for h in headers]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(_rule(a, n) for a, n in
+                                                       zip(aligns, _relative_widths(head, cells), strict=False)) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
     return "\n".join(lines)
+
+
+def _relative_widths(head: list[str], cells: list[list[str]]) -> list[int]:
+    """Dashes per column in proportion to its content (pandoc sizes wrapped table columns by them), so a long
+    rule id or a sentence gets room in PDF and a count column does not."""
+    widths = []
+    for i, title in enumerate(head):
+        longest_word = max((len(w) for row in cells if i < len(row) for w in row[i].split()), default=3)
+        typical = sorted(len(row[i]) for row in cells if i < len(row))
+        median = typical[len(typical) // 2] if typical else 3
+        title_word = max((len(w) for w in title.split()), default=3)
+        widths.append(max(6, min(40, max(longest_word, title_word + 2, median // 2))))
+    return widths
+
+
+def _rule(align: str, dashes: int) -> str:
+    line = "-" * dashes
+    return {"l": ":" + line, "r": line + ":", "c": ":" + line + ":"}.get(align, ":" + line)
 
 
 def banner(synthetic: bool = True) -> str:
