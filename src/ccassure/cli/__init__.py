@@ -7,6 +7,7 @@ starts fast and never imports Great Expectations, IPython or the renderer.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
