@@ -289,6 +289,13 @@ def _arrow_numbers(raw: pd.Series, *, percent: bool = False) -> pd.Series:
     (thousands separators, pound signs, invisible characters; for numbers, a percent sign: 45% -> 45, the
     percentage points a percentage KPI is reported in)."""
     array = as_arrow_text(raw)
+    try:  # the common case: every cell is a plain number, and one cast reads the whole column
+        numbers = pc.cast(array, pa.float64())
+        if pc.all(pc.is_finite(numbers)).as_py() is not False:
+            return pd.Series(pd.array(numbers.to_numpy(zero_copy_only=False), dtype="Float64"),
+                             index=raw.index).mask(raw.isna())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     plain = pc.fill_null(pc.match_substring_regex(array, NUMBER_TEXT), False)
     numbers = pc.cast(pc.utf8_trim_whitespace(pc.if_else(plain, array, None)), pa.float64())
     result = numbers.to_pandas().set_axis(raw.index).astype("Float64")

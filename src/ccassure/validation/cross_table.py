@@ -22,6 +22,10 @@ def primary_key_problems(contract: Contract, typed: pd.DataFrame, raw: RawTable)
     keys = [key for key in contract.primary_key if key in typed]
     if len(keys) != len(contract.primary_key) or typed.empty:
         return []
+    if len(keys) == 1:  # fast path: pyarrow counts distinct values without building Python objects
+        values = as_arrow_text(typed[keys[0]]) if not pd.api.types.is_numeric_dtype(typed[keys[0]]) else None
+        if values is not None and pc.count_distinct(values).as_py() == len(values) - values.null_count:
+            return []
     complete = typed[keys].notna().all(axis=1)
     duplicated = typed[keys].duplicated(keep="first") & complete
     positions = np.flatnonzero(duplicated.to_numpy(dtype=bool))
