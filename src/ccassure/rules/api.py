@@ -71,8 +71,8 @@ def _validated(paths: Sequence[Path | str], source: str) -> LoadedData:
     for path in paths:
         result = validate(Path(path))
         if result.has_errors:
-            notes.append(f"{path}: {result.counts.get('error', 0) if isinstance(result.counts, dict) else ''} "
-                         "validation error(s); run `ccassure validate` on it. Invalid cells are treated as blank.")
+            notes.append(f"{path}: {len(result.errors)} validation error(s); run `ccassure validate` on it. "
+                         "Invalid cells are treated as blank.")
         for name, frame in (result.tables or {}).items():
             collected.setdefault(name, []).append(frame)
     tables = {name: (frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
