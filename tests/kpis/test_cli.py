@@ -37,6 +37,7 @@ def test_test_fails_on_a_wrong_example(tmp_path):
       kind: count
       unit: count
       direction: higher
+      areas: [access]
       numerator: {table: contacts, dated: date}
       examples:
         - name: one contact, but two expected
@@ -60,6 +61,7 @@ def test_lint_reports_file_and_line(tmp_path):
       basis: {source: tests, policy_choice: true}
       unit: percent
       direction: sideways
+      areas: [access]
       numerator: {table: contacts}
     """ + EXAMPLE)
     result = invoke("lint", "--dir", str(tmp_path))

@@ -19,6 +19,7 @@ GOOD = """\
   basis: {source: tests, policy_choice: true}
   unit: percent
   direction: higher
+  areas: [access]
   target: target
   parameters:
     target: {default: 50}

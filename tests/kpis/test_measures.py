@@ -13,6 +13,7 @@ KPIS = """\
   basis: {source: tests, policy_choice: true}
   unit: percent
   direction: higher
+  areas: [access]
   windows: [quarter, ytd, r12]
   target: 50
   amber_from: 30
@@ -25,6 +26,7 @@ KPIS = """\
   basis: {source: tests, policy_choice: true}
   unit: percent
   direction: higher
+  areas: [access]
   target: 70
   amber_from: 50
   numerator: {table: registrations, distinct: family_ref, where: "target_group and registration_date <= period_end"}
@@ -36,6 +38,7 @@ KPIS = """\
   basis: {source: tests, policy_choice: true}
   unit: average
   direction: higher
+  areas: [access]
   target: 10
   amber_from: 5
   numerator: {table: sessions, sum: attendances, dated: date}
@@ -47,6 +50,7 @@ KPIS = """\
   basis: {source: tests, policy_choice: true}
   unit: percent
   direction: lower
+  areas: [access]
   target: 10
   amber_from: amber
   parameters:

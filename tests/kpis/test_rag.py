@@ -15,6 +15,7 @@ KPIS = """\
   basis: {source: tests, policy_choice: true}
   unit: percent
   direction: higher
+  areas: [access]
   target: 75
   amber_from: 60
   numerator: {table: registrations, where: "eligible_2yo_funding and took_up_2yo_place"}
@@ -27,6 +28,7 @@ KPIS = """\
   kind: count
   unit: count
   direction: higher
+  areas: [access]
   target: target_volunteers
   parameters:
     target_volunteers: {default: null}

@@ -15,6 +15,7 @@ KPIS = """\
   basis: {source: "tests (statute.md §5)", policy_choice: true}
   unit: percent
   direction: higher
+  areas: [access]
   windows: [quarter, ytd]
   target: 50
   numerator: {table: contacts, dated: date, where: "contact_type = 'home_visit'"}

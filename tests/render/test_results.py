@@ -62,10 +62,10 @@ def test_kpi_numerators_below_minimum_are_suppressed(tmp_path):
     assert "| 3 | 4 |" in sections.kpi_table(results, "E90000000", min_count=0)
 
 
-def test_inspection_area_prefers_the_rule_declaration():
-    assert inspection_area({"inspection_area": "quality"}, "CA06-5D-ADVISORY-BOARD", "board") == "quality"
-    assert inspection_area(None, "CA06-5D-ADVISORY-BOARD", "Each centre has an advisory board") == "leadership"
-    assert inspection_area(None, "X", "Activities for young children are provided on site") == "access"
+def test_inspection_area_is_the_declared_one_never_guessed():
+    assert inspection_area({"areas": ["quality", "leadership"]}) == "quality"
+    assert inspection_area({"id": "CA06-S5C-ACTIVE", "title": "The advisory board meets regularly"}) is None
+    assert inspection_area(None) is None
 
 
 def test_synthetic_notice_decision():

@@ -11,6 +11,7 @@ RULE = """
 id: TEST-NAME-LENGTH
 version: 1
 title: Centre names are short enough for the GIAS field
+areas: [leadership]
 basis: {citation: test only, wording: synthetic, source: none, statute_ref: statute.md (none), grade: V}
 subject: centre
 parameters:

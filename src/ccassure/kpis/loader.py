@@ -289,7 +289,8 @@ def _kpi(raw: dict[str, Any], framework_id: str, fw_params: dict[str, Parameter]
               kind=kind, unit=raw["unit"], direction=direction, windows=tuple(raw.get("windows") or ("quarter",)),
               levels=tuple(raw.get("levels") or LEVELS), numerator=numerator, denominator=denominator, group=group,
               target=target, amber_from=amber, parameters=params, examples=(),
-              description=" ".join(str(raw.get("description", "")).split()), line=line_of(loc.document, [*steps, "id"]))
+              description=" ".join(str(raw.get("description", "")).split()), line=line_of(loc.document, [*steps, "id"]),
+              areas=tuple(raw["areas"]))
     examples = tuple(_examples(raw["examples"], kpi, kpi_params, contracts, loc, steps))
     return Kpi(**{**kpi.__dict__, "examples": examples})
 

@@ -180,6 +180,7 @@ class Kpi:
     examples: tuple[KpiExample, ...]
     description: str = ""
     line: int | None = None
+    areas: tuple[str, ...] = ()  # inspection areas it evidences (ccassure.areas)
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -22,6 +22,8 @@ from typing import Any
 
 import pandas as pd
 
+from ccassure.areas import AREAS
+
 FINDING_COLUMNS = ["rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name",
                    "authority_code", "provider_id", "period", "status", "observed", "threshold", "message",
                    "evidence", "parameters", "data_versions", "severity", "citation", "guidance"]
@@ -30,18 +32,7 @@ KPI_COLUMNS = ["framework", "kpi_id", "kpi_version", "title", "subject_type", "s
                "change_on_previous"]
 CENTRE_TYPES = ("centre", "site", "family_hub", "hub")
 
-INSPECTION_AREAS = {
-    "access": "Access to services by young children and families",
-    "quality": "The quality of practice and services",
-    "leadership": "The effectiveness of leadership, governance and management",
-}
-_AREA_WORDS = {
-    "leadership": ("board", "governance", "advisory", "consult", "needs", "change", "closure", "manage",
-                   "partner", "inspection", "data", "s.5d", "5d", "5e"),
-    "quality": ("case", "family star", "outcome", "quality", "support", "engage", "review", "improv"),
-    "access": ("session", "activit", "service", "reach", "registration", "register", "access", "outreach",
-               "sufficien", "on site", "on-site", "under-five", "contact", "attend"),
-}
+INSPECTION_AREAS = AREAS  # the one registry: ccassure.areas
 
 
 @dataclass
@@ -127,6 +118,14 @@ class Results:
             k = k[k["subject_id"] == subject]
         return k
 
+    def nodes(self) -> dict[str, dict[str, Any]]:
+        """Every rule, KPI and cross-check evaluated, by id (manifest ``nodes``)."""
+        return {str(n.get("id")): n for n in self.manifest.get("nodes") or () if isinstance(n, dict) and n.get("id")}
+
+    def areas_of(self, node_id: str) -> tuple[str, ...]:
+        """The inspection areas a rule or KPI declares (``areas:`` in its file), as the manifest records them."""
+        return tuple(str(a) for a in (self.nodes().get(str(node_id)) or {}).get("areas") or () if str(a) in AREAS)
+
     def validations_for(self, provider: str | None = None, providers: list[str] | None = None) -> list[dict]:
         wanted = {provider} if provider else (set(providers) if providers is not None else None)
         return [v for v in self.validations if wanted is None or str(v.get("provider")) in wanted]
@@ -211,21 +210,10 @@ def parse_json(value: Any, default: Any = None) -> Any:
         return default
 
 
-def inspection_area(rule: dict[str, Any] | None, rule_id: str = "", title: str = "") -> str:
-    """Which inspection area a duty evidences: the rule's own ``inspection_area`` if it names one,
-    otherwise a keyword guess on its id and title (labelled as such in the evidence pack)."""
-    if rule:
-        declared = rule.get("inspection_area") or rule.get("inspection_areas")
-        if isinstance(declared, list) and declared:
-            declared = declared[0]
-        if isinstance(declared, str) and declared.strip().lower() in INSPECTION_AREAS:
-            return declared.strip().lower()
-        for tag in rule.get("tags") or ():
-            tag = str(tag).strip().lower().removeprefix("inspection:").removeprefix("inspection_area:")
-            if tag in INSPECTION_AREAS:
-                return tag
-    haystack = f"{rule_id} {title}".lower()
-    for area in ("leadership", "quality", "access"):
-        if any(word in haystack for word in _AREA_WORDS[area]):
-            return area
-    return "access"
+def inspection_area(node: dict[str, Any] | None) -> str | None:
+    """The inspection area a rule or KPI is shown under: the first of the ``areas`` its file declares
+    (manifest ``nodes[].areas``); None when it declares none (never guessed from its title)."""
+    for area in (node or {}).get("areas") or ():
+        if str(area) in AREAS:
+            return str(area)
+    return None

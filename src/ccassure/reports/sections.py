@@ -247,20 +247,16 @@ def by_inspection_area(results: Results, centre: str, catalogue: dict[str, dict]
         return "_No findings._"
     catalogue = catalogue or {}
     out = []
-    declared = any(r.get("inspection_area") or any(str(t).lower().removeprefix("inspection:") in INSPECTION_AREAS
-                                                    for t in (r.get("tags") or ())) for r in catalogue.values())
+    nodes = results.nodes()
+    areas = {r: inspection_area(nodes.get(r) or catalogue.get(r)) for r in latest["rule_id"].unique()}
     for area, heading in INSPECTION_AREAS.items():
-        part = latest[[inspection_area(catalogue.get(r.rule_id), r.rule_id, r.title) == area
-                       for r in latest.itertuples()]]
+        part = latest[latest["rule_id"].map(areas) == area]
         out.append(f"### {heading}\n")
         if part.empty:
-            out.append("_No duty in the rule set evidences this area directly: prepare evidence by other means._\n")
+            out.append("_No duty checked for this centre evidences this area._\n")
             continue
         rows = [(status_label(r.status), text(r.rule_id), text(r.title), text(r.message)) for r in part.itertuples()]
         out.append(md_table(rows, ["Status", "Rule", "Duty", "Finding"], escape=[False] * 4) + "\n")
-    if not declared:
-        out.append("_Duties are placed in inspection areas by keywords in their titles, because the rules do "
-                   "not yet declare an inspection area._")
     return f"Quarter {text(period)}.\n\n" + "\n".join(out)
 
 

@@ -266,6 +266,7 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
         severity=plain["severity"], cap=cap, cap_reason=" ".join(cap_reason.split()), messages=messages,
         guidance=" ".join(plain["guidance"].split()), parameters=parameters, examples=examples,
         tables=tuple(tables), source=path, line=line_of(document, ["id"]), tags=tuple(plain.get("tags", ())),
+        areas=tuple(plain["areas"]),
     )
     unused = [] if test_type.uses_all_parameters else sorted(set(parameters) - used)
     if unused:

@@ -95,6 +95,7 @@ class Rule:
     source: Path | None = None
     line: int | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    areas: tuple[str, ...] = field(default_factory=tuple)  # inspection areas it evidences (ccassure.areas)
 
     @property
     def subject_def(self) -> SubjectDef:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ccassure.areas import AREAS_SCHEMA
 from ccassure.rules.model import STATUSES, SUBJECT_TYPES
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9]+)*$"
@@ -32,14 +33,15 @@ def build_rule_schema() -> dict[str, Any]:
         "description": "One rule: a duty or expectation, the subject it judges, the test, and its own examples.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "version", "title", "basis", "subject", "test", "severity", "message", "guidance",
-                     "examples"],
+        "required": ["id", "version", "title", "areas", "basis", "subject", "test", "severity", "message",
+                     "guidance", "examples"],
         "properties": {
             "id": {"type": "string", "pattern": ID_PATTERN,
                    "description": "Stable identifier, e.g. CA06-S5A-DEF-ACTIVITIES. Never reuse one."},
             "version": {"type": "integer", "minimum": 1,
                         "description": "Bump whenever the test or a default threshold changes."},
             "title": {"type": "string", "minLength": 3},
+            "areas": AREAS_SCHEMA,
             "basis": {
                 "type": "object", "additionalProperties": False,
                 "required": ["citation", "wording", "source", "statute_ref", "grade"],
