@@ -59,8 +59,9 @@ def test_rules_test_one_rule():
 
 @pytest.mark.skipif(not (REPO / "sample_data" / "provider_return").is_dir(), reason="sample data not generated")
 def test_check_on_the_sample_data_finds_the_planted_gap(tmp_path, monkeypatch):
-    monkeypatch.setenv("CCASSURE_STORE", str(tmp_path / "no-store.duckdb"))
-    code, output = run("check", "--period", "2016Q4", "--output", str(tmp_path))
+    data = [arg for name in ("provider_return", "authority_records", "reference")
+            for arg in ("--data", str(REPO / "sample_data" / name))]
+    code, output = run("check", "--period", "2016Q4", "--output", str(tmp_path), *data)
     assert code == 0, output
     frame = pd.read_parquet(tmp_path / "findings.parquet")
     planted = json.loads((REPO / "sample_data" / "planted.json").read_text())["planted"][0]
@@ -72,3 +73,11 @@ def test_check_on_the_sample_data_finds_the_planted_gap(tmp_path, monkeypatch):
     definition = frame[frame.rule_id.str.startswith("CA06-S5A-DEF") & (frame.status == "not_met")]
     assert set(definition.subject_id) == {planted["subject_id"]}
     assert (tmp_path / "findings.csv").is_file() and (tmp_path / "findings.json").is_file()
+
+
+def test_a_missing_store_is_an_error_never_the_sample_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("CCASSURE_STORE", str(tmp_path / "no-store.duckdb"))
+    code, output = run("check", "--period", "2016Q4", "--output", str(tmp_path))
+    assert code == 2
+    assert "does not exist" in output and "sample" not in output.lower()
+    assert not (tmp_path / "findings.parquet").exists()

@@ -2,11 +2,12 @@
 
 Data come from, in order: the paths given (each validated with ``ccassure.validation.validate``), the
 project's store (when ``ccassure.store`` is installed and the store file exists), or the folders under the
-project's sample_data/. Kept free of IPython and Great Expectations imports.
+project's sample_data/. A store named by CCASSURE_STORE that does not exist is an error, never the sample data. Kept free of IPython and Great Expectations imports.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,9 @@ def load_data(paths: Sequence[Path | str] | None = None, *, project: Project | N
     if paths:
         return _validated(paths, "the data given")
     store_path = project.store_path
+    if not store_path.is_file() and os.environ.get("CCASSURE_STORE"):
+        raise ValueError(f"the store {store_path} named by CCASSURE_STORE does not exist: nothing was checked. "
+                         "Submit returns to it first (`ccassure submit`), or give the data with --data.")
     if store_path.is_file():
         try:
             from ccassure.store import Store
@@ -46,11 +50,12 @@ def load_data(paths: Sequence[Path | str] | None = None, *, project: Project | N
             Store = None  # noqa: N806
         if Store is not None:
             from ccassure.store.for_check import tables_for_check, versions_for_check
+            from ccassure.store.supplied import keep_supplied, supplied_tables
 
             store = Store(store_path)
             if period is None:  # the latest quarter is chosen from the data; read everything
-                tables = {name: frame for name, frame in store.read_tables(authority=authority).items() if len(frame)}
                 versions = store.data_versions(authority=authority)
+                tables = keep_supplied(store.read_tables(authority=authority), supplied_tables(store, versions))
             else:  # the state as at the period, and the events before it (rules apply their own windows)
                 tables = tables_for_check(store, authority=authority, period=period)
                 versions = versions_for_check(store, authority=authority, period=period)

@@ -13,15 +13,18 @@ from datetime import date, datetime
 import pandas as pd
 
 from ccassure.store.core import EVENT_DATES, Store
+from ccassure.store.supplied import keep_supplied, supplied_tables
 
 
 def tables_for_check(store: Store, *, authority: str | None, period: str,
                      as_at: str | date | datetime | None = None) -> dict[str, pd.DataFrame]:
-    """Typed tables for checking ``period``; empty tables are left out (rules say what is missing)."""
+    """Typed tables for checking ``period``. A table no submission supplied is left out (rules report it
+    not_evaluable); a table supplied with no rows stays in, empty, and is judged (docs/blanks.md)."""
     state = store.read_tables(authority=authority, period=period, as_at=as_at)
     events = store.read_tables(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
     tables = {**state, **events}
-    return {name: frame for name, frame in tables.items() if len(frame)}
+    supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
+    return keep_supplied(tables, supplied)
 
 
 def versions_for_check(store: Store, *, authority: str | None, period: str,
