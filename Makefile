@@ -1,6 +1,8 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make report   -> creates .venv from pinned dependencies, builds the demo, renders the reports
-#   make test     -> creates .venv if needed, runs the whole test suite
+#   make test     -> creates .venv if needed, makes real Quarto available (quarto on PATH, else installed
+#                    once into .tools/quarto from ../shared/vendor/quarto when that folder exists), runs
+#                    the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,6 +24,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
+	sh scripts/ensure_quarto.sh >/dev/null
 	$(BIN)/python -m pytest < /dev/null
 
 lint: $(STAMP)
@@ -41,4 +44,4 @@ lock:
 	/tmp/ccassure-lock/bin/pip freeze --exclude-editable > requirements.lock
 
 clean:
-	rm -rf $(VENV) _output .ccassure
+	rm -rf $(VENV) _output .ccassure .tools .quarto

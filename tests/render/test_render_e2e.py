@@ -79,7 +79,11 @@ def test_html_structure(rendered):
                  "The effectiveness of leadership, governance and management"):
         assert area in pack
     assert "Evidence rows:" in pack and "Quarter" in pack
-    assert "<title>Evidence pack: Oak | Elm &lt;Centre&gt; &amp; `Hub`</title>" in pack
+    # titles name the centre / authority / provider (the document's .ccassure-title block)
+    assert "<title>Oak | Elm &lt;Centre&gt; &amp; `Hub`: centre evidence pack</title>" in pack
+    assert "<title>Synthshire 1 (synthetic): children’s centres compliance and performance</title>" in report
+    assert "<title>PROV-001: return validation report</title>" in (out / "validation-PROV-001.html").read_text(
+        encoding="utf-8")
 
 
 def test_pdf_pages_are_not_blank_and_say_synthetic(rendered, tmp_path):

@@ -47,7 +47,7 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     from rich.console import Console
 
     from ccassure.project import current_project
-    from ccassure.render.runner import KINDS, Renderer, plan, read_quarto_defaults
+    from ccassure.render.runner import KINDS, Renderer, plan
     from ccassure.reports import load_results
 
     console = Console(stderr=True)
@@ -85,9 +85,9 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         kernel.shutdown()
         sys.exit(0)
 
-    css = reports_dir / "assets" / "ccassure.css"
-    renderer = Renderer(output_dir, formats=wanted_formats, css=css if css.is_file() else None,
-                        execute_defaults=read_quarto_defaults(project.root), kernel=kernel)
+    from ccassure.render.look import read_look
+
+    renderer = Renderer(output_dir, formats=wanted_formats, look=read_look(project.root), kernel=kernel)
     console.print(f"Rendering {len(jobs)} document(s) from {results_dir} to {output_dir} "
                   f"({', '.join(wanted_formats)}).")
     try:

@@ -1,8 +1,11 @@
-"""Markdown -> self-contained HTML (pandoc) and -> PDF (pandoc -t typst, then typst).
+"""Markdown -> pandoc AST (parsed once) -> self-contained HTML (pandoc) and PDF (pandoc -t typst, typst).
 
 pandoc comes from the ``pypandoc-binary`` wheel and typst from the ``typst`` wheel, so nothing is
 downloaded: HTML embeds its CSS and images (``--embed-resources``), uses no MathJax or remote fonts, and
-typst uses its built-in fonts and no ``@preview`` packages.
+typst uses its built-in fonts and no ``@preview`` packages. The look is the project's (``Look``): the same
+stylesheet, Lua filter and typst page template that ``quarto render`` uses through ``_quarto.yml``.
+Markdown is parsed once, to pandoc's JSON AST; both writers read that (parsing was two-thirds of the
+converters' CPU when each writer parsed the Markdown itself).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ccassure.reports.format import SYNTHETIC_NOTICE
+from ccassure.render.look import Look
 
 METADATA_KEYS = ("title", "subtitle", "date", "author", "lang", "abstract", "description")
 
@@ -29,75 +32,89 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def _metadata(front: dict[str, Any], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _metadata(front: dict[str, Any]) -> dict[str, Any]:
     meta = {k: front[k] for k in METADATA_KEYS if k in front and isinstance(front[k], (str, int, float, list))}
     meta.setdefault("lang", "en-GB")
-    meta.update(extra or {})
     return meta
 
 
-def _pandoc(args: list[str], stdin: str, cwd: Path) -> str:
-    proc = subprocess.run([pandoc_path(), *args], input=stdin.encode("utf-8"), capture_output=True, cwd=cwd,
-                          stdin=None, timeout=120)
+def _pandoc(args: list[str], stdin: bytes, cwd: Path) -> bytes:
+    proc = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, cwd=cwd, timeout=120)
     if proc.returncode != 0:
         raise ConversionError(f"pandoc failed: {proc.stderr.decode('utf-8', 'replace').strip()[:500]}")
-    return proc.stdout.decode("utf-8")
+    return proc.stdout
 
 
-def to_html(markdown: str, workdir: Path, output: Path, css: Path | None, front: dict[str, Any],
-            synthetic: bool, toc: bool = True) -> Path:
-    meta = _metadata(front, {"pagetitle": str(front.get("title", output.stem))})
-    meta_file = workdir / "_html_meta.json"
-    meta_file.write_text(json.dumps(meta), encoding="utf-8")
-    args = ["--from", "markdown", "--to", "html5", "--standalone", "--embed-resources", "--metadata-file",
-            str(meta_file), "--resource-path", str(workdir), "--output", str(output.resolve()),
-            "--section-divs", "--columns=100000"]
-    if toc:
-        args += ["--toc", "--toc-depth=2"]
-    if css is not None:
-        args += ["--css", str(css.resolve())]
-    body = markdown
-    if synthetic:
-        body += f"\n\n::: {{.synthetic-footer}}\n{SYNTHETIC_NOTICE}\n:::\n"
-    _pandoc(args, body, workdir)
+def parse(markdown: str, workdir: Path, front: dict[str, Any], look: Look) -> bytes:
+    """The document as pandoc's JSON AST, with its metadata and the project's Lua filters applied."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    meta_file = workdir / "_meta.json"
+    meta_file.write_text(json.dumps(_metadata(front)), encoding="utf-8")
+    args = ["--from", "markdown", "--to", "json", "--metadata-file", str(meta_file)]
+    for lua in look.lua_filters:
+        args += ["--lua-filter", str(lua)]
+    return _pandoc(args, markdown.encode("utf-8"), workdir)
+
+
+def to_html(ast: bytes, workdir: Path, output: Path, look: Look, toc: bool = True) -> Path:
+    args = ["--from", "json", "--to", "html5", "--standalone", "--embed-resources", "--resource-path",
+            str(workdir), "--output", str(output.resolve()), "--section-divs", "--columns=100000"]
+    if toc and look.html_toc:
+        args += ["--toc", f"--toc-depth={look.html_toc_depth}"]
+        if look.html_toc_title:
+            args += ["--metadata", f"toc-title={look.html_toc_title}"]
+    if look.css is not None:
+        args += ["--css", str(look.css)]
+    _pandoc(args, ast, workdir)
     return output
 
 
-def _typst_header(synthetic: bool) -> str:
-    notice = SYNTHETIC_NOTICE.replace("\\", "\\\\").replace('"', '\\"')
-    footer_text = f'text(size: 7pt, weight: "bold", "{notice}")' if synthetic else "none"
-    return (
-        "#set page(paper: \"a4\", margin: (x: 1.6cm, y: 1.8cm), footer: context [\n"
-        f"  #set text(size: 7pt)\n  #{footer_text if synthetic else '[]'} #h(1fr) "
-        "Page #counter(page).display() of #counter(page).final().first()\n])\n"
-        "#set text(font: (\"Libertinus Serif\", \"DejaVu Sans\"), size: 10pt)\n"
-        "#set par(justify: false)\n"
-        "#show table: set par(justify: false)\n"
-        "#show figure.where(kind: table): set block(breakable: true)\n"
-        "#show table: set text(size: 8pt, hyphenate: false)\n"
-        "#set table(stroke: 0.5pt + luma(60%), inset: 4pt)\n"
-        "#show table.cell.where(y: 0): set text(weight: \"bold\")\n"
-        "#show heading.where(level: 1): it => { pagebreak(weak: true); it }\n"
-        "#show raw: set text(size: 8pt)\n"
-    )
+def _typst_value(value: Any) -> str:
+    """A _quarto.yml option as a typst literal: lengths stay bare (``1.6cm``), words are quoted."""
+    text = str(value).strip()
+    if text.replace(".", "", 1).rstrip("abcdefghijklmnopqrstuvwxyz%").isdigit():
+        return text
+    return json.dumps(text)
 
 
-def to_pdf(markdown: str, workdir: Path, output: Path, front: dict[str, Any], synthetic: bool) -> Path:
+def show_call(look: Look, lang: str = "en-GB") -> str:
+    """The pandoc-template text that calls the page template's ``article``, as Quarto's typst-show does,
+    with the options of ``_quarto.yml``."""
+    options = look.typst_options
+    language, _, region = lang.partition("-")
+    lines = ["#show: doc => article(", "$if(title)$", "  title: [$title$],", "$endif$",
+             "$if(subtitle)$", "  subtitle: [$subtitle$],", "$endif$",
+             f"  lang: {json.dumps(language)},"]
+    if region:
+        lines.append(f"  region: {json.dumps(region)},")
+    if isinstance(options.get("margin"), dict):
+        pairs = ", ".join(f"{k}: {_typst_value(v)}" for k, v in options["margin"].items())
+        lines.append(f"  margin: ({pairs},),")
+    if options.get("papersize"):
+        lines.append(f"  paper: {json.dumps(str(options['papersize']))},")
+    if options.get("mainfont"):
+        lines.append(f"  font: ({json.dumps(str(options['mainfont']))},),")
+    if options.get("fontsize"):
+        lines.append(f"  fontsize: {_typst_value(options['fontsize'])},")
+    lines += [f"  toc: {'true' if options.get('toc') else 'false'},", "  doc,", ")"]
+    return "\n".join(lines)
+
+
+def pandoc_typst_template(look: Look, lang: str = "en-GB") -> str:
+    """A pandoc template: the project's page template, then the ``article`` call, then the body."""
+    page = look.typst_template.read_text(encoding="utf-8").replace("$", "$$") if look.typst_template else (
+        "#let article(title: none, subtitle: none, ..rest, doc) = { if title != none { heading(title) }; doc }")
+    return f"{page}\n$for(header-includes)$\n$header-includes$\n$endfor$\n{show_call(look, lang)}\n\n$body$\n"
+
+
+def to_pdf(ast: bytes, workdir: Path, output: Path, look: Look, lang: str = "en-GB") -> Path:
     import typst
 
-    meta = _metadata(front)
-    meta_file = workdir / "_typst_meta.json"
-    meta_file.write_text(json.dumps(meta), encoding="utf-8")
-    header = workdir / "_typst_header.typ"
-    header.write_text(_typst_header(synthetic), encoding="utf-8")
-    # inside the document, after the template's own settings: ragged-right text reads more easily
-    before = workdir / "_typst_before.typ"
-    before.write_text("#set par(justify: false)\n", encoding="utf-8")
-    source = _pandoc(["--from", "markdown", "--to", "typst", "--standalone", "--metadata-file", str(meta_file),
-                      "--include-in-header", str(header), "--include-before-body", str(before),
-                      # 72 columns: wide table lines make pandoc size columns by their dashes
-                      "--columns=72", "-V", "papersize=a4"],
-                     markdown, workdir)
+    template = workdir / "_page.typst"
+    template.write_text(pandoc_typst_template(look, lang), encoding="utf-8")
+    # 72 columns: wide table lines make pandoc size columns by their dashes
+    source = _pandoc(["--from", "json", "--to", "typst", "--standalone", "--template", str(template),
+                      "--columns=72"], ast, workdir).decode("utf-8")
     if "@preview/" in source:
         raise ConversionError("typst source imports an @preview package, which would need the internet")
     typ = workdir / (output.stem + ".typ")

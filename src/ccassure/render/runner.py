@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccassure.render.convert import ConversionError, to_html, to_pdf
+from ccassure.render.convert import ConversionError, parse, to_html, to_pdf
 from ccassure.render.kernel import DocumentError, WarmKernel
+from ccassure.render.look import Look
 from ccassure.render.markdown import notebook_to_markdown
 from ccassure.render.qmd import QmdDocument, QmdError, inject_parameters, read_qmd
 from ccassure.reports.format import safe_stem
-from ccassure.safe_text import markdown_safe
 
 FORMATS = ("html", "pdf")
 KINDS = ("index", "authority", "centre", "validation", "rules")
@@ -68,6 +68,10 @@ class RenderSummary:
     @property
     def failed(self) -> list[JobResult]:
         return [r for r in self.results if not r.ok]
+
+
+def _truthy(value: Any, default: bool) -> bool:
+    return default if value is None else value is True or str(value).lower() in ("true", "yes", "1")
 
 
 def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
@@ -128,14 +132,14 @@ def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "a
 class Renderer:
     def __init__(self, output_dir: Path, formats: tuple[str, ...] = FORMATS, css: Path | None = None,
                  execute_defaults: dict[str, Any] | None = None, timeout: int = 300, workers: int = 2,
-                 kernel: WarmKernel | None = None, keep_markdown: bool = False):
+                 kernel: WarmKernel | None = None, keep_markdown: bool = False, look: Look | None = None):
         bad = [f for f in formats if f not in FORMATS]
         if bad:
             raise ValueError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
         self.output_dir = output_dir
         self.formats = formats
-        self.css = css
-        self.execute_defaults = execute_defaults or {}
+        self.look = look or Look(css=css, execute=dict(execute_defaults or {}))
+        self.execute_defaults = {**self.look.execute, **(execute_defaults or {})}
         self.kernel = kernel or WarmKernel(timeout=timeout)
         self.workers = workers
         self.keep_markdown = keep_markdown
@@ -147,14 +151,16 @@ class Renderer:
             self._parsed[key] = read_qmd(key)
         return self._parsed[key]
 
-    def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path, synthetic: bool) -> list[Path]:
+    def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path) -> list[Path]:
         outputs = []
         try:
+            ast = parse(markdown, workdir, front, self.look)
             if "html" in self.formats:
-                outputs.append(to_html(markdown, workdir, self.output_dir / f"{job.stem}.html", self.css, front,
-                                       synthetic, toc=job.kind != "index"))
+                outputs.append(to_html(ast, workdir, self.output_dir / f"{job.stem}.html", self.look,
+                                       toc=_truthy(front.get("toc"), True)))
             if "pdf" in self.formats:
-                outputs.append(to_pdf(markdown, workdir, self.output_dir / f"{job.stem}.pdf", front, synthetic))
+                outputs.append(to_pdf(ast, workdir, self.output_dir / f"{job.stem}.pdf", self.look,
+                                      lang=str(front.get("lang", "en-GB"))))
             if self.keep_markdown:
                 (self.output_dir / f"{job.stem}.md").write_text(markdown, encoding="utf-8")
         finally:
@@ -190,15 +196,12 @@ class Renderer:
                         doc = self._document(job.qmd)
                         nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
                         self.kernel.execute(nb, cwd=job.qmd.parent)
+                        # the title is the document's own (a .ccassure-title block), as under quarto render
                         front = dict(doc.front_matter)
-                        if job.title:
-                            # metadata is read as Markdown: provider text in a title must stay text
-                            front["title"] = markdown_safe(job.title)
                         defaults = {**self.execute_defaults, **(front.get("execute") or {})}
                         workdir = scratch / f"{n:05d}-{job.stem}"
                         markdown = notebook_to_markdown(nb, workdir, defaults, stem=job.stem)
-                        synthetic = bool(job.params.get("synthetic", True))
-                        future = pool.submit(self._convert, job, markdown, front, workdir, synthetic)
+                        future = pool.submit(self._convert, job, markdown, front, workdir)
                         pending.append((result, t0, future))
                     except FileNotFoundError as exc:
                         result.error = f"Document not found: {exc.filename or exc}"
