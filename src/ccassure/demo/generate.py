@@ -68,6 +68,8 @@ COLUMNS: dict[str, list[str]] = {
     "inspections": ["inspection_id", "centre_id", "inspection_date", "report_date", "overall_grade",
                     "action_statement_date", "action_statement_has_timescales"],
     "outcome_metrics": ["authority_code", "metric", "year", "group", "value"],
+    "self_evaluations": ["centre_id", "authority_code", "period", "area", "self_grade", "self_narrative",
+                         "agreed_grade", "authority_comment", "review_date"],
     "authorities": ["authority_code", "authority_name", "dfe_code", "authority_type"],
     "lsoa_population": ["lsoa_code", "year", "authority_code", "under5", "easting", "northing"],
     "deprivation": ["lsoa_code", "iod_version", "lad_code", "imd_decile", "idaci_decile", "idaci_score",
@@ -77,7 +79,7 @@ COLUMNS: dict[str, list[str]] = {
 PROVIDER_TABLES = ("centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns")
 AUTHORITY_TABLES = ("providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
-                    "data_feeds", "inspections", "outcome_metrics", "reach_areas")
+                    "data_feeds", "inspections", "outcome_metrics", "reach_areas", "self_evaluations")
 REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation", "gias_centres")
 KPI_IDS = ("CORE-REG-U5", "CORE-SUSTAINED-TG", "CORE-CASEWORK-N", "CORE-FAMILY-STAR")
 
@@ -1123,7 +1125,41 @@ def _authority_records(world: _World) -> None:
         metrics += [{"authority_code": code, "metric": "gld_percent", "year": year, "group": g, "value": round(v, 1)}
                     for g, v in (("all", all_), ("disadvantaged", dis), ("advantaged", dis + gap))]
     recs["outcome_metrics"] = pd.DataFrame(metrics)
+    recs["self_evaluations"] = _self_evaluations(world)
     world.records = recs
+
+
+SELF_NARRATIVES = {
+    "access": ("Registration of under-fives has risen; outreach sessions now run at two primary schools.",
+               "Most families in the reach area are registered; the newest estates are still under-represented.",
+               "Timetable reviewed with parents; weekend sessions added for working fathers."),
+    "quality": ("Family Star is completed at the start and close of every case; most families improve.",
+                "Casework supervision is monthly; two staff completed early help assessment training.",
+                "Case closure reviews show families stepping down to universal services within six months."),
+    "leadership": ("The advisory board meets every term and parents chair one meeting a year.",
+                   "Partnership agreements with health and Jobcentre Plus are in place and reviewed yearly.",
+                   "Staff turnover is low; the centre plan is shared with the board and the authority."),
+}
+AUTHORITY_COMMENTS = {0: "Agreed at the annual conversation.",
+                      1: "Not agreed: the evidence reviewed does not yet support this grade."}
+
+
+def _self_evaluations(world: _World) -> pd.DataFrame:
+    """The 2015-16 self-evaluation of each centre, per inspection area, and the grade the authority agreed at
+    the annual conversation in May 2016. A separate seeded generator, so adding it changes no other table."""
+    rng = np.random.default_rng([2016, int(world.spec.code[1:])])
+    rows = []
+    for c in world.main_centres():
+        for area, narratives in SELF_NARRATIVES.items():
+            self_grade = int(rng.choice([1, 2, 3], p=[0.15, 0.7, 0.15]))
+            disagreed = int(rng.random() < 0.2)
+            rows.append({"centre_id": c.spec.centre_id, "authority_code": world.spec.code, "period": "2015-16",
+                         "area": area, "self_grade": self_grade,
+                         "self_narrative": narratives[int(rng.integers(len(narratives)))],
+                         "agreed_grade": min(4, self_grade + disagreed),
+                         "authority_comment": AUTHORITY_COMMENTS[disagreed],
+                         "review_date": f"2016-05-{int(rng.integers(9, 28)):02d}"})
+    return pd.DataFrame(rows, columns=COLUMNS["self_evaluations"])
 
 
 def _consultation(cid: str, code: str, title: str, open_: str, close: str, responses: int, analysis: str,
