@@ -42,14 +42,17 @@ def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, con
     for name, table in raw.tables.items():
         typed, bad, coercion_problems = _type_table(contracts[name], table)
         typed_tables[name], unreadable_cells[name] = typed, bad
-        problems += coercion_problems
+        problems += coercion_problems if engine != "gx" else _without_suite_codes(coercion_problems)
+    if engine == "gx":  # the exported GX suite, alone, makes every contract check
+        problems += _suite_checks(raw, typed_tables, contracts)
     for name, table in raw.tables.items():
         contract, typed = contracts[name], typed_tables[name]
         present = frozenset(table.frame.columns)
-        problems += _value_checks(engine, contract, typed, table, unreadable_cells[name], present)
-        problems += cross_table.primary_key_problems(contract, typed, table)
-        problems += cross_table.foreign_key_problems(contract, typed, table, typed_tables, contracts)
-        problems += cross_table.date_order_problems(contract, typed, table)
+        if engine != "gx":
+            problems += _value_checks(engine, contract, typed, table, unreadable_cells[name], present)
+            problems += cross_table.primary_key_problems(contract, typed, table)
+            problems += cross_table.foreign_key_problems(contract, typed, table, typed_tables, contracts)
+            problems += cross_table.date_order_problems(contract, typed, table)
         problems += privacy.content_problems(contract, typed, table)
     problems = privacy.header_problems(problems, {c.table: c for c in contracts})
     result.problems = group_problems(problems)
@@ -133,12 +136,27 @@ def _shown(raw_values: pd.Series) -> pd.Series:
     return raw_values.map(lambda v: v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v, na_action="ignore")
 
 
+def _without_suite_codes(problems: list[Problem]) -> list[Problem]:
+    from ccassure.validation.gx_backend import SUITE_CODES
+
+    return [p for p in problems if p.code not in SUITE_CODES]
+
+
+def _suite_checks(raw: RawReturn, typed_tables: dict[str, pd.DataFrame], contracts: ContractSet) -> list[Problem]:
+    """--engine gx: each table's exported suite over the table prepared as a GX user prepares a CSV."""
+    from ccassure.validation.gx_backend import run_gx, text_frame
+
+    texts = {name: text_frame(table.frame) for name, table in raw.tables.items()}
+    problems: list[Problem] = []
+    for name, table in raw.tables.items():
+        skip = {column: excel_error_mask(table.frame[column]) | table.unsaved_formulas.get(
+            column, np.zeros(len(table.frame), dtype=bool)) for column in table.frame.columns}
+        problems += run_gx(contracts[name], table, texts, typed_tables[name], skip, contracts)
+    return problems
+
+
 def _value_checks(engine: str, contract: Contract, typed: pd.DataFrame, table: RawTable,
                   unreadable: dict[str, np.ndarray], present: frozenset[str]) -> list[Problem]:
-    if engine == "gx":
-        from ccassure.validation.gx_backend import run_gx
-
-        return run_gx(contract, typed, table, unreadable, present)
     from ccassure.validation.pandera_backend import run_pandera
 
     return run_pandera(contract, typed, table, unreadable, present)
