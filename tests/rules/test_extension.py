@@ -12,7 +12,8 @@ id: TEST-NAME-LENGTH
 version: 1
 title: Centre names are short enough for the GIAS field
 areas: [leadership]
-basis: {citation: test only, wording: synthetic, source: none, statute_ref: statute.md (none), grade: V}
+valid_from: "2010-01-12"
+basis: {citation: test only, wording: synthetic, source: none, legal_note: docs/legal/s5a-sufficiency.md, wording_checked: verified}
 subject: centre
 parameters:
   max_length: {default: 10, unit: characters, basis: policy}

@@ -105,7 +105,39 @@ def test_load_rules_refuses_a_folder_with_any_bad_file(tmp_path, contracts):
         load_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks")
 
 
-def test_r_graded_rules_are_capped(rules):
+def test_rules_with_unverified_wording_are_capped(rules):
     for rule in rules:
-        if rule.basis.grade == "R":
+        if rule.basis.wording_checked == "unverified":
             assert rule.cap == "at_risk" and rule.effective_severity == "at_risk", rule.id
+
+
+def test_lint_rejects_a_rule_with_no_commencement_date(tmp_path, contracts):
+    from ccassure.rules import lint_rules
+
+    write(tmp_path, "\n".join(line for line in GOOD.splitlines() if not line.startswith("valid_from:")))
+    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", overrides={},
+                           check_published_schema=False)
+    assert any("valid_from" in str(error) for error in errors), errors
+
+
+def test_a_rule_basis_points_to_the_projects_legal_notes(rules):
+    for rule in rules:
+        note = rule.basis.legal_note
+        path, _, anchor = note.partition("#")
+        text = (REPO / path).read_text(encoding="utf-8")
+        assert not anchor or f"{{#{anchor}}}" in text or f'id="{anchor}"' in text or \
+            any(_slug(line) == anchor for line in text.splitlines() if line.startswith("#")), (rule.id, note)
+
+
+def _slug(heading: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9 -]", "", heading.lstrip("#").strip().lower()).replace(" ", "-")
+
+
+def test_no_rule_file_cites_the_teams_reference_shelf():
+    import re
+
+    for path in (REPO / "rules").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"statute\.md|\.\./shared|\bseed\b|\[[VPR]\]|\[V-", text), path

@@ -91,8 +91,11 @@ def show(rule_id: str, rules_dir: str | None) -> None:
         f"  citation:    {rule.basis.citation}",
         f"  wording:     {rule.basis.wording}",
         f"  source:      {rule.basis.source}",
-        f"  statute.md:  {rule.basis.statute_ref}  (grade [{rule.basis.grade}])",
+        f"  legal note:  {rule.basis.legal_note}  (wording {rule.basis.wording_checked})",
+        f"  in force:    {rule.in_force.describe() if rule.in_force else 'no commencement recorded'}",
     ]
+    if rule.blank_means:
+        lines.append("  blanks:      " + "; ".join(f"blank {c} -> {s}" for c, s in rule.blank_means.items()))
     if rule.basis.note:
         lines.append(f"  note:        {rule.basis.note}")
     lines += [

@@ -4,7 +4,7 @@ It knows nothing about test types beyond the interface in ``testtypes/base.py``:
 subjects, splits them by ``applies_when`` (true: tested; false: not_applicable; unknown: not_evaluable),
 asks the rule's test type for a plan, runs it, and turns outcomes into statuses:
 
-    pass -> met    warn -> at_risk    fail -> the rule's severity (capped at at_risk for [R] wording)
+    pass -> met    warn -> at_risk    fail -> the rule's severity (capped at at_risk for unverified wording)
     missing -> not_evaluable          na -> not_applicable
 
 A table the test needs that was not supplied makes every subject not_evaluable: missing data is never met.
@@ -25,6 +25,8 @@ import pyarrow as pa
 from ccassure.contracts import ContractSet, load_contracts
 from ccassure.contracts.dtypes import DUCKDB_TYPES
 from ccassure.periods import Period, parse_period, quarter_of
+from ccassure.rules.blanks import blank_detail, blank_sql
+from ccassure.rules.commencement import in_force_sql, not_in_force_detail
 from ccassure.rules.expr import quote_ident, sql_literal
 from ccassure.rules.loader import RuleSet
 from ccassure.rules.model import SUBJECTS, Rule, SubjectDef
@@ -192,22 +194,31 @@ class Evaluator:
         applies = "TRUE"
         if rule.applies_when:
             applies = rule.applies_when.sql(subject_alias, params, (period.start, period.end))
+        in_force = in_force_sql(rule.in_force, rule.subject, period)  # rules/commencement.py
+        blank = blank_sql(rule.blank_means)  # rules/blanks.py: the first blank column the rule gives a meaning
         # the applicable subjects, inlined as a sub-query (no per-rule DDL: it is slow in DuckDB's Python API)
-        applicable_sql = f"(SELECT * FROM {view} s WHERE ({applies}))"
+        applicable_sql = f"(SELECT * FROM {view} s WHERE ({applies}) AND ({in_force}) AND ({blank}) IS NULL)"
         ctx = CompileContext(rule.id, subject, applicable_sql, params, period, self.contracts, self.present,
                              self.evidence_limit)
-        listing = self.con.sql(f"SELECT __subject_id, __subject_name, __authority, __provider, ({applies}) "
-                               f"FROM {view} s ORDER BY __subject_id").fetchall()
+        listing = self.con.sql(f"SELECT __subject_id, __subject_name, __authority, __provider, ({applies}), "
+                               f"({in_force}), {blank} FROM {view} s ORDER BY __subject_id").fetchall()
         out: list[Finding] = []
         problems: list[str] = []
         applicable = []
-        for sid, name, authority, provider, flag in listing:
+        for sid, name, authority, provider, flag, current, blank_column in listing:
             if flag is None:
                 out.append(base.finding(sid, name, authority, provider, "not_evaluable", None, None,
                                         "a value needed to decide whether the rule applies is blank "
                                         f"({rule.applies_when.text})", []))
             elif not flag:
                 out.append(base.finding(sid, name, authority, provider, "not_applicable", None, None, None, []))
+            elif not current:
+                out.append(base.finding(sid, name, authority, provider, "not_applicable", None, None,
+                                        not_in_force_detail(rule.in_force, rule.subject), []))
+            elif blank_column:
+                status = base.capped(rule.blank_means[blank_column])
+                out.append(base.finding(sid, name, authority, provider, status, None, None,
+                                        blank_detail(blank_column, status), []))
             else:
                 applicable.append((sid, name, authority, provider))
         if not applicable:
@@ -270,10 +281,10 @@ class _Base:
         self.problem: str | None = None
 
     def status(self, outcome: str) -> str:
-        status = self.rule.severity if outcome == "fail" else OUTCOME_STATUS.get(outcome, "not_evaluable")
-        if status == "not_met" and self.rule.cap == "at_risk":
-            status = "at_risk"
-        return status
+        return self.capped(self.rule.severity if outcome == "fail" else OUTCOME_STATUS.get(outcome, "not_evaluable"))
+
+    def capped(self, status: str) -> str:
+        return "at_risk" if status == "not_met" and self.rule.cap == "at_risk" else status
 
     def finding(self, sid, name, authority, provider, status, observed, threshold, detail, evidence) -> Finding:
         rule = self.rule
@@ -308,7 +319,7 @@ def render_message(rule: Rule, status: str, values: dict[str, Any]) -> str:
         else:
             template = DEFAULT_MESSAGES.get(status, "{subject_name}: " + status)
     text = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
-    if status == "not_evaluable" and values.get("detail") and "{detail}" not in template:
+    if status in ("not_evaluable", "not_applicable") and values.get("detail") and "{detail}" not in template:
         text += f" ({values['detail']})"
     if capped:
         text += f" Reported as at risk, not as not met: {rule.cap_reason}."

@@ -15,7 +15,9 @@ from jsonschema import Draft202012Validator
 
 from ccassure.contracts import ContractSet, load_contracts
 from ccassure.periods import parse_period
+from ccassure.rules.blanks import check_blank_columns
 from ccassure.rules.checks import get_check, load_checks
+from ccassure.rules.commencement import parse_in_force
 from ccassure.rules.errors import RuleError, RuleErrors
 from ccassure.rules.expr import ExpressionError, Scope, check_allowed_values
 from ccassure.rules.model import AUTHORITY_CONTRACT, STATUSES, SUBJECTS, Basis, Example, Parameter, Rule
@@ -57,7 +59,7 @@ class RuleSet:
         import pandas as pd
 
         return pd.DataFrame([{"id": r.id, "version": r.version, "title": r.title, "citation": r.basis.citation,
-                              "grade": r.basis.grade, "subject": r.subject, "test": r.test_type,
+                              "wording": r.basis.wording_checked, "subject": r.subject, "test": r.test_type,
                               "severity": r.effective_severity} for r in self])
 
     def _repr_html_(self) -> str:
@@ -238,13 +240,16 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
 
     used = test_type.params(spec) | (applies_when.parameters if applies_when else set())
     basis = plain["basis"]
-    grade = basis["grade"]
     cap = plain.get("cap")
     cap_reason = plain.get("cap_reason", "")
-    if grade == "R":
+    if basis["wording_checked"] == "unverified":
         cap = "at_risk"
-        cap_reason = cap_reason or ("the wording this rule relies on is graded [R] in statute.md (recalled, not yet "
-                                    "verified against the source), so it cannot report not_met")
+        cap_reason = cap_reason or ("the wording this rule relies on has not yet been read in the published text, "
+                                    "so it cannot report not_met")
+    blank_means = dict(plain.get("blank_means") or {})
+    problem = check_blank_columns(blank_means, subject_contract)
+    if problem:
+        raise loc.error(problem, "blank_means")
 
     messages = dict(plain["message"])
     for status, template in messages.items():
@@ -260,13 +265,13 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
     examples = tuple(_examples(plain, document, loc, contracts, parameters, tables, subject))
     rule = Rule(
         id=plain["id"], version=plain["version"], title=" ".join(plain["title"].split()),
-        basis=Basis(basis["citation"], " ".join(basis["wording"].split()), basis["source"], basis["statute_ref"],
-                    grade, " ".join(str(basis.get("note", "")).split())),
+        basis=Basis(basis["citation"], " ".join(basis["wording"].split()), basis["source"], basis["legal_note"],
+                    basis["wording_checked"], " ".join(str(basis.get("note", "")).split())),
         subject=plain["subject"], applies_when=applies_when, test_type=test_type.name, test=spec,
         severity=plain["severity"], cap=cap, cap_reason=" ".join(cap_reason.split()), messages=messages,
         guidance=" ".join(plain["guidance"].split()), parameters=parameters, examples=examples,
         tables=tuple(tables), source=path, line=line_of(document, ["id"]), tags=tuple(plain.get("tags", ())),
-        areas=tuple(plain["areas"]),
+        areas=tuple(plain["areas"]), in_force=parse_in_force(plain), blank_means=blank_means,
     )
     unused = [] if test_type.uses_all_parameters else sorted(set(parameters) - used)
     if unused:

@@ -59,8 +59,8 @@ class Basis:
     citation: str
     wording: str
     source: str
-    statute_ref: str
-    grade: Literal["V", "P", "R"]
+    legal_note: str  # docs/legal/<note>.md#<section>
+    wording_checked: Literal["verified", "secondary", "unverified"]
     note: str = ""
 
 
@@ -85,7 +85,7 @@ class Rule:
     test_type: str
     test: Any  # the typed spec the test type parsed
     severity: Literal["not_met", "at_risk"]
-    cap: str | None  # "at_risk" when a failing test may not say not_met (e.g. unverified [R] wording)
+    cap: str | None  # "at_risk" when a failing test may not say not_met (e.g. wording not yet verified)
     cap_reason: str
     messages: dict[str, str]
     guidance: str
@@ -96,6 +96,8 @@ class Rule:
     line: int | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     areas: tuple[str, ...] = field(default_factory=tuple)  # inspection areas it evidences (ccassure.areas)
+    in_force: Any = None  # rules.commencement.InForce: valid_from / valid_to / predecessor
+    blank_means: dict[str, str] = field(default_factory=dict)  # rules.blanks: column -> status when blank
 
     @property
     def subject_def(self) -> SubjectDef:
@@ -118,7 +120,7 @@ class Rule:
         params = "".join(f"<li>{html_safe(p.name)} = {html_safe(p.default)} {html_safe(p.unit)} "
                          f"(<i>{html_safe(p.basis)}</i>)</li>" for p in self.parameters.values())
         return (f"<div><h4>{html_safe(self.id)} v{self.version}: {html_safe(self.title)}</h4>"
-                f"<p><b>{html_safe(self.basis.citation)}</b> [{html_safe(self.basis.grade)}] — "
+                f"<p><b>{html_safe(self.basis.citation)}</b> ({html_safe(self.basis.wording_checked)}) — "
                 f"{html_safe(self.basis.wording)}</p><p>Subject: {html_safe(self.subject)}; test: "
                 f"{html_safe(self.test_type)}; a failing test gives {html_safe(self.effective_severity)}</p>"
                 f"<ul>{params}</ul><p>{html_safe(self.guidance)}</p></div>")

@@ -6,7 +6,7 @@ Columns (the report and store modules rely on these names):
     status observed threshold message evidence parameters data_versions severity citation guidance
 
 ``evidence``, ``parameters`` and ``data_versions`` are JSON texts. Statuses are risk indicators, not
-findings of unlawfulness (statute.md §6).
+findings of unlawfulness (docs/legal/README.md).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ FINDING_COLUMNS: tuple[str, ...] = (
     "data_versions", "severity", "citation", "guidance",
 )
 DISCLAIMER = ("Findings are risk indicators for assurance, not findings of unlawfulness: no children's centre "
-              "closure has yet been quashed in court (statute.md §6).")
+              "closure has yet been quashed in court.")
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from ccassure.areas import AREAS_SCHEMA
+from ccassure.rules.blanks import blank_schema
 from ccassure.rules.model import STATUSES, SUBJECT_TYPES
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*(-[A-Za-z0-9]+)*$"
 PARAM_PATTERN = r"^[a-z][a-z0-9_]*$"
 PUBLISHED = "schemas/rule.schema.json"
+LEGAL_NOTE_PATTERN = r"^docs/legal/[a-z0-9-]+\.md(#[a-z0-9-]+)?$"
+WORDING_CHECKED = ("verified", "secondary", "unverified")
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def build_rule_schema() -> dict[str, Any]:
@@ -34,7 +38,7 @@ def build_rule_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "version", "title", "areas", "basis", "subject", "test", "severity", "message",
-                     "guidance", "examples"],
+                     "guidance", "examples", "valid_from"],
         "properties": {
             "id": {"type": "string", "pattern": ID_PATTERN,
                    "description": "Stable identifier, e.g. CA06-S5A-DEF-ACTIVITIES. Never reuse one."},
@@ -44,19 +48,30 @@ def build_rule_schema() -> dict[str, Any]:
             "areas": AREAS_SCHEMA,
             "basis": {
                 "type": "object", "additionalProperties": False,
-                "required": ["citation", "wording", "source", "statute_ref", "grade"],
+                "required": ["citation", "wording", "source", "legal_note", "wording_checked"],
                 "properties": {
                     "citation": {"type": "string", "description": "e.g. Childcare Act 2006 s.5A(4)(c)"},
                     "wording": {"type": "string", "description": "The short wording the rule relies on."},
                     "source": {"type": "string", "description": "Where the wording comes from (URL)."},
-                    "statute_ref": {"type": "string", "pattern": "statute\\.md",
-                                    "description": "Section of ../shared/domain/statute.md the rule follows."},
-                    "grade": {"enum": ["V", "P", "R"],
-                              "description": "Confidence in the wording (statute.md): V verbatim, P paraphrase, "
-                                             "R recalled and unverified (caps the rule at at_risk)."},
+                    "legal_note": {"type": "string", "pattern": LEGAL_NOTE_PATTERN,
+                                   "description": "The project's legal-basis note the rule follows, e.g. "
+                                                  "docs/legal/s5d-consultation.md#closure."},
+                    "wording_checked": {"enum": list(WORDING_CHECKED),
+                                        "description": "verified: the wording was read in the published text; "
+                                                       "secondary: quoted from a court, Parliament or DfE "
+                                                       "summary; unverified: not yet read in the source "
+                                                       "(caps the rule at at_risk)."},
                     "note": {"type": "string"},
                 },
             },
+            "valid_from": {"type": "string", "pattern": DATE_PATTERN,
+                           "description": "Commencement: the first day this version of the rule is in force "
+                                          "(a change is judged by the version in force on its decision date)."},
+            "valid_to": {"type": "string", "pattern": DATE_PATTERN,
+                         "description": "The last day this version is in force (blank: still in force)."},
+            "predecessor": {"type": "string", "pattern": ID_PATTERN,
+                            "description": "The rule id that judged subjects before valid_from."},
+            "blank_means": blank_schema(),
             "subject": {"enum": list(SUBJECT_TYPES)},
             "applies_when": {"type": "string", "description": "Condition over the subject's columns."},
             "parameters": {
@@ -71,6 +86,9 @@ def build_rule_schema() -> dict[str, Any]:
                                   "description": "law: set by statute; policy: a choice an authority may change."},
                         "description": {"type": "string"},
                         "source": {"type": "string"},
+                        "valid_from": {"type": "string", "pattern": DATE_PATTERN,
+                                       "description": "When this value took effect (default: the rule's)."},
+                        "valid_to": {"type": "string", "pattern": DATE_PATTERN},
                     },
                 },
             },
