@@ -1,82 +1,41 @@
-"""A data contract compiled for other tools: a Frictionless Table Schema, or a JSON Schema for one row.
+"""A data contract compiled to a JSON Schema (draft 2020-12) for one row, as an API or a form sends it.
 
-Table Schema (https://specs.frictionlessdata.io/table-schema/) describes a CSV of the table: field types,
-constraints, primary and foreign keys. The JSON Schema (draft 2020-12) describes one row as a JSON object,
-as an API or a form would send it.
+A row is a JSON object of typed values: whole numbers as integers, yes/no as true/false, dates as
+``yyyy-mm-dd`` text, months as ``yyyy-mm``; an optional column may be null or absent. ``json_rows``
+converts the rows of a CSV (or any table ccassure reads) into such objects with ccassure's own reader, so
+``13/01/2016`` becomes ``"2016-01-13"`` and ``YES`` becomes ``true``; a cell the reader cannot read is
+kept as the text it was, so the schema names the problem (``'n/a' is not of type 'integer', 'null'``).
+Validate with ``format`` asserted (``format_checker=Draft202012Validator.FORMAT_CHECKER``): JSON Schema
+treats ``format`` as a note otherwise. docs/exports.md lists what one row's schema cannot check.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
+
+import pandas as pd
 
 from ccassure.contracts.model import ColumnSpec, Contract
 
-TRUE_VALUES = ["yes", "y", "true", "Yes", "Y", "TRUE", "True", "1"]
-FALSE_VALUES = ["no", "n", "false", "No", "N", "FALSE", "False", "0"]
-TABLE_SCHEMA_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
-                      "date": "date", "month": "yearmonth"}
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+JSON_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
+              "date": "string", "month": "string"}
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def table_schema(contract: Contract) -> dict[str, Any]:
-    """The Frictionless Table Schema of ``contract``."""
-    fields = []
-    for spec in contract.columns:
-        field: dict[str, Any] = {"name": spec.name, "type": TABLE_SCHEMA_TYPES[spec.type]}
-        if spec.description:
-            field["description"] = spec.description
-        if spec.example is not None:
-            field["example"] = _plain(spec.example)
-        if spec.type == "boolean":
-            field["trueValues"], field["falseValues"] = TRUE_VALUES, FALSE_VALUES
-        constraints: dict[str, Any] = {}
-        if spec.required:
-            constraints["required"] = True
-        if spec.unique:
-            constraints["unique"] = True
-        if spec.allowed is not None:
-            constraints["enum"] = list(spec.allowed)
-        if spec.minimum is not None:
-            constraints["minimum"] = spec.minimum
-        if spec.maximum is not None:
-            constraints["maximum"] = spec.maximum
-        if spec.pattern is not None:
-            constraints["pattern"] = spec.pattern
-        if constraints:
-            field["constraints"] = constraints
-        fields.append(field)
-    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
-    if contract.primary_key:
-        schema["primaryKey"] = list(contract.primary_key)
-    if contract.foreign_keys:
-        schema["foreignKeys"] = [
-            {"fields": fk.column, "reference": {"resource": "" if fk.ref_table == contract.table else fk.ref_table,
-                                                "fields": fk.ref_column}}
-            for fk in contract.foreign_keys
-        ]
-    return {"name": contract.table, "title": contract.title, "description": contract.description or contract.title,
-            "schema": schema}
+def _typed_example(spec: ColumnSpec) -> Any:
+    """The contract's example as the JSON value a row holds (``"no"`` on a yes/no column is ``false``)."""
+    return json_value(spec, spec.example)
 
 
 def _property(spec: ColumnSpec) -> dict[str, Any]:
-    kinds: dict[str, dict[str, Any]] = {
-        "string": {"type": "string"},
-        "integer": {"type": "integer"},
-        "number": {"type": "number"},
-        "boolean": {"type": "boolean"},
-        "date": {"type": "string", "format": "date"},
-        "month": {"type": "string", "pattern": MONTH_PATTERN},
-    }
-    prop = dict(kinds[spec.type])
+    kind = JSON_TYPES[spec.type]
+    prop: dict[str, Any] = {"type": kind if spec.required else [kind, "null"]}
+    if spec.type == "date":
+        prop["format"] = "date"
+    if spec.type == "month":
+        prop["pattern"] = MONTH_PATTERN
     if spec.allowed is not None:
-        prop["enum"] = list(spec.allowed)
+        prop["enum"] = [*spec.allowed] + ([] if spec.required else [None])
     if spec.minimum is not None:
         prop["minimum"] = spec.minimum
     if spec.maximum is not None:
@@ -86,10 +45,7 @@ def _property(spec: ColumnSpec) -> dict[str, Any]:
     if spec.description:
         prop["description"] = spec.description
     if spec.example is not None:
-        prop["examples"] = [_plain(spec.example)]
-    if not spec.required:
-        prop = {"anyOf": [prop, {"type": "null"}]} | ({"description": prop["description"]}
-                                                        if "description" in prop else {})
+        prop["examples"] = [_typed_example(spec)]
     return prop
 
 
@@ -105,3 +61,47 @@ def json_schema(contract: Contract) -> dict[str, Any]:
         "required": [spec.name for spec in contract.columns if spec.required],
         "additionalProperties": False,
     }
+
+
+def json_value(spec: ColumnSpec, value: Any) -> Any:
+    """One cell as a row's JSON value, read as ccassure reads it; unreadable text stays text."""
+    if value is None:
+        return None
+    converted = json_column(spec, pd.Series([value], dtype=object))
+    return converted[0]
+
+
+def json_column(spec: ColumnSpec, raw: pd.Series) -> list[Any]:
+    """A column of cells as JSON values (None for empty cells)."""
+    from ccassure.validation.coerce import coerce_column
+
+    coerced = coerce_column(raw, spec)
+    bad = coerced.bad | (coerced.full_birth_date if len(coerced.full_birth_date) else False)
+    out: list[Any] = []
+    for cell, typed, unreadable in zip(raw.tolist(), coerced.values.tolist(), bad, strict=True):
+        if unreadable:
+            out.append(cell.strip() if isinstance(cell, str) else cell)
+        elif typed is None or typed is pd.NA or (isinstance(typed, float) and typed != typed) or typed is pd.NaT:
+            out.append(None)
+        elif spec.type == "date":
+            out.append(pd.Timestamp(typed).date().isoformat())
+        elif spec.type == "integer":
+            out.append(int(typed))
+        elif spec.type == "number":
+            out.append(float(typed))
+        elif spec.type == "boolean":
+            out.append(bool(typed))
+        else:
+            out.append(str(typed))
+    return out
+
+
+def json_rows(contract: Contract, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a table (read as text, e.g. ``pd.read_csv(path, dtype=str, keep_default_na=False)``)
+    as JSON objects for ``json_schema(contract)``: contract columns only, empty cells left out."""
+    columns = {spec.name: json_column(spec, frame[spec.name].astype(object)) for spec in contract.columns
+               if spec.name in frame}
+    rows = []
+    for position in range(len(frame)):
+        rows.append({name: values[position] for name, values in columns.items() if values[position] is not None})
+    return rows
