@@ -100,6 +100,9 @@ def check_project(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None
     else:
         loaded = load_data(data, project=project, authority=authority,
                            period=str(period) if period is not None else None)
+    from ccassure.validation.across_datasets import across_dataset_problems
+
+    loaded.notes += across_dataset_problems(loaded.tables, contracts)
     if period is None:
         period = latest_period(loaded.tables)
         if period is None:

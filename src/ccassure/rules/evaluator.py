@@ -30,6 +30,7 @@ from ccassure.rules.commencement import in_force_sql, not_in_force_detail
 from ccassure.rules.expr import quote_ident, sql_literal
 from ccassure.rules.loader import RuleSet
 from ccassure.rules.model import SUBJECTS, Rule, SubjectDef
+from ccassure.rules.programmes import programme_subjects_sql
 from ccassure.rules.result import Finding, Findings
 from ccassure.rules.testtypes import TEST_TYPES
 from ccassure.rules.testtypes.base import CompileContext
@@ -127,7 +128,12 @@ class Evaluator:
         view = f"__subjects_{subject.type}"
         name_sql = "NULL"
         provider = "NULL"
-        if subject.table is None:
+        if subject.type == "programme":
+            sql = programme_subjects_sql(self.present, self._authority_filter("authority_code"))
+            if sql is None:
+                self._subject_views[subject.type] = None
+                return None
+        elif subject.table is None:
             sources = [t for t in AUTHORITY_SOURCES if t in self.present
                        and self.contracts[t].has_column("authority_code")]
             if not sources:

@@ -13,7 +13,7 @@ Status = Literal["met", "not_met", "at_risk", "not_evaluable", "not_applicable"]
 STATUSES: tuple[str, ...] = ("met", "not_met", "at_risk", "not_evaluable", "not_applicable")
 # What a test says about one subject; the evaluator turns outcomes into statuses.
 OUTCOMES: tuple[str, ...] = ("pass", "warn", "fail", "missing", "na")
-SUBJECT_TYPES: tuple[str, ...] = ("centre", "site", "board", "change", "provider", "authority")
+SUBJECT_TYPES: tuple[str, ...] = ("centre", "site", "board", "change", "programme", "provider", "authority")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ SUBJECTS: dict[str, SubjectDef] = {
     "site": SubjectDef("site", "centres", "centre_id", "centre_name", "authority_code", "provider_id"),
     "board": SubjectDef("board", "boards", "board_id", "board_name", "authority_code", None),
     "change": SubjectDef("change", "service_changes", "change_id", "description", "authority_code", None),
+    # changes decided together (service_changes.programme_ref); see rules/programmes.py
+    "programme": SubjectDef("programme", "service_changes", "programme_ref", None, "authority_code", None),
     "provider": SubjectDef("provider", "providers", "provider_id", "provider_name", "authority_code", "provider_id"),
     "authority": SubjectDef("authority", None, "authority_code", None, "authority_code", None),
 }
