@@ -86,16 +86,3 @@ def test_status_svg_uses_pattern_symbol_and_count_not_colour_alone():
     assert "2025Q1: 2 met" not in desc and "2025Q1: 1 not met, 1 at risk, 1 not evaluable, 2 met." in desc
     assert "2025Q2: 0 not met, 0 at risk, 0 not evaluable, 1 met." in desc
     assert status_by_period_svg(frame.iloc[0:0]) == ""
-
-
-def test_evidence_rows_grouped_by_table_and_capped():
-    import json
-
-    from ccassure.reports.sections import evidence_rows
-
-    evidence = json.dumps([{"table": "centres", "keys": {"centre_id": "C1"}}]
-                          + [{"table": "sessions", "keys": {"session_id": f"S{i}"}} for i in range(15)])
-    shown = evidence_rows(evidence, limit=12)
-    assert shown.startswith("centres (1): centre\\_id=C1; sessions (15): session\\_id=S0, ")
-    assert shown.endswith("and 3 more")
-    assert evidence_rows(None) == "No evidence rows recorded."

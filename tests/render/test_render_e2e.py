@@ -78,7 +78,7 @@ def test_html_structure(rendered):
     for area in ("Access to services by young children and families", "The quality of practice and services",
                  "The effectiveness of leadership, governance and management"):
         assert area in pack
-    assert "Evidence rows:" in pack and "Quarter" in pack
+    assert "Evidence:" in pack and "Status by quarter" in pack
     # titles name the centre / authority / provider (the document's .ccassure-title block)
     assert "<title>Oak | Elm &lt;Centre&gt; &amp; `Hub`: centre evidence pack</title>" in pack
     assert "<title>Synthshire 1 (synthetic): children’s centres compliance and performance</title>" in report

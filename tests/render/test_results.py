@@ -2,7 +2,7 @@
 
 import pytest
 
-from ccassure.reports import inspection_area, load_results, sections
+from ccassure.reports import contents, inspection_area, load_results, sections
 
 from .synthetic_results import make_results
 
@@ -80,6 +80,6 @@ def test_synthetic_notice_decision():
 
 def test_links_follow_the_formats_rendered(results_dir):
     results = load_results(results_dir)
-    html_only = sections.index_table(results, ["html"]) + sections.centre_links(results, "E90000000", ["html"])
+    html_only = contents.index(results, ["html"]) + sections.centre_links(results, "E90000000", ["html"])
     assert "authority-E90000000.html" in html_only and "centre-C00101.html" in html_only
     assert ".pdf" not in html_only

@@ -104,7 +104,8 @@ def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "a
 
     if "index" in kinds:
         only = {} if authority in (None, "", "all") else {"authority": authority}
-        jobs.append(Job("index", "", qmd("index"), "index", {**common, **only}, "Children's centre assurance reports"))
+        jobs.append(Job("index", "", qmd("index"), "index", {**common, **only, "kinds": ",".join(kinds)},
+                        "Children's centre assurance reports"))
     if "authority" in kinds:
         for code in codes:
             jobs.append(Job("authority", code, qmd("authority"), f"authority-{safe_stem(code)}",

@@ -7,7 +7,6 @@ Reports never recompute a judgement: they read the findings and KPI results writ
 ``ccassure check`` and format them.
 """
 
-from ccassure.reports.catalogue import load_catalogue, load_kpi_frameworks, rule_index
 from ccassure.reports.format import (
     PALETTE,
     STATUS_COLOURS,
@@ -27,5 +26,5 @@ from ccassure.reports.format import (
 from ccassure.reports.results import INSPECTION_AREAS, Results, inspection_area, load_results, parse_json
 
 __all__ = ["INSPECTION_AREAS", "PALETTE", "STATUS_COLOURS", "STATUS_LABELS", "STATUS_ORDER", "SYNTHETIC_NOTICE",
-           "Results", "banner", "fmt_number", "inspection_area", "load_catalogue", "load_kpi_frameworks", "load_results", "md_table",
-           "parse_json", "rag_label", "rule_index", "safe_stem", "status_key", "status_label", "suppress", "text"]
+           "Results", "banner", "fmt_number", "inspection_area", "load_results", "md_table",
+           "parse_json", "rag_label", "safe_stem", "status_key", "status_label", "suppress", "text"]

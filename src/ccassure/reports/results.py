@@ -25,8 +25,8 @@ import pandas as pd
 from ccassure.areas import AREAS
 
 FINDING_COLUMNS = ["rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name",
-                   "authority_code", "provider_id", "period", "status", "observed", "threshold", "message",
-                   "evidence", "parameters", "data_versions", "severity", "citation", "guidance"]
+                   "authority_code", "provider_id", "period", "status", "reason", "observed", "threshold", "message",
+                   "evidence", "evidence_total", "parameters", "data_versions", "severity", "citation", "guidance"]
 KPI_COLUMNS = ["framework", "kpi_id", "kpi_version", "title", "subject_type", "subject_id", "authority_code",
                "period", "numerator", "denominator", "value", "unit", "target", "rag", "direction",
                "change_on_previous"]
@@ -43,6 +43,7 @@ class Results:
     validations: list[dict[str, Any]] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     kpi_findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
+    _records: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def synthetic(self) -> bool | None:
@@ -58,11 +59,15 @@ class Results:
     def authorities(self) -> list[str]:
         codes = set(self.findings["authority_code"].dropna().astype(str))
         codes |= set(self.kpis["authority_code"].dropna().astype(str)) if self.has_kpis else set()
-        codes |= set(map(str, (self.manifest.get("authorities") or {}).keys()))
+        listed = self.manifest.get("authorities") or {}
+        codes |= ({str(a.get("code")) for a in listed if isinstance(a, dict) and a.get("code")}
+                  if isinstance(listed, list) else set(map(str, listed.keys())))
         return sorted(codes)
 
     def authority_name(self, code: str) -> str:
         names = self.manifest.get("authorities") or {}
+        if isinstance(names, list):  # format 2: [{code, name, frameworks}]
+            names = {str(a.get("code")): a.get("name") for a in names if isinstance(a, dict) and a.get("name")}
         if code in names:
             return str(names[code])
         own = self.findings[(self.findings["subject_type"] == "authority") & (self.findings["subject_id"] == code)]
@@ -126,6 +131,34 @@ class Results:
         """The inspection areas a rule or KPI declares (``areas:`` in its file), as the manifest records them."""
         return tuple(str(a) for a in (self.nodes().get(str(node_id)) or {}).get("areas") or () if str(a) in AREAS)
 
+    def record(self, table: str) -> pd.DataFrame:
+        """An authority-records table as at the latest period checked (``records/<table>.parquet``); an
+        empty table when it was not supplied (the report then says so)."""
+        if table not in self._records:
+            path = self.directory / "records" / f"{table}.parquet"
+            self._records[table] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+        return self._records[table]
+
+    def provider_name(self, provider_id: str | None) -> str:
+        """The provider's name (manifest ``providers``, else the providers record), else its id."""
+        for entry in self.manifest.get("providers") or ():
+            if isinstance(entry, dict) and str(entry.get("id")) == str(provider_id) and entry.get("name"):
+                return str(entry["name"])
+        providers = self.record("providers")
+        if {"provider_id", "provider_name"} <= set(providers.columns):
+            named = providers.loc[providers["provider_id"].astype(str) == str(provider_id), "provider_name"].dropna()
+            if len(named):
+                return str(named.iloc[0])
+        return "" if provider_id is None else str(provider_id)
+
+    def centre_info(self, centre_id: str) -> dict[str, Any]:
+        """The manifest's entry for a centre or site (``{id, name, type, provider_id, board_id, parent_id,
+        ...}``), or ``{}`` when the manifest does not list it."""
+        for entry in self.manifest.get("centres") or ():
+            if isinstance(entry, dict) and str(entry.get("id")) == str(centre_id):
+                return entry
+        return {}
+
     def validations_for(self, provider: str | None = None, providers: list[str] | None = None) -> list[dict]:
         wanted = {provider} if provider else (set(providers) if providers is not None else None)
         return [v for v in self.validations if wanted is None or str(v.get("provider")) in wanted]
@@ -153,7 +186,7 @@ def _read_validations(folder: Path) -> list[dict[str, Any]]:
             data = {"file": path.name, "unreadable": str(exc), "problems": []}
         if isinstance(data, dict):
             data.setdefault("file", data.get("source") or path.name)
-            data.setdefault("provider", path.stem)
+            data.setdefault("provider", data.get("provider_id") or path.stem)
             data.setdefault("problems", [])
             data.setdefault("counts", {})
             found.append(data)

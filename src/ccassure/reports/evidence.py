@@ -1,0 +1,522 @@
+"""The centre evidence pack: what an inspection-prep team needs about one centre, from the results folder.
+
+Page one names the centre, its provider, linked sites and board, then summarises every gap. Then, per
+inspection area (the ``areas`` each rule and KPI file declares, carried in the manifest), each duty with
+its status by quarter, the finding, the evidence that matched (exact counts) and what would close the
+gap; the centre's KPIs beside the authority figure, target and England comparator; the provider's
+self-evaluation beside the evidence; the last inspection. Nothing here judges: it reads what
+``ccassure check`` wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ccassure.areas import AREAS
+from ccassure.reports.format import fmt_number, md_table, rag_label, status_label, suppress, text
+from ccassure.reports.results import Results, inspection_area, parse_json
+
+GAP_STATUSES = ("not_met", "at_risk", "not_evaluable")
+WORST_FIRST = ("not_met", "at_risk", "not_evaluable", "met", "not_applicable")
+GRADES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
+REASONS = {
+    "table_not_supplied": "a sheet this duty needs was not supplied",
+    "field_blank": "a value this duty needs was left blank",
+    "too_few": "there were too few records to judge",
+    "no_data": "the data supplied do not cover the quarter",
+}
+DESIGNATIONS = {"childrens_centre": "children's centre", "linked_site": "linked site",
+                "family_hub_designated": "family hub, designated as a children's centre",
+                "family_hub_not_designated": "family hub, no longer designated as a children's centre"}
+EVIDENCE_SHOWN = 8
+EVIDENCE_COLUMNS = 6
+
+
+@dataclass
+class CentrePack:
+    """Everything the pack shows about one centre, gathered once from the results."""
+
+    results: Results
+    centre: str
+    name: str
+    info: dict[str, Any]
+    authority: str
+    provider: str
+    board_id: str | None
+    board_name: str | None
+    findings: pd.DataFrame  # the centre's own, its board's and its changes' findings, every quarter
+    authority_findings: pd.DataFrame
+    periods: list[str] = field(default_factory=list)
+
+    @property
+    def latest(self) -> str | None:
+        return self.periods[-1] if self.periods else None
+
+    def latest_findings(self) -> pd.DataFrame:
+        return self.findings[self.findings["period"] == self.latest] if self.latest else self.findings.iloc[0:0]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "None", "nan")
+
+
+def _centre_row(results: Results, centre: str) -> dict[str, Any]:
+    info = dict(results.centre_info(centre))
+    if info:
+        return info
+    own = results.findings[results.findings["subject_id"] == centre]
+    record = results.record("centres")
+    row = record[record["centre_id"].astype(str) == centre] if "centre_id" in record.columns else record.iloc[0:0]
+    first = own.iloc[0] if len(own) else None
+    found = row.iloc[0].to_dict() if len(row) else {}
+    return {"id": centre,
+            "name": found.get("centre_name") or (first["subject_name"] if first is not None else centre),
+            "type": first["subject_type"] if first is not None else None,
+            "provider_id": found.get("provider_id") or (first["provider_id"] if first is not None else None),
+            "authority_code": found.get("authority_code") or (first["authority_code"] if first is not None else None),
+            "board_id": found.get("advisory_board_id"), "parent_id": found.get("parent_centre_id"),
+            "cluster": found.get("cluster"), "designation": found.get("designation"), "status": found.get("status")}
+
+
+def _mentions_centre(evidence: Any, centre: str) -> bool:
+    for item in parse_json(evidence, []) or []:
+        if isinstance(item, dict):
+            row = item.get("row") or {}
+            key = item.get("key") or {}
+            if str(row.get("centre_id")) == centre or (isinstance(key, dict) and str(key.get("centre_id")) == centre):
+                return True
+    return False
+
+
+def load_pack(results: Results, centre: str) -> CentrePack:
+    """Gather the centre's findings: its own, its advisory board's, and those of changes to it."""
+    info = _centre_row(results, centre)
+    f = results.findings
+    board_id = None if _blank(info.get("board_id")) else str(info["board_id"])
+    own = f[f["subject_id"] == centre]
+    board = f[(f["subject_type"] == "board") & (f["subject_id"] == board_id)] if board_id else f.iloc[0:0]
+    changes = f[f["subject_type"] == "change"]
+    changes = changes[[_mentions_centre(e, centre) for e in changes["evidence"]]] if len(changes) else changes
+    mine = pd.concat([own, board, changes], ignore_index=True)
+    authority = str(info.get("authority_code") or (own["authority_code"].iloc[0] if len(own) else ""))
+    wide = f[(f["subject_type"] == "authority") & (f["subject_id"] == authority)]
+    board_name = None
+    if board_id:
+        boards = results.record("boards")
+        if {"board_id", "board_name"} <= set(boards.columns):
+            named = boards.loc[boards["board_id"].astype(str) == board_id, "board_name"].dropna()
+            board_name = str(named.iloc[0]) if len(named) else None
+        if board_name is None and len(board):
+            board_name = str(board["subject_name"].dropna().iloc[0]) if board["subject_name"].notna().any() else None
+    periods = sorted(set(mine["period"].dropna().astype(str)) | set(results.manifest.get("periods") or ()))
+    return CentrePack(results=results, centre=centre, name=str(info.get("name") or centre), info=info,
+                      authority=authority, provider=str(info.get("provider_id") or ""), board_id=board_id,
+                      board_name=board_name or board_id, findings=mine, authority_findings=wide, periods=periods)
+
+
+# --- page one ------------------------------------------------------------------------------------------
+def _linked_sites(pack: CentrePack) -> list[str]:
+    names = [str(c.get("name") or c.get("id")) for c in pack.results.manifest.get("centres") or ()
+             if isinstance(c, dict) and str(c.get("parent_id")) == pack.centre]
+    if not names:
+        record = pack.results.record("centres")
+        if {"parent_centre_id", "centre_name"} <= set(record.columns):
+            names = list(record.loc[record["parent_centre_id"].astype(str) == pack.centre, "centre_name"].astype(str))
+    return names
+
+
+def _parent_name(pack: CentrePack) -> str | None:
+    parent = pack.info.get("parent_id")
+    if _blank(parent):
+        return None
+    return str(pack.results.centre_info(str(parent)).get("name") or parent)
+
+
+def profile(pack: CentrePack) -> str:
+    """Who the centre is: authority, provider, designation, linked sites and board."""
+    results = pack.results
+    designation = pack.info.get("designation")
+    lines = [f"**Centre:** {text(pack.name)}  ",
+             f"**Local authority:** {text(results.authority_name(pack.authority))}  ",
+             f"**Provider:** {text(results.provider_name(pack.provider) or 'not recorded')}  "]
+    if not _blank(designation):
+        kind = DESIGNATIONS.get(str(designation), str(designation).replace("_", " "))
+        status = pack.info.get("status")
+        lines.append(f"**Designation:** {text(kind)}" + (f" ({text(status)})" if not _blank(status) else "") + "  ")
+    if not _blank(pack.info.get("cluster")):
+        lines.append(f"**Cluster:** {text(pack.info['cluster'])}  ")
+    parent = _parent_name(pack)
+    if parent:
+        lines.append(f"**Linked site of:** {text(parent)}  ")
+    sites = _linked_sites(pack)
+    lines.append(f"**Linked sites:** {text(', '.join(sites)) if sites else 'none'}  ")
+    lines.append(f"**Advisory board:** {text(pack.board_name)}  " if pack.board_id
+                 else "**Advisory board:** ✖ none recorded: the centre is not within the remit of any advisory "
+                      "board (see the gaps below)  ")
+    lines.append(f"**Quarters checked:** {text(', '.join(pack.periods)) if pack.periods else 'none'}")
+    return "\n".join(lines)
+
+
+def _board_nodes(results: Results) -> list[dict[str, Any]]:
+    return [n for n in results.nodes().values() if n.get("subject") == "board" and n.get("kind") == "rule"]
+
+
+def _missing_text(row: Any) -> str:
+    """What is missing to judge a not-evaluable duty, and what would close a gap, in plain words."""
+    guidance = "" if _blank(getattr(row, "guidance", None)) else str(row.guidance)
+    if row.status == "not_evaluable":
+        reason = REASONS.get(str(getattr(row, "reason", "") or ""), "the data needed were not supplied")
+        return f"Cannot be judged because {reason}. {guidance}".strip()
+    return guidance or "See the duty below."
+
+
+def _subject_label(pack: CentrePack, row: Any) -> str:
+    if row.subject_type == "board":
+        return f"Board: {row.subject_name or row.subject_id}"
+    if row.subject_type == "change":
+        return f"Change: {row.subject_name or row.subject_id}"
+    return "This centre" if row.subject_id == pack.centre else str(row.subject_name or row.subject_id)
+
+
+def gap_rows(pack: CentrePack) -> list[dict[str, str]]:
+    """Every gap in the latest quarter, worst first: not met, at risk, not evaluable, and no board."""
+    latest = pack.latest_findings()
+    gaps = latest[latest["status"].isin(GAP_STATUSES)].copy()
+    gaps["worst_rank"] = gaps["status"].map(WORST_FIRST.index)
+    rows = [{"status": r.status, "duty": str(r.title), "subject": _subject_label(pack, r), "found": str(r.message),
+             "close": _missing_text(r)} for r in gaps.sort_values(["worst_rank", "title"]).itertuples()]
+    if not pack.board_id:
+        for n in _board_nodes(pack.results):
+            rows.append({"status": "not_met", "duty": str(n.get("title")), "subject": "No advisory board",
+                         "found": f"{pack.name} has no advisory board, so this board duty cannot be met for it.",
+                         "close": "Place the centre within the remit of an advisory board and record the board "
+                                  "on the Centres sheet of the return."})
+    return rows
+
+
+def gaps_summary(pack: CentrePack) -> str:
+    if not pack.latest:
+        return "_No findings have been recorded for this centre._"
+    rows = gap_rows(pack)
+    latest = pack.latest_findings()
+    met = int((latest["status"] == "met").sum())
+    head = (f"In {text(pack.latest)}, {met} duty check(s) were met and {len(rows)} need attention "
+            "(not met, at risk, or not evaluable because evidence is missing; never counted as met).")
+    if not rows:
+        return head + "\n\nNo gaps in the latest quarter."
+    table = md_table([(status_label(r["status"]), text(r["duty"]), text(r["subject"]), text(r["found"]),
+                       text(r["close"])) for r in rows],
+                     ["Status", "Duty", "For", "What was found", "What is missing or would close it"],
+                     escape=[False] * 5)
+    return head + "\n\n" + table
+
+
+def kpi_gaps(pack: CentrePack) -> str:
+    k = pack.results.kpis_for(subject=pack.centre)
+    if k.empty:
+        return ""
+    latest = k[k["period"] == k["period"].max()]
+    red = latest[latest["rag"] == "red"]
+    if red.empty:
+        return f"No KPI of this centre is red in {text(latest['period'].iloc[0])}."
+    items = [f"{text(r.title)}: {fmt_number(r.value, r.unit)} against a target of {fmt_number(r.target, r.unit)}"
+             for r in red.sort_values("title").itertuples()]
+    return (f"KPIs off target (red) in {text(latest['period'].iloc[0])}:\n\n" + "\n".join(f"- {i}" for i in items))
+
+
+# --- per area -------------------------------------------------------------------------------------------
+def _area_of(pack: CentrePack, node_id: str) -> str | None:
+    return inspection_area(pack.results.nodes().get(str(node_id)))
+
+
+def _status_by_quarter(pack: CentrePack, part: pd.DataFrame) -> str:
+    periods = pack.periods[-4:]
+    rows = []
+    for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
+        by_period = dict(zip(group["period"].astype(str), group["status"], strict=False))
+        label = str(group["title"].iloc[0])
+        if subject_id != pack.centre:
+            label += f" ({_subject_label(pack, group.iloc[0])})"
+        rows.append((text(label), *(status_label(by_period[p], short=True) if p in by_period else "–"
+                                    for p in periods)))
+    return md_table(rows, ["Duty", *periods], "l" + "c" * len(periods), escape=[False] * (1 + len(periods)))
+
+
+def _humanise(name: Any) -> str:
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if _blank(value):
+        return "–"
+    return str(value)[:40]
+
+
+def evidence_block(evidence: Any, total: Any) -> str:
+    """The matching evidence rows, counted exactly: 'showing N of M matching rows'."""
+    items = [i for i in parse_json(evidence, []) or [] if isinstance(i, dict) and i.get("matched", True) is not False]
+    exact = None if _blank(total) else int(float(total))
+    if exact is None:
+        exact = len(items)
+    if exact == 0:
+        return "**Evidence:** no matching rows."
+    tables = sorted({str(i.get("table")) for i in items if i.get("table")})
+    where = f" in {text(', '.join(_humanise(t).lower() for t in tables))}" if tables else ""
+    shown = items[:EVIDENCE_SHOWN]
+    rows = [i.get("row") for i in shown if isinstance(i.get("row"), dict)]
+    if not rows:
+        return f"**Evidence:** {exact:,} matching row(s){where}."
+    columns: list[str] = []
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    varying = [c for c in columns if len({_cell(r.get(c)) for r in rows}) > 1 or len(rows) == 1]
+    columns = (varying or columns)[:EVIDENCE_COLUMNS]
+    table = md_table([[text(_cell(r.get(c))) for c in columns] for r in rows], [_humanise(c) for c in columns],
+                     escape=[False] * len(columns))
+    return (f"**Evidence:** {exact:,} matching row(s){where}; showing {len(rows)} of {exact:,} matching "
+            f"rows.\n\n{table}")
+
+
+def duty_details(pack: CentrePack, part: pd.DataFrame) -> str:
+    out = []
+    for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
+        last = group.sort_values("period").iloc[-1]
+        title = str(last.title) + ("" if subject_id == pack.centre else f" ({_subject_label(pack, last)})")
+        out.append(f"#### {text(title)}\n")
+        out.append(f"**Status in {text(last.period)}:** {status_label(last.status)}  ")
+        if not _blank(last.citation):
+            out.append(f"**Basis:** {text(last.citation)}  ")
+        out.append(f"**Finding:** {text(last.message)}\n")
+        out.append(evidence_block(last.evidence, last.get("evidence_total")) + "\n")
+        if last.status in GAP_STATUSES:
+            out.append(f"**What would close the gap:** {text(_missing_text(last))}\n")
+    return "\n".join(out)
+
+
+def _no_board_duties(pack: CentrePack) -> str:
+    if pack.board_id:
+        return ""
+    nodes = [n for n in _board_nodes(pack.results) if inspection_area(n) == "leadership"]
+    if not nodes:
+        return ""
+    rows = [("✖ Gap", text(n.get("title"))) for n in nodes]
+    return ("**Board duties:** the centre has no advisory board, so none of the board duties can be met for "
+            "it. This is a gap, not a duty that does not apply.\n\n" + md_table(rows, ["Status", "Board duty"],
+                                                                                escape=[False, False]) + "\n")
+
+
+def _area_evidence(pack: CentrePack, area: str) -> tuple[int, int]:
+    """(duties not met, KPIs red) in the latest quarter for this area: what a self-grade is set against."""
+    latest = pack.latest_findings()
+    not_met = sum(1 for r in latest.itertuples() if r.status == "not_met" and _area_of(pack, r.rule_id) == area)
+    if area == "leadership" and not pack.board_id:
+        not_met += len(_board_nodes(pack.results))
+    k = pack.results.kpis_for(subject=pack.centre)
+    red = 0
+    if not k.empty:
+        k = k[k["period"] == k["period"].max()]
+        red = sum(1 for r in k.itertuples() if r.rag == "red" and _area_of(pack, r.kpi_id) == area)
+    return not_met, red
+
+
+def self_evaluation(pack: CentrePack, area: str) -> str:
+    """The provider's own grade for the area beside the evidence; disagreement is highlighted."""
+    se = pack.results.record("self_evaluations")
+    if se.empty or not {"centre_id", "area", "self_grade"} <= set(se.columns):
+        return "_No self-evaluation was supplied for this centre (authority records, Self-evaluations sheet)._"
+    mine = se[(se["centre_id"].astype(str) == pack.centre) & (se["area"].astype(str) == area)]
+    if mine.empty:
+        return "_The centre's self-evaluation does not cover this area._"
+    row = mine.sort_values("period").iloc[-1]
+    grade = int(row["self_grade"])
+    lines = [f"**Self-evaluation {text(row.get('period'))}:** the provider graded this area "
+             f"**{GRADES.get(grade, grade)}** ({grade}).  "]
+    if not _blank(row.get("self_narrative")):
+        lines.append(f"**Provider's account:** {text(row['self_narrative'])}  ")
+    agreed = row.get("agreed_grade")
+    if not _blank(agreed):
+        agreed = int(agreed)
+        when = row.get("review_date")
+        when = f" on {_date(when)}" if not _blank(when) else ""
+        lines.append(f"**Agreed with the authority{when}:** {GRADES.get(agreed, agreed)} ({agreed})"
+                     + ("" if agreed == grade else " — differs from the provider's own grade") + "  ")
+    else:
+        lines.append("**Agreed with the authority:** not yet agreed.  ")
+    if not _blank(row.get("authority_comment")):
+        lines.append(f"**Authority's comment:** {text(row['authority_comment'])}  ")
+    not_met, red = _area_evidence(pack, area)
+    if grade <= 2 and (not_met or red):
+        parts = [f"{not_met} duty check(s) not met" if not_met else "", f"{red} KPI(s) red" if red else ""]
+        lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
+                     f"but in {text(pack.latest)} the evidence shows {' and '.join(p for p in parts if p)}.")
+    elif grade >= 3 and not not_met and not red:
+        lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
+                     f"but in {text(pack.latest)} no duty check in this area is not met and no KPI is red.")
+    return "\n".join(lines)
+
+
+def _comparator(results: Results, kpi_id: str, period: str) -> float | None:
+    comp = results.record("comparators")
+    if comp.empty or "kpi_id" not in comp.columns or "value" not in comp.columns:
+        return None
+    rows = comp[comp["kpi_id"].astype(str) == kpi_id]
+    for column in ("geography", "comparator", "area", "level"):
+        if column in rows.columns:
+            rows = rows[rows[column].astype(str).str.lower().isin(("england", "e92000001", "national"))]
+            break
+    if "period" in rows.columns and (rows["period"].astype(str) <= period).any():
+        rows = rows[rows["period"].astype(str) <= period].sort_values("period")
+    return float(rows["value"].iloc[-1]) if len(rows) else None
+
+
+def _count(n: Any, min_count: int) -> str:
+    """A count of people with small numbers suppressed (escaped so '<5' stays text in Markdown)."""
+    return suppress(n, min_count).replace("<", "\\<")
+
+
+def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
+    k = pack.results.kpis_for(subject=pack.centre)
+    if k.empty:
+        return []
+    period = str(k["period"].max())
+    latest = k[k["period"] == period]
+    everyone = pack.results.kpis_for(authority=pack.authority)
+    authority = everyone[(everyone["subject_type"] == "authority") & (everyone["period"] == period)] \
+        if not everyone.empty else everyone
+    rows = []
+    for r in latest.sort_values("title").itertuples():
+        if _area_of(pack, r.kpi_id) != area:
+            continue
+        own = authority[authority["kpi_id"] == r.kpi_id] if not authority.empty else authority
+        target = fmt_number(r.target, r.unit)
+        if getattr(r, "target_source", None) == "centre_target" and target != "–":
+            target += " (centre target)"
+        england = _comparator(pack.results, r.kpi_id, period)
+        rows.append((text(r.title), fmt_number(r.value, r.unit), rag_label(r.rag),
+                     f"{_count(r.numerator, min_count)} / {_count(r.denominator, min_count)}", target,
+                     fmt_number(own["value"].iloc[0], r.unit) if len(own) else "–",
+                     fmt_number(england, r.unit) if england is not None else "–"))
+    return rows
+
+
+def kpi_table(pack: CentrePack, area: str, min_count: int = 5) -> str:
+    rows = kpi_rows(pack, area, min_count)
+    if not rows:
+        return ""
+    k = pack.results.kpis_for(subject=pack.centre)
+    return (f"**KPIs in {text(k['period'].max())}** (counts below {min_count} shown as \\<{min_count}):\n\n"
+            + md_table(rows, ["Measure", "Centre", "RAG", "Count", "Target", "Authority", "England"], "lrlrrrr",
+                       escape=[False] * 7))
+
+
+def undeclared(pack: CentrePack) -> list[str]:
+    """Rules whose results name no inspection area (results from an older check): shown apart, never guessed."""
+    return sorted({str(r) for r in pack.findings["rule_id"] if _area_of(pack, r) is None})
+
+
+def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
+    """One inspection area: self-evaluation, status by quarter, KPIs, then each duty in detail. ``None``
+    gathers the duties whose area the results do not declare (empty when every duty declares one)."""
+    if area is None and not undeclared(pack):
+        return ""
+    part = pack.findings[pack.findings["rule_id"].map(lambda r: _area_of(pack, r) == area)] \
+        if len(pack.findings) else pack.findings
+    part = part.assign(worst_rank=part["status"].map(lambda s: WORST_FIRST.index(s) if s in WORST_FIRST else 9))
+    part = part.sort_values(["period", "worst_rank", "title"])
+    if area is None:
+        out = ["## Duties with no inspection area declared\n",
+               "_These results do not say which inspection area these duties evidence (they were written by an "
+               "older check); run the check again to place them._\n"]
+    else:
+        out = [f"## {AREAS[area]}\n", self_evaluation(pack, area) + "\n"]
+    board = _no_board_duties(pack) if area == "leadership" else ""
+    if part.empty and not board:
+        out.append("_No duty checked for this centre is declared as evidence for this area._\n")
+    if not part.empty:
+        latest = part[part["period"] == part["period"].max()]
+        rank = {(r.rule_id, r.subject_id): (r.worst_rank, str(r.title)) for r in latest.itertuples()}
+        ordered = part.assign(sort_rank=[rank.get((r.rule_id, r.subject_id), (9, str(r.title))) for r in part.itertuples()])
+        ordered = ordered.sort_values(["sort_rank", "period"], kind="stable")
+        out.append("**Status by quarter** (✔ met, ✖ not met, ▲ at risk, ? not evaluable, – not checked):\n")
+        out.append(_status_by_quarter(pack, ordered) + "\n")
+    if board:
+        out.append(board)
+    kpis = kpi_table(pack, area, min_count)
+    if kpis:
+        out.append(kpis + "\n")
+    if not part.empty:
+        out.append(duty_details(pack, ordered))
+    wide = pack.authority_findings
+    if len(wide):
+        wide = wide[(wide["period"] == pack.latest) & wide["rule_id"].map(lambda r: _area_of(pack, r) == area)]
+    if len(wide):
+        out.append(f"\n**Authority-wide duties in {text(pack.latest)}** (they bear on every centre):\n")
+        out.append(md_table([(status_label(r.status), text(r.title), text(r.message)) for r in wide.itertuples()],
+                            ["Status", "Duty", "Finding"], escape=[False] * 3) + "\n")
+    return "\n".join(out)
+
+
+# --- inspections ------------------------------------------------------------------------------------------
+def _date(value: Any) -> str:
+    if _blank(value):
+        return "–"
+    day = pd.Timestamp(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+def inspections(pack: CentrePack) -> str:
+    ins = pack.results.record("inspections")
+    if ins.empty or "centre_id" not in ins.columns:
+        return "_No inspection records were supplied (authority records, Inspections sheet)._"
+    mine = ins[ins["centre_id"].astype(str) == pack.centre]
+    if mine.empty:
+        return "No inspection of this centre is recorded."
+    mine = mine.sort_values("inspection_date")
+    last = mine.iloc[-1]
+    grade = None if _blank(last.get("overall_grade")) else int(last["overall_grade"])
+    lines = [f"**Last inspection:** {_date(last.get('inspection_date'))}; overall grade "
+             f"**{GRADES.get(grade, 'not recorded') if grade else 'not recorded'}**"
+             + (f" ({grade})" if grade else "") + "  ",
+             f"**Report published:** {_date(last.get('report_date'))}  "]
+    if _blank(last.get("action_statement_date")):
+        lines.append("**Written statement of action:** ✖ none recorded  ")
+    else:
+        timescales = last.get("action_statement_has_timescales")
+        lines.append(f"**Written statement of action:** published {_date(last['action_statement_date'])}"
+                     + ("; sets timescales" if timescales is True or timescales == 1 else
+                        "; ✖ sets no timescales" if timescales is False or timescales == 0 else "") + "  ")
+    action = pack.findings[(pack.findings["subject_id"] == pack.centre) & (pack.findings["period"] == pack.latest)]
+    action = action[action["rule_id"].map(lambda r: "statement of action" in str(
+        (pack.results.nodes().get(str(r)) or {}).get("title", "")).lower())]
+    if len(action):
+        lines.append(f"**Status of the action statement duty in {text(pack.latest)}:** "
+                     f"{status_label(action['status'].iloc[0])}  ")
+    if len(mine) > 1:
+        earlier = "; ".join(f"{_date(r.get('inspection_date'))}: "
+                            f"{GRADES.get(int(r['overall_grade']), '–') if not _blank(r.get('overall_grade')) else '–'}"
+                            for _, r in mine.iloc[:-1].iterrows())
+        lines.append(f"**Earlier inspections:** {text(earlier)}")
+    actions = pack.results.record("actions")
+    if not actions.empty and "centre_id" in actions.columns:
+        open_ = actions[actions["centre_id"].astype(str) == pack.centre]
+        if len(open_):
+            columns = [c for c in open_.columns if c not in ("centre_id", "authority_code", "provider_id")][:5]
+            lines.append("\n**Actions recorded for this centre:**\n")
+            lines.append(md_table([[text(_cell(v)) for v in r] for r in open_[columns].itertuples(index=False)],
+                                  [_humanise(c) for c in columns], escape=[False] * len(columns)))
+    return "\n".join(lines)
+
+
+def pack_markdown(results: Results, centre: str, min_count: int = 5) -> str:
+    """The whole pack as one Markdown text (the document displays the same sections one by one)."""
+    pack = load_pack(results, centre)
+    parts = [profile(pack), "## Gaps to prepare for", gaps_summary(pack), kpi_gaps(pack)]
+    parts += [area_section(pack, area, min_count) for area in (*AREAS, None)]
+    parts += ["## Inspections", inspections(pack)]
+    return "\n\n".join(p for p in parts if p)
