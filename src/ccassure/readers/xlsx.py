@@ -6,44 +6,31 @@ title cells as a value in their first cell only; it is about ten times faster th
 reads cell values only. calamine gives error cells (#N/A, #DIV/0!) as blanks, so the byte scan below
 records them and they are put back.
 
-Before a sheet is read, its XML is scanned once, as bytes, for the last row that holds a value and for
-formulas whose result was never saved. Reading then stops at that row, so a sheet with a million rows that
-are formatted but empty (openpyxl's max_row trap) costs a scan, not a million parsed rows.
+Before a sheet is read, its XML is parsed once as a stream (readers.sheetscan): every value cell is found
+whatever the order of rows or the presence of their optional ``r`` references, the limits are enforced,
+and a sheet whose values would make the value reader allocate far more than the cells present (one value in
+XFD1048576) is refused with the cell named. After reading, the rows calamine returned are checked against
+the rows the scan saw: a sheet whose rows cannot be read with certainty is an error, never a short read.
 """
 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ccassure.readers.limits import MAX_UNZIPPED_BYTES, ReadRefused
+from ccassure.readers.limits import DENSE_AREA_FACTOR, MAX_DENSE_AREA, MAX_UNZIPPED_BYTES, ReadRefused
+from ccassure.readers.sheetscan import SheetScan, scan_sheet, scan_text_sizes
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: old .xls, or an encrypted workbook
-SCAN_CHUNK = 1 << 22
-
-_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
-_CELL_END = re.compile(rb"</(?:\w+:)?c>|<(?:\w+:)?c\b")
-_BOUNDARY = re.compile(rb"<(?:\w+:)?(?:c|row)[\s>]")
-
-
-@dataclass
-class SheetScan:
-    """What the byte scan of one sheet found."""
-
-    last_row: int | None = None                      # last row holding a value or formula; None if unknown
-    unsaved: list[tuple[str, int]] = field(default_factory=list)  # (column letters, row) of formulas without results
-    errors: list[tuple[str, int, str]] = field(default_factory=list)  # (column letters, row, '#N/A') error cells
 
 
 @dataclass
@@ -119,26 +106,71 @@ class OpenWorkbook:
 
         The grid's index is the Excel row number; rows with no value at all are left out.
         """
+        self._check_shared_strings()
         for title in self.sheet_names:
             if title not in wanted:
                 continue
-            part = self._paths.get(title)
-            scan = _scan(self._archive.open(part), title, MAX_UNZIPPED_BYTES) if part else SheetScan()
+            scan = self._scan(title)
+            _refuse_sparse(scan, title)
             try:
                 values = self._book.get_sheet_by_name(title).to_python(skip_empty_area=False)
             except Exception as exc:  # damaged sheet XML
+                if type(exc).__name__ == "WorksheetNotFound":
+                    raise ReadRefused("file-unreadable", f"sheet {title!r} cannot be found where the workbook says "
+                                                         "it is (its internal links are unusual or damaged); open "
+                                                         "it in Excel and save it again") from None
                 raise ReadRefused("file-unreadable", f"sheet {title!r} has a damaged cell and cannot be "
                                                      f"read ({type(exc).__name__}: {str(exc)[:80]})") from None
-            if scan.last_row is not None:
-                values = values[: scan.last_row]
             rows = [[_cell(value) for value in row] for row in values]
             _put_back_errors(rows, scan.errors)
             numbers = [n for n, row in enumerate(rows, start=1) if any(value is not None for value in row)]
+            _cross_check(scan, numbers, title)
             kept = [_trim(tuple(rows[n - 1])) for n in numbers]
             width = max((len(row) for row in kept), default=0)
             kept = [row + (None,) * (width - len(row)) if len(row) < width else row for row in kept]
             frame = pd.DataFrame(kept, dtype=object, index=pd.Index(numbers, dtype="int64"))
             yield title, Grid(frame, scan.unsaved)
+
+    def _scan(self, title: str) -> SheetScan:
+        part = self._paths.get(title)
+        if part is None:
+            raise ReadRefused("file-unreadable", f"the workbook does not say where sheet {title!r} is stored "
+                                                 "(its relationships are damaged)")
+        try:
+            return scan_sheet(self._archive, part, title, MAX_UNZIPPED_BYTES)
+        except KeyError:
+            raise ReadRefused("file-unreadable", f"sheet {title!r} is listed but its contents are missing from "
+                                                 "the workbook (the file is damaged)") from None
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+            raise ReadRefused("file-unreadable", f"sheet {title!r} cannot be unpacked ({exc})") from None
+
+    def _check_shared_strings(self) -> None:
+        names = set(self._archive.namelist())
+        for name in ("xl/sharedStrings.xml", "xl/sharedstrings.xml"):
+            if name in names:
+                scan_text_sizes(self._archive.open(name), "shared strings", MAX_UNZIPPED_BYTES)
+
+
+def _refuse_sparse(scan: SheetScan, title: str) -> None:
+    """A value far below or right of the table would make the reader allocate every cell up to it."""
+    if scan.area > max(MAX_DENSE_AREA, DENSE_AREA_FACTOR * scan.cells):
+        raise ReadRefused("file-unreadable", f"sheet {title!r} has a value in cell {scan.far_cell}, far outside "
+                                             f"its {scan.cells:,} filled cells; delete whatever is in that cell "
+                                             "(and any others far from the table) and save again")
+
+
+def _cross_check(scan: SheetScan, numbers: list[int], title: str) -> None:
+    """Every row the scan saw holding a value must have been read, and no row read that the scan did not
+    see: otherwise the sheet cannot be read with certainty and is refused rather than read short."""
+    read = set(numbers)
+    lost = scan.certain_rows - read
+    extra = read - scan.rows
+    if lost or extra:
+        where = f"row {min(lost):,} holds values that were not read" if lost else \
+            f"row {min(extra):,} was read but is not in the sheet as stored"
+        raise ReadRefused("file-unreadable", f"sheet {title!r} cannot be read with certainty ({where}; "
+                                             f"{len(scan.rows):,} rows hold values, {len(read):,} were read); "
+                                             "open it in Excel and save it again")
 
 
 def _cell(value: Any) -> Any:
@@ -183,7 +215,8 @@ def sheet_xml_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     for match in _RELATIONSHIP.finditer(rels):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         target = attributes.get("Target", "")
-        targets[attributes.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        joined = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[attributes.get("Id")] = posixpath.normpath(joined.replace("\\", "/")).lstrip("/")
     paths = {}
     for match in _SHEET.finditer(workbook):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
@@ -199,102 +232,3 @@ def _trim(row: tuple) -> tuple:
     while end and row[end - 1] is None:
         end -= 1
     return row[:end]
-
-
-def _scan(source: Any, title: str, limit: int) -> SheetScan:
-    """Stream the sheet's XML once: the last row with a value, formulas without a saved result, and error
-    cells. Falls back to 'unknown' (read everything) when the sheet's rows carry no numbers."""
-    scan = SheetScan(last_row=0)
-    current = 0
-    total = 0
-    buffer = b""
-    try:
-        with source:
-            while True:
-                chunk = source.read(SCAN_CHUNK)
-                total += len(chunk)
-                if total > limit:
-                    raise ReadRefused("file-too-large", f"sheet {title!r} is over "
-                                                        f"{limit / 1e6:,.0f} MB when unpacked")
-                buffer += chunk
-                if chunk:
-                    cut = _last_boundary(buffer)
-                    if cut <= 0:
-                        continue
-                else:
-                    cut = len(buffer)
-                current = _scan_part(buffer[:cut], current, scan)
-                if current < 0:
-                    return SheetScan()
-                buffer = buffer[cut:]
-                if not chunk:
-                    break
-    except ReadRefused:
-        raise
-    except Exception:
-        return SheetScan()
-    return scan
-
-
-def _last_boundary(buffer: bytes) -> int:
-    """Position of the last cell or row start in ``buffer`` (so that no cell is split between parts)."""
-    tail_start = max(0, len(buffer) - (1 << 16))
-    last = -1
-    for match in _BOUNDARY.finditer(buffer, tail_start):
-        last = match.start()
-    if last < 0 and tail_start:
-        for match in _BOUNDARY.finditer(buffer):
-            last = match.start()
-    return last
-
-
-def _scan_part(part: bytes, current: int, scan: SheetScan) -> int:
-    """Scan one part of the sheet XML (whole cells only); returns the number of the last row started in it,
-    or -1 when rows carry no numbers (then everything is read)."""
-    position = _last_value(part)
-    if position >= 0:
-        row = _row_before(part, position, current)
-        if row <= 0:
-            return -1
-        scan.last_row = max(scan.last_row or 0, row)
-    for match in _FORMULA.finditer(part):
-        cell = None
-        for cell_match in _CELL_START.finditer(part, max(0, match.start() - 400), match.start()):
-            cell = cell_match
-        end = _CELL_END.search(part, match.end())
-        body = part[match.start(): end.start() if end else len(part)]
-        if cell is not None and not _VALUE.search(body) and len(scan.unsaved) < 100_000:
-            scan.unsaved.append((cell.group(1).decode(), int(cell.group(2))))
-    if b't="e"' in part:
-        for match in _ERROR_CELL.finditer(part):
-            if len(scan.errors) < 100_000:
-                scan.errors.append((match.group(1).decode(), int(match.group(2)), match.group(3).decode()))
-    return _row_before(part, len(part), current)
-
-
-_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>'
-                         rb"(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", re.S)
-
-_VALUE_NEEDLES = (b"<v>", b"<v ", b":v>", b":v ", b"<is>", b":is>", b"<f>", b"<f ", b":f>", b":f ")
-
-
-def _last_value(part: bytes) -> int:
-    """Where the last value (<v>, <is>) or formula (<f>) tag of ``part`` is; -1 if it has none. Found with
-    rfind (memrchr), so a part made of formatted empty cells costs a few passes at memory speed."""
-    best = -1
-    for needle in _VALUE_NEEDLES:
-        found = part.rfind(needle)
-        if found > best:
-            best = found
-    return best
-
-
-def _row_before(part: bytes, position: int, current: int) -> int:
-    """The number of the row that the byte at ``position`` belongs to."""
-    start = max(part.rfind(b"<row", 0, position), part.rfind(b":row", 0, position))
-    while start >= 0:
-        match = _ROW.match(part, part.rfind(b"<", 0, start + 1))
-        if match:
-            return int(match.group(1))
-        start = max(part.rfind(b"<row", 0, start), part.rfind(b":row", 0, start))
-    return current
