@@ -92,6 +92,11 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ProblemType("type-date", "error", "Not a date",
                 "{column} must be a date; found {value!r}.",
                 "Enter the date as dd/mm/yyyy (e.g. 03/11/2016) or yyyy-mm-dd, or as an Excel date."),
+    ProblemType("date-month-first", "error", "Date could be month first",
+                "The dates in this return are written month first (such as {detail}), so {column} "
+                "{value!r} cannot be read day first with confidence.",
+                "Write every date in the column day first, as dd/mm/yyyy (4 July 2016 is 04/07/2016), or as "
+                "yyyy-mm-dd; in a spreadsheet set the language to English (UK) before saving as CSV."),
     ProblemType("type-month", "error", "Not a year and month",
                 "{column} must be a year and month; found {value!r}.",
                 "Enter year and month as yyyy-mm (e.g. 2015-06). Never enter a full date of birth."),

@@ -24,7 +24,7 @@ from ccassure.readers.model import RawReturn, RawTable, normalise_name
 from ccassure.readers.tables import header_problems, table_from_grid
 from ccassure.readers.xlsx import has_macros, open_workbook
 
-XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm", ".ods"}  # calamine reads LibreOffice's .ods like .xlsx
 # Sheets of instructions (the template's "Read me") are expected beside the tables, not warned about.
 INSTRUCTION_SHEETS = {"readme", "instructions", "notes", "guidance"}
 TABLE_SUFFIXES = {".csv", ".parquet", ".pq"}
@@ -69,11 +69,24 @@ def _regular_file(path: Path) -> None:
 
 
 def contract_for_name(name: str, contracts: ContractSet) -> Contract | None:
-    key = normalise_name(name)
-    for contract in contracts:
-        if key in (normalise_name(contract.sheet), normalise_name(contract.table)):
-            return contract
+    """The contract a sheet or file is named for; a CSV that LibreOffice saved from one sheet of a workbook
+    is named ``<book>-<Sheet>.csv`` (``return-Sessions.csv``), so the part after a hyphen counts too."""
+    for candidate in _name_candidates(name):
+        key = normalise_name(candidate)
+        for contract in contracts:
+            if key in (normalise_name(contract.sheet), normalise_name(contract.table)):
+                return contract
     return None
+
+
+def _name_candidates(name: str) -> list[str]:
+    """The name itself, then each part after a hyphen, longest first (``my-return-Board members``)."""
+    return [name] + [name[i + 1:] for i, char in enumerate(name) if char == "-" and name[i + 1:].strip()]
+
+
+def is_instruction_name(name: str) -> bool:
+    """A sheet of instructions (the template's "Read me"), also as LibreOffice's ``<book>-Read me.csv``."""
+    return any(normalise_name(candidate) in INSTRUCTION_SHEETS for candidate in _name_candidates(name))
 
 
 def _read_into(result: RawReturn, path: Path, contracts: ContractSet, dataset: str | None) -> None:
@@ -109,7 +122,7 @@ def _read_workbook(result: RawReturn, path: Path, contracts: ContractSet, datase
         matched = {name: contract for name in names if (contract := contract_for_name(name, contracts))}
         chosen = _choose_dataset(result, matched.values(), contracts, dataset, str(path), names)
         for name in names:
-            if name not in matched and normalise_name(name) not in INSTRUCTION_SHEETS:
+            if name not in matched and not is_instruction_name(name):
                 result.problems.append(make_problem("unknown-sheet", file=str(path), sheet=name))
         first = _first_per_table(result, [(name, matched[name]) for name in names if name in matched], str(path))
         if has_macros(path):
@@ -146,7 +159,8 @@ def _read_members(result: RawReturn, members: list[Path], contracts: ContractSet
     for member in members:
         contract = matched.get(member.name)
         if contract is None:
-            result.problems.append(make_problem("unknown-sheet", file=str(member), sheet=member.name))
+            if not is_instruction_name(member.stem):
+                result.problems.append(make_problem("unknown-sheet", file=str(member), sheet=member.name))
             continue
         if member.name not in first:
             continue

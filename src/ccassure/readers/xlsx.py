@@ -57,17 +57,30 @@ def check_workbook(path: Path) -> list[str]:
             expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise ReadRefused("file-unreadable", "the workbook is damaged") from None
-    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+    if ("[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names)) \
+            and not is_ods(path, names):
         raise ReadRefused("file-unreadable", "it is a zip file but not an Excel workbook")
     if expanded > MAX_UNZIPPED_BYTES:
         raise ReadRefused("file-too-large", f"{expanded / 1e6:,.0f} MB when unpacked")
     return names
 
 
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def is_ods(path: Path, names: list[str]) -> bool:
+    """An OpenDocument spreadsheet (LibreOffice's .ods): calamine reads it as it reads .xlsx."""
+    if "mimetype" not in names:
+        return False
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("mimetype").strip() == ODS_MIMETYPE
+
+
 def has_macros(path: Path) -> bool:
     """True when the package carries a VBA project (never run; reported so the provider knows)."""
     with zipfile.ZipFile(path) as archive:
-        return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+        return any(name.lower().endswith("vbaproject.bin") or name.startswith("Basic/")  # .ods macros
+                   for name in archive.namelist())
 
 
 @contextmanager

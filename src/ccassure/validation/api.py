@@ -12,7 +12,7 @@ from ccassure.contracts import Contract, ContractSet, load_contracts
 from ccassure.contracts.dtypes import conform
 from ccassure.problems import Problem, group_problems
 from ccassure.readers import RawReturn, RawTable, read_source
-from ccassure.validation import cross_table, privacy
+from ccassure.validation import cross_table, month_first, privacy
 from ccassure.validation.coerce import coerce_column, excel_error_mask
 from ccassure.validation.located import located_problem
 from ccassure.validation.result import ValidationResult
@@ -39,8 +39,9 @@ def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, con
         return result
     typed_tables: dict[str, pd.DataFrame] = {}
     unreadable_cells: dict[str, dict[str, np.ndarray]] = {}
+    month_first_seen = month_first.return_example(raw, contracts)
     for name, table in raw.tables.items():
-        typed, bad, coercion_problems = _type_table(contracts[name], table)
+        typed, bad, coercion_problems = _type_table(contracts[name], table, month_first_seen)
         typed_tables[name], unreadable_cells[name] = typed, bad
         problems += coercion_problems if engine != "gx" else _without_suite_codes(coercion_problems)
     if engine == "gx":  # the exported GX suite, alone, makes every contract check
@@ -83,7 +84,8 @@ def _raw_from_frames(frames: Mapping[str, pd.DataFrame], contracts: ContractSet,
     return raw
 
 
-def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
+def _type_table(contract: Contract, table: RawTable, month_first_seen: str | None = None,
+                ) -> tuple[pd.DataFrame, dict[str, np.ndarray], list[Problem]]:
     columns: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
     problems: list[Problem] = []
@@ -92,6 +94,10 @@ def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict
             continue
         raw_values = table.frame[spec.name]
         coerced = coerce_column(raw_values, spec)
+        ambiguous = month_first.month_first_cells(raw_values, month_first_seen) if spec.type == "date" else None
+        if ambiguous is not None:  # never read day first when the return shows month-first writing
+            coerced.values = coerced.values.mask(pd.Series(ambiguous[0], index=coerced.values.index))
+            coerced.bad = coerced.bad & ~ambiguous[0]
         columns[spec.name] = coerced.values
         # #N/A, #DIV/0!: reported as such, never read as text. In typed columns they already failed to
         # parse, so only those cells are looked at (the clean path costs nothing).
@@ -111,6 +117,10 @@ def _type_table(contract: Contract, table: RawTable) -> tuple[pd.DataFrame, dict
                                             raw_values))
             failed = failed | unsaved
         bad[spec.name] = coerced.bad | failed
+        if ambiguous is not None:
+            bad[spec.name] = bad[spec.name] | ambiguous[0]
+            problems.append(located_problem("date-month-first", table, spec.name, np.flatnonzero(ambiguous[0]),
+                                            raw_values, detail=ambiguous[1]))
         wrong = coerced.bad & ~failed
         out_of_range = wrong & coerced.out_of_range if len(coerced.out_of_range) else np.zeros_like(wrong)
         if out_of_range.any():
