@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from ccassure.store.core import EVENT_DATES, Store
-from ccassure.store.supplied import keep_supplied, supplied_tables
+from ccassure.store.supplied import keep_supplied, previous_register, supplied_tables
 
 
 def tables_for_check(store: Store, *, authority: str | None, period: str,
@@ -24,7 +24,8 @@ def tables_for_check(store: Store, *, authority: str | None, period: str,
     events = store.read_tables(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
     tables = {**state, **events}
     supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
-    return keep_supplied(tables, supplied)
+    return {**keep_supplied(tables, supplied), **previous_register(store, authority=authority, period=period,
+                                                                    as_at=as_at)}
 
 
 def versions_for_check(store: Store, *, authority: str | None, period: str,

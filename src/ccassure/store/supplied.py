@@ -28,3 +28,19 @@ def supplied_tables(store: Store, versions: Mapping[str, Iterable[str]]) -> set[
 def keep_supplied(tables: Mapping[str, pd.DataFrame], supplied: set[str]) -> dict[str, pd.DataFrame]:
     """Tables with rows, and empty tables that a submission supplied; drop the never-supplied ones."""
     return {name: frame for name, frame in tables.items() if len(frame) or name in supplied}
+
+
+def previous_register(store: Store, *, authority: str | None, period: str, as_at=None) -> dict[str, pd.DataFrame]:
+    """``previous_centres``: the centres register in the period before ``period`` (empty dict when none was
+    submitted then), so a centre that stopped being a children's centre between submissions can be found."""
+    from ccassure.periods import parse_period
+
+    earlier = parse_period(period).previous()
+    frame = store.read_tables(authority=authority, period=earlier.label, as_at=as_at, tables=["centres"])["centres"]
+    if not len(frame):
+        return {}
+    columns = [c for c in ("centre_id", "centre_name", "authority_code", "urn", "designation", "status")
+               if c in frame.columns]
+    previous = frame[columns].drop_duplicates("centre_id", keep="last").reset_index(drop=True)
+    previous["as_at_period"] = earlier.label
+    return {"previous_centres": previous}
