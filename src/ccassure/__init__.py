@@ -2,6 +2,7 @@
 
     import ccassure
     result = ccassure.validate("return.xlsx")
+    impact = ccassure.impact("proposal.yaml")   # what a proposed closure programme would do
 
 ``validate`` and ``ValidationResult`` are loaded on first use (PEP 562), so that processes that never
 validate (rendering a report, checking rules) do not pay for importing pandera at start-up.
@@ -18,6 +19,10 @@ __all__ = ["ValidationResult", "validate"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "impact":  # ccassure.impact(proposal, ...): the change-impact assessment (a callable package)
+        import importlib
+
+        return importlib.import_module("ccassure.impact")
     if name in __all__:
         from ccassure import validation
 

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "import": "ccassure.cli.import_cmd:import_reference",
     "render": "ccassure.cli.render_cmd:render",
     "demo": "ccassure.cli.demo_cmd:demo",
+    "impact": "ccassure.cli.impact_cmd:impact",
 }
 
 

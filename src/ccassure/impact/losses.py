@@ -1,0 +1,53 @@
+"""Centres and activities each scenario loses, from the sessions delivered in the period.
+
+A closure, merger or de-designation loses every activity the centre ran in the period; a reduction loses
+the activities it names (or, if it falls below the definition, all of them). Activities moved by a merger
+may continue at the receiving centre: the figures say what stops at the centre, not what stops altogether.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ccassure.impact.checklist import describe_change
+from ccassure.impact.proposal import Scenario
+from ccassure.impact.state import CurrentState, resolve_ids
+
+COLUMNS = ["scenario", "change", "action", "centre_id", "centre_name", "description", "effective", "removes_centre",
+           "sessions_lost", "attendances_lost", "activities_lost", "registered_children", "hours_before",
+           "hours_after"]
+
+
+def centre_losses(state: CurrentState, scenarios: list[Scenario]) -> pd.DataFrame:
+    sessions = state.tables.get("sessions")
+    if sessions is not None and len(sessions):
+        dates = pd.to_datetime(sessions["date"])
+        in_period = (dates >= pd.Timestamp(state.period.start)) & (dates <= pd.Timestamp(state.period.end))
+        sessions = sessions[in_period]
+    regs = state.tables.get("registrations")
+    ids = resolve_ids(state.centres)
+    names = dict(zip(state.centres["centre_id"].astype(str), state.centres["centre_name"].astype(str), strict=False))
+    rows = []
+    for scenario in scenarios:
+        for change in scenario.changes:
+            centre_id = change.centre if change.action == "open" else ids.get(change.centre, change.centre)
+            lost = pd.DataFrame()
+            if sessions is not None and len(sessions) and change.action != "open":
+                own = sessions[sessions["centre_id"].astype(str) == centre_id]
+                if change.removes_centre:
+                    lost = own
+                elif change.activities:
+                    lost = own[own["activity"].astype(str).isin(change.activities)]
+            registered = 0
+            if regs is not None and len(regs) and change.action != "open":
+                registered = int(regs.loc[regs["centre_id"].astype(str) == centre_id, "child_ref"].nunique())
+            activities = sorted(set(lost["activity"].dropna().astype(str))) if len(lost) else []
+            rows.append({"scenario": scenario.name, "change": change.number, "action": change.action,
+                         "centre_id": centre_id, "centre_name": change.name if change.action == "open"
+                         else names.get(centre_id, centre_id), "description": describe_change(change, state),
+                         "effective": change.effective.isoformat(), "removes_centre": change.removes_centre,
+                         "sessions_lost": int(len(lost)),
+                         "attendances_lost": int(lost["attendances"].fillna(0).sum()) if len(lost) else 0,
+                         "activities_lost": ", ".join(activities), "registered_children": registered,
+                         "hours_before": change.hours_before, "hours_after": change.hours_after})
+    return pd.DataFrame(rows, columns=COLUMNS)

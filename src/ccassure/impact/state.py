@@ -1,0 +1,146 @@
+"""The current state an impact is measured against, and the state after a scenario.
+
+The current state is read exactly as ``ccassure check`` reads it (the store, ``--data`` or the sample
+data) behind :func:`read_current_tables`, the one place to swap for the engine's shared data session.
+:func:`state_after` is how every scenario changes the centres table, so the rules judge the same
+modified state the distance figures describe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ccassure.impact.proposal import Scenario
+from ccassure.periods import Period, parse_period
+from ccassure.project import Project
+
+# The network that counts for reach: the same centres as the reach rules' sites (CA06-S5A-REACH-*).
+DESIGNATED = ("childrens_centre", "family_hub_designated")
+OPEN = ("open", "proposed_to_close")
+TABLES = ("centres", "lsoa_population", "deprivation", "registrations", "sessions", "reach_areas", "authorities",
+          "services")
+
+
+@dataclass
+class CurrentState:
+    tables: dict[str, pd.DataFrame]
+    authority: str
+    period: Period
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def authority_name(self) -> str:
+        names = self.tables.get("authorities")
+        if names is not None and len(names):
+            match = names.loc[names["authority_code"] == self.authority, "authority_name"]
+            if len(match):
+                return str(match.iloc[0])
+        return self.authority
+
+    @property
+    def centres(self) -> pd.DataFrame:
+        return self.tables.get("centres", pd.DataFrame(columns=["centre_id", "centre_name"]))
+
+
+def read_current_tables(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *, project: Project,
+                        authority: str | None, period: str | None) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
+    """Typed tables of the current state: the seam where the engine's data session plugs in."""
+    if isinstance(data, dict):
+        return dict(data), "the tables given", []
+    from ccassure.rules.api import load_data
+
+    loaded = load_data(list(data) if data else None, project=project, authority=authority, period=period)
+    return loaded.tables, loaded.source, list(loaded.notes)
+
+
+def current_state(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *, project: Project,
+                  authority: str | None, period: str | Period | None) -> CurrentState:
+    """The authority's tables as at the period (latest quarter with sessions when not given)."""
+    tables, source, notes = read_current_tables(data, project=project, authority=authority,
+                                                period=str(period) if period is not None else None)
+    if authority is None:
+        codes = sorted(set(tables.get("centres", pd.DataFrame(columns=["authority_code"]))["authority_code"]
+                           .dropna().astype(str)))
+        if len(codes) != 1:
+            raise ValueError("the data hold centres of " + (", ".join(codes) if codes else "no authority")
+                             + "; name the authority in the proposal (authority: E10000901) or with --authority")
+        authority = codes[0]
+    if period is None:
+        from ccassure.rules.evaluator import latest_period
+
+        period = latest_period(tables)
+        if period is None:
+            raise ValueError("no period given and the data hold no sessions to take the latest quarter from; "
+                             "use --period 2016Q4")
+    period = parse_period(period)
+    scoped = {name: _for_authority(name, frame, authority, tables) for name, frame in tables.items()
+              if name in TABLES}
+    if "centres" in scoped:
+        scoped["centres"] = scoped["centres"].drop_duplicates("centre_id", keep="last").reset_index(drop=True)
+    if not len(scoped.get("centres", [])):
+        raise ValueError(f"the data hold no centres for authority {authority}")
+    return CurrentState(scoped, authority, period, source, notes)
+
+
+def _for_authority(name: str, frame: pd.DataFrame, authority: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    if name in ("deprivation", "authorities"):
+        return frame
+    if "authority_code" in frame.columns:
+        return frame[frame["authority_code"].astype("string") == authority].reset_index(drop=True)
+    if "centre_id" in frame.columns and "centres" in tables:
+        centres = tables["centres"]
+        ids = set(centres.loc[centres["authority_code"].astype("string") == authority, "centre_id"].astype(str))
+        return frame[frame["centre_id"].astype("string").isin(ids)].reset_index(drop=True)
+    return frame
+
+
+def in_network(centres: pd.DataFrame) -> pd.Series:
+    """Which centres count for reach now (designated, open or only proposed to close)."""
+    return centres["designation"].isin(DESIGNATED) & centres["status"].isin(OPEN)
+
+
+def state_after(state: CurrentState, scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """The tables as they would be once every change of the scenario has taken effect (all at once)."""
+    centres = state.centres.copy()
+    ids = resolve_ids(centres)
+    added = []
+    for change in scenario.changes:
+        if change.action == "open":
+            added.append({"centre_id": change.centre, "centre_name": change.name or change.centre,
+                          "authority_code": state.authority, "designation": change.designation, "status": "open",
+                          "open_date": pd.Timestamp(change.effective), "easting": change.easting,
+                          "northing": change.northing})
+            continue
+        centre_id = ids.get(change.centre, change.centre)
+        mask = centres["centre_id"] == centre_id
+        if change.action == "de_designate":
+            centres.loc[mask, "designation"] = "family_hub_not_designated"
+        elif change.removes_centre:
+            centres.loc[mask, "status"] = "closed"
+            if "close_date" in centres.columns:
+                centres.loc[mask, "close_date"] = pd.Timestamp(change.effective)
+    if added:
+        extra = pd.DataFrame(added)
+        for column in centres.columns:
+            if column in extra.columns and centres[column].dtype != object:
+                try:
+                    extra[column] = extra[column].astype(centres[column].dtype)
+                except (TypeError, ValueError):
+                    pass
+        centres = pd.concat([centres, extra], ignore_index=True)
+    return {**state.tables, "centres": centres}
+
+
+def resolve_ids(centres: pd.DataFrame) -> dict[str, str]:
+    """Centre id or exact centre name -> centre id (a proposal may name centres either way)."""
+    lookup = {str(cid): str(cid) for cid in centres["centre_id"].dropna()}
+    if "centre_name" in centres.columns:
+        for cid, name in zip(centres["centre_id"], centres["centre_name"], strict=False):
+            if isinstance(name, str) and name.strip():
+                lookup.setdefault(name.strip(), str(cid))
+    return lookup
