@@ -48,6 +48,9 @@ def impact(proposal: Path, period: str | None, authority: str | None, output: Pa
     except ValueError as exc:
         click.echo(f"Cannot assess the proposal: {exc}", err=True)
         sys.exit(2)
+    except OSError as exc:
+        click.echo(f"Cannot read the data: {exc}", err=True)
+        sys.exit(2)
     target = result.write(output or project.output_dir / "impact")
     console = Console()
     m = result.manifest

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ccassure.impact.proposal import Consultation, Scenario
+from ccassure.impact.proposal import Scenario
 from ccassure.impact.state import CurrentState, resolve_ids
 
 
@@ -106,21 +106,21 @@ def readiness(state: CurrentState, scenarios: list[Scenario], rules: Any, contra
         findings = list(Evaluator(data, contracts=contracts, authority=state.authority)
                         .evaluate(selected, state.period, parameters))
         for item in ITEMS:
-            relevant = [f for f in findings if f.rule_id in item.rules and f.status != "not_applicable"]
-            status = min((f.status for f in relevant), key=ORDER.index) if relevant else _unjudged(scenario.consultation)
-            detail = "; ".join(dict.fromkeys(f.message for f in relevant if f.status != "met")) if relevant else (
-                "the planned decision date is not recorded, so this cannot be judged yet")
+            mine = [f for f in findings if f.rule_id in item.rules]
+            relevant = [f for f in mine if f.status != "not_applicable"]
+            if relevant:
+                status = min((f.status for f in relevant), key=ORDER.index)
+                detail = "; ".join(dict.fromkeys(f.message for f in relevant if f.status != "met"))
+            elif scenario.consultation.decision is None:
+                status, detail = "not_evaluable", "the planned decision date is not recorded, so this cannot be judged yet"
+            else:
+                status, detail = "not_applicable", "not needed for the kinds of change in this scenario"
             rows.append({"scenario": scenario.name, "item": item.key, "question": item.question, "status": status,
                          "readiness": READINESS[status], "detail": detail,
-                         "advice": item.advice if status != "met" else "",
+                         "advice": item.advice if status not in ("met", "not_applicable") else "",
                          "rules": ", ".join(item.rules)})
     return pd.DataFrame(rows, columns=["scenario", "item", "question", "status", "readiness", "detail", "advice",
                                        "rules"])
-
-
-def _unjudged(plan: Consultation) -> str:
-    """No rule applied: the plan lacks what makes it applicable (a decision date, a consultation)."""
-    return "not_evaluable"
 
 
 def describe_change(change: Any, state: CurrentState | None = None) -> str:

@@ -78,18 +78,19 @@ def _registered(state: CurrentState) -> pd.DataFrame:
                           "target_families": pd.Series(dtype="int64")})
     if regs is None or not len(regs) or "lsoa_code" not in regs.columns:
         return empty
+    cols = [c for c in ("child_ref", "family_ref", "lsoa_code", "target_group") if c in regs.columns]
+    frame = regs[cols].copy()
+    frame["born"] = (pd.to_datetime(regs["birth_month"].astype("string").str.slice(0, 7) + "-01", errors="coerce")
+                     if "birth_month" in regs.columns else pd.NaT)
     con = duckdb.connect()
-    con.register("regs", pa.Table.from_pandas(regs[[c for c in ("child_ref", "family_ref", "lsoa_code",
-                                                                "target_group", "birth_month") if c in regs.columns]],
-                                              preserve_index=False))
+    con.register("regs", pa.Table.from_pandas(frame, preserve_index=False))
     end = state.period.end.isoformat()
-    born = ("AND (birth_month IS NULL OR CAST(birth_month AS DATE) > DATE '" + end + "' - INTERVAL 5 YEAR)"
-            if "birth_month" in regs.columns else "")
     target = "target_group" if "target_group" in regs.columns else "FALSE"
     return con.sql(f"""
         SELECT CAST(lsoa_code AS VARCHAR) AS lsoa_code, count(DISTINCT child_ref) AS registered,
                count(DISTINCT family_ref) FILTER (WHERE coalesce({target}, FALSE)) AS target_families
-        FROM regs WHERE lsoa_code IS NOT NULL {born} GROUP BY ALL""").df()
+        FROM regs WHERE lsoa_code IS NOT NULL
+          AND (born IS NULL OR (born <= DATE '{end}' AND born > DATE '{end}' - INTERVAL 5 YEAR)) GROUP BY ALL""").df()
 
 
 def scenario_frames(state: CurrentState, scenarios: list[Scenario]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

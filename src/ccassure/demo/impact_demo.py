@@ -1,0 +1,121 @@
+"""The demo county's change proposal, assessed and rendered by ``make report``.
+
+Wexcombe County Council (synthetic) consults on three options for its centres. Option A only trims
+opening hours; option B closes two centres in the least deprived areas and opens one in the east, where
+six deprived neighbourhoods are far from every centre; option C closes Willowmere, which serves the most
+deprived area of the county, on a rushed timetable. So option C strands a deprived area and is not ready
+for consultation. Everything here is invented.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+DEMO_AUTHORITY = "E10000901"
+PROPOSAL_FILE = "wexcombe-centres-review.yaml"
+
+PROPOSAL = """\
+# yaml-language-server: $schema=../../../src/ccassure/schemas/proposal.schema.json
+# SYNTHETIC: an invented proposal for the invented Wexcombe County Council (ccassure demo).
+title: Wexcombe children's centres review 2017
+authority: E10000901
+synthetic: true
+consultation:            # the plan shared by every option (an option may change any of it)
+  opens: 2017-05-02
+  closes: 2017-07-25     # twelve weeks
+  decision: 2017-09-19
+  reasons_given: true
+  alternatives_given: true
+  usage_data_given: true
+  equality_assessment: 2017-09-01
+  responses_analysed: 2017-08-29
+  outcomes_assessed: true
+  disadvantaged_assessed: true
+  sufficiency_assessed: true
+scenarios:
+  - name: "A: shorter opening hours"
+    description: Every centre stays open; three centres in the least deprived areas open fewer hours.
+    changes:
+      - {action: reduce, centre: WXC-CC-11, from: 2017-10-02, hours_before: 40, hours_after: 25}
+      - {action: reduce, centre: WXC-CC-14, from: 2017-10-02, hours_before: 40, hours_after: 25}
+      - {action: reduce, centre: WXC-CC-24, from: 2017-10-02, hours_before: 40, hours_after: 30}
+  - name: "B: two closures, one new centre"
+    description: >-
+      Close the two centres serving the least deprived areas and open a new centre in the east of the
+      county, near six deprived neighbourhoods that no centre reaches today.
+    changes:
+      - {action: close, centre: WXC-CC-11, from: 2017-10-02}
+      - {action: merge, centre: Quillbury Children's Centre, into: WXC-CC-13, from: 2017-10-02}
+      - {action: open, centre: WXC-CC-NEW-1, name: Eastmarsh Children's Centre, easting: 478200,
+         northing: 220600, from: 2018-01-08}
+    assumptions:
+      - {kind: outreach, replaces: WXC-CC-11, description: Millbeck's stay-and-play sessions move to the village hall once a week.}
+  - name: "C: close Willowmere"
+    description: Close Willowmere and cut Yarrowdale's hours, decided within the current budget year.
+    changes:
+      - {action: close, centre: WXC-CC-22, from: 2017-07-03}
+      - {action: reduce, centre: WXC-CC-23, from: 2017-07-03, hours_before: 40, hours_after: 20}
+    assumptions:
+      - {kind: outreach, replaces: WXC-CC-22, description: A health visitor clinic continues in Willowmere library.}
+    consultation:
+      closes: 2017-05-26   # under four weeks
+      alternatives_given: false
+      equality_assessment: 2017-09-25   # after the decision
+      savings_committed: 2017-02-28     # in the budget before the consultation opens
+      disadvantaged_assessed: false
+"""
+
+
+def write_proposal(folder: Path) -> Path:
+    """Write the demo proposal into ``folder`` (the demo data folder) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / PROPOSAL_FILE
+    path.write_text(PROPOSAL, encoding="utf-8")
+    return path
+
+
+def impact_job(impact_dir: Path, reports_dir: Path, min_count: int = 5, synthetic: bool = True,
+               formats: tuple[str, ...] = ("html", "pdf"), authority: str = DEMO_AUTHORITY) -> Any:
+    """The render job of reports/impact.qmd for one impact results folder."""
+    from ccassure.render.runner import Job
+
+    return Job("impact", authority, reports_dir / "impact.qmd", f"impact-{authority}",
+               {"impact_dir": str(impact_dir), "min_count": int(min_count), "synthetic": bool(synthetic),
+                "formats": ",".join(formats)}, "Change-impact assessment")
+
+
+def assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports: Path, formats: str,
+                      period: str | None = None) -> int:
+    """make report's impact stage: write the proposal, assess it against the store, render the document."""
+    import time
+
+    from ccassure.impact import assess
+    from ccassure.project import current_project
+    from ccassure.render.runner import Renderer, read_quarto_defaults
+    from ccassure.store import Store
+    from ccassure.store.for_check import tables_for_check
+
+    started = time.perf_counter()
+    print("\n== Assessing the demo county's change proposal", flush=True)
+    project = current_project()
+    proposal = write_proposal(demo_dir / "proposals")
+    store = Store(store_path)
+    period = period or "2017Q1"
+    tables = tables_for_check(store, authority=DEMO_AUTHORITY, period=period)
+    result = assess(proposal, data=tables, period=period, authority=DEMO_AUTHORITY, project=project)
+    impact_dir = result.write(results / "impact")
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    css = project.reports_dir / "assets" / "ccassure.css"
+    renderer = Renderer(reports, formats=wanted, css=css if css.is_file() else None,
+                        execute_defaults=read_quarto_defaults(project.root))
+    try:
+        summary = renderer.run([impact_job(impact_dir.resolve(), project.reports_dir.resolve(), formats=wanted)])
+    finally:
+        renderer.close()
+    for failed in summary.failed:
+        print(f"   impact document failed: {failed.error}\n{failed.detail}", flush=True)
+    outputs = [str(p) for r in summary.results for p in r.outputs]
+    print(f"   {len(result.scenarios)} scenarios; {', '.join(outputs) or 'nothing rendered'} "
+          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    return 0 if summary.ok else 1
