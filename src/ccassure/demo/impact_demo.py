@@ -90,14 +90,25 @@ def assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports: 
     """make report's impact stage: write the proposal, assess it against the store, render the document."""
     import time
 
+    started = time.perf_counter()
+    print("\n== Assessing the demo county's change proposal", flush=True)
+    try:
+        return _assess_and_render(demo_dir, store_path, results, reports, formats, period, started)
+    except Exception as exc:  # noqa: BLE001 - the impact stage must not hide the other reports
+        print(f"   impact assessment failed: {type(exc).__name__}: {exc}", flush=True)
+        return 1
+
+
+def _assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports: Path, formats: str,
+                       period: str | None, started: float) -> int:
+    import time
+
     from ccassure.impact import assess
     from ccassure.project import current_project
     from ccassure.render.runner import Renderer, read_quarto_defaults
     from ccassure.store import Store
     from ccassure.store.for_check import tables_for_check
 
-    started = time.perf_counter()
-    print("\n== Assessing the demo county's change proposal", flush=True)
     project = current_project()
     proposal = write_proposal(demo_dir / "proposals")
     store = Store(store_path)

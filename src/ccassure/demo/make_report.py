@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     failed = validate_and_submit(summary, results, out / "store.duckdb")
     failed += check(summary, results, out / "store.duckdb")
     failed += render(results, reports, args.to)
+    from ccassure.demo.impact_demo import assess_and_render  # the demo county's change proposal (#15)
+
+    failed += assess_and_render(out / "demo", out / "store.duckdb", results, reports, args.to)
     print(f"\n{'All done' if not failed else 'Finished with problems'}: open {reports / 'index.html'}")
     return 1 if failed else 0
 

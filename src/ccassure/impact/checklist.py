@@ -23,6 +23,7 @@ class Item:
     question: str
     rules: tuple[str, ...]
     advice: str
+    unapplied: str = "not_applicable"  # status when no rule applies although a decision is planned
 
 
 ITEMS: tuple[Item, ...] = (
@@ -36,7 +37,8 @@ ITEMS: tuple[Item, ...] = (
     Item("eqia", "The equality impact assessment is completed before the decision", ("PSED-149",),
          "Date the equality impact assessment no later than the decision; this assessment can be its appendix."),
     Item("savings", "No savings from these changes are committed before the consultation", ("GUN-1-SAVINGS",),
-         "Do not count the savings in a budget before the consultation; if they are, record when."),
+         "Do not count the savings in a budget before the consultation; if they are, record when.",
+         unapplied="met"),  # no savings recorded as committed: nothing to flag
     Item("responses", "An analysis of the responses is before the decision-maker", ("GUN-4-CONSCIENTIOUS",),
          "Plan the date the analysis of responses goes to the decision-maker, before the decision."),
     Item("disadvantaged", "The impact on children and on the most disadvantaged families is assessed",
@@ -114,7 +116,9 @@ def readiness(state: CurrentState, scenarios: list[Scenario], rules: Any, contra
             elif scenario.consultation.decision is None:
                 status, detail = "not_evaluable", "the planned decision date is not recorded, so this cannot be judged yet"
             else:
-                status, detail = "not_applicable", "not needed for the kinds of change in this scenario"
+                status = item.unapplied
+                detail = ("not needed for the kinds of change in this scenario" if status == "not_applicable"
+                          else "nothing recorded that the rule would flag")
             rows.append({"scenario": scenario.name, "item": item.key, "question": item.question, "status": status,
                          "readiness": READINESS[status], "detail": detail,
                          "advice": item.advice if status not in ("met", "not_applicable") else "",

@@ -8,6 +8,7 @@ modified state the distance figures describe.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,10 +129,8 @@ def state_after(state: CurrentState, scenario: Scenario) -> dict[str, pd.DataFra
         extra = pd.DataFrame(added)
         for column in centres.columns:
             if column in extra.columns and centres[column].dtype != object:
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     extra[column] = extra[column].astype(centres[column].dtype)
-                except (TypeError, ValueError):
-                    pass
         centres = pd.concat([centres, extra], ignore_index=True)
     return {**state.tables, "centres": centres}
 
