@@ -18,9 +18,9 @@ from ccassure.contracts import Contract, ContractSet
 from ccassure.contracts.model import DATASETS
 from ccassure.problems import make_problem
 from ccassure.readers.csvfile import read_csv_grid
-from ccassure.readers.headers import match_header
 from ccassure.readers.limits import MAX_FILE_BYTES, MAX_XLSX_BYTES, ReadRefused
 from ccassure.readers.model import RawReturn, RawTable, normalise_name
+from ccassure.readers.parquetfile import read_parquet
 from ccassure.readers.tables import header_problems, table_from_grid
 from ccassure.readers.xlsx import has_macros, open_workbook
 
@@ -206,21 +206,12 @@ def _add_table(result: RawReturn, grid: pd.DataFrame, contract: Contract, file: 
 
 
 def _add_parquet(result: RawReturn, member: Path, contract: Contract) -> None:
-    import pyarrow.parquet as pq
-
-    try:
-        frame = pq.read_table(member).to_pandas()
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-        raise ReadRefused("file-unreadable", f"{member.name} is not a readable Parquet file ({type(exc).__name__})") \
-            from None
-    match = match_header(list(frame.columns), contract)
+    frame, match = read_parquet(member, contract)
     where = {"file": str(member), "table": contract.table, "sheet": member.name}
     result.problems.extend(header_problems(contract, match.columns.values(), match.unknown.values(),
                                            match.duplicates, where))
-    picked = frame.iloc[:, list(match.columns)]
-    picked.columns = list(match.columns.values())
     result.tables[contract.table] = RawTable(contract.table, str(member), member.name, "parquet",
-                                             picked.reset_index(drop=True), np.arange(1, len(picked) + 1))
+                                             frame, np.arange(1, len(frame) + 1))
 
 
 def _choose_dataset(result: RawReturn, matched: Iterable[Contract], contracts: ContractSet, dataset: str | None,

@@ -14,9 +14,8 @@ import pandas as pd
 from ccassure.contracts import Contract
 from ccassure.problems import GROUP_SAMPLE, Problem, make_problem
 from ccassure.readers.headers import HEADER_SEARCH_ROWS, find_header
+from ccassure.readers.limits import MAX_ROWS
 from ccassure.readers.model import RawTable, SourceKind, column_letter
-
-MAX_ROWS = 5_000_000
 
 
 def table_from_grid(grid: pd.DataFrame, contract: Contract, *, file: str, sheet: str, kind: SourceKind,

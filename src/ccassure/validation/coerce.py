@@ -40,8 +40,9 @@ FIRST_SERIAL, LAST_SERIAL = 18264, 73050
 EXCEL_ERRORS = frozenset({"#N/A", "#DIV/0!", "#REF!", "#NAME?", "#NUM!", "#VALUE!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#N/A N/A"})
 # Invisible characters that copy-and-paste leaves at the ends of ids and headers: zero-width space,
-# non-joiner and joiner, left-to-right and right-to-left marks, word joiner, byte-order mark.
-INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+# non-joiner and joiner, left-to-right and right-to-left marks, word joiner, byte-order mark. A cell made
+# only of these (and spaces) is blank.
+INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"  # and the soft hyphen
 
 
 @dataclass
@@ -91,6 +92,9 @@ def _blank(raw: pd.Series) -> np.ndarray:
         # pyarrow classifies in place: missing, empty or all whitespace, without building stripped copies
         array = as_arrow_text(raw)
         blank = pc.or_kleene(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        if not pc.all(pc.fill_null(pc.string_is_ascii(array), True)).as_py():
+            trimmed = pc.utf8_trim(array, characters=" \t\r\n\u00a0" + INVISIBLE)
+            blank = pc.or_kleene(blank, pc.equal(pc.binary_length(trimmed), 0))
         return pc.fill_null(blank, True).to_numpy(zero_copy_only=False)
     missing = raw.isna().to_numpy(dtype=bool, copy=True)
     if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
@@ -133,6 +137,8 @@ def _cell_text(value: object) -> object:
 
 
 def _as_number(raw: pd.Series, blank: np.ndarray, *, integer: bool) -> Coerced:
+    if pd.api.types.is_bool_dtype(raw.dtype):  # a true/false column (Parquet) is not a number column
+        return Coerced(pd.Series(pd.NA, index=raw.index, dtype="Int64" if integer else "Float64"), ~blank)
     booleans = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("Float64")
