@@ -11,7 +11,7 @@ CENTRES = ["OAK-CC-01", "OAK-LS-01", "OAK-CC-02"]
 
 
 def board_of(results, centre):
-    return results.centre_info(centre).get("board_id")
+    return evidence.manifest_centre(results, centre).get("board_id")
 
 
 @pytest.mark.parametrize("centre", CENTRES)
@@ -83,8 +83,9 @@ def test_kpis_sit_beside_the_authority_figure_target_and_england(results):
 
 def test_small_counts_of_people_are_suppressed(results):
     pack = evidence.pack_markdown(results, "OAK-CC-02", min_count=5)
-    assert "\\<5 / \\<5" in pack
-    assert "| 3 / 4 |" not in pack
+    row = next(line for line in pack.splitlines() if line.startswith("| Under-fives in the reach area"))
+    assert "3 / 4" not in row and "82.0%" not in row and "withheld" in row
+    assert "82.0%" in evidence.pack_markdown(results, "OAK-CC-02", min_count=0)
 
 
 def test_self_evaluation_is_shown_beside_the_evidence_and_disagreement_is_highlighted(results):
@@ -106,3 +107,11 @@ def test_last_inspection_grade_date_and_action_statement(results):
     assert "9 June 2014" in text_ and "Requires improvement" in text_
     assert "sets no timescales" in text_ and "▲ At risk" in text_
     assert "5 March 2012: Good" in text_
+
+
+def test_evidence_about_families_is_counted_but_never_listed():
+    rows = [{"table": "registrations", "key": {"child_ref": f"K{i}"}, "matched": True,
+             "row": {"child_ref": f"K{i}", "family_ref": f"F{i}"}} for i in range(3)]
+    shown = evidence.evidence_block(rows, 3, min_count=5)
+    assert "K0" not in shown and "F0" not in shown and "3 matching" not in shown
+    assert "not listed" in evidence.evidence_block(rows, 30, min_count=5)

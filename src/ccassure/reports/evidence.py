@@ -31,6 +31,7 @@ REASONS = {
 DESIGNATIONS = {"childrens_centre": "children's centre", "linked_site": "linked site",
                 "family_hub_designated": "family hub, designated as a children's centre",
                 "family_hub_not_designated": "family hub, no longer designated as a children's centre"}
+PEOPLE_TABLES = ("registrations", "contacts", "cases")  # evidence rows that are children or families
 EVIDENCE_SHOWN = 8
 EVIDENCE_COLUMNS = 6
 
@@ -63,8 +64,16 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "None", "nan")
 
 
+def manifest_centre(results: Results, centre_id: Any) -> dict[str, Any]:
+    """The manifest's entry for a centre or site (``{id, name, type, provider_id, board_id, parent_id, ...}``)."""
+    for entry in results.manifest.get("centres") or ():
+        if isinstance(entry, dict) and str(entry.get("id")) == str(centre_id):
+            return dict(entry)
+    return {}
+
+
 def _centre_row(results: Results, centre: str) -> dict[str, Any]:
-    info = dict(results.centre_info(centre))
+    info = manifest_centre(results, centre)
     if info:
         return info
     own = results.findings[results.findings["subject_id"] == centre]
@@ -132,7 +141,7 @@ def _parent_name(pack: CentrePack) -> str | None:
     parent = pack.info.get("parent_id")
     if _blank(parent):
         return None
-    return str(pack.results.centre_info(str(parent)).get("name") or parent)
+    return str(manifest_centre(pack.results, parent).get("name") or parent)
 
 
 def profile(pack: CentrePack) -> str:
@@ -240,7 +249,7 @@ def _status_by_quarter(pack: CentrePack, part: pd.DataFrame) -> str:
         label = str(group["title"].iloc[0])
         if subject_id != pack.centre:
             label += f" ({_subject_label(pack, group.iloc[0])})"
-        rows.append((text(label), *(status_label(by_period[p], short=True) if p in by_period else "–"
+        rows.append((text(label), *(status_label(by_period[p], short=True) if p in by_period else " "
                                     for p in periods)))
     return md_table(rows, ["Duty", *periods], "l" + "c" * len(periods), escape=[False] * (1 + len(periods)))
 
@@ -258,8 +267,9 @@ def _cell(value: Any) -> str:
     return str(value)[:40]
 
 
-def evidence_block(evidence: Any, total: Any) -> str:
-    """The matching evidence rows, counted exactly: 'showing N of M matching rows'."""
+def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
+    """The matching evidence rows, counted exactly: 'showing N of M matching rows'. Rows about children or
+    families are never listed, and a small count of them is not shown."""
     items = [i for i in parse_json(evidence, []) or [] if isinstance(i, dict) and i.get("matched", True) is not False]
     exact = None if _blank(total) else int(float(total))
     if exact is None:
@@ -268,6 +278,15 @@ def evidence_block(evidence: Any, total: Any) -> str:
         return "**Evidence:** no matching rows."
     tables = sorted({str(i.get("table")) for i in items if i.get("table")})
     where = f" in {text(', '.join(_humanise(t).lower() for t in tables))}" if tables else ""
+    if set(tables) & set(PEOPLE_TABLES):
+        rules = policy(min_count)
+        if rules is not None:
+            counted = rules.sentence_count(exact, "matching rows")
+        elif min_count and exact < min_count:
+            counted = f"fewer than {min_count} matching rows"
+        else:
+            counted = f"{exact:,} matching rows"
+        return f"**Evidence:** {counted}{where} (rows about families are not listed in this pack)."
     shown = items[:EVIDENCE_SHOWN]
     rows = [i.get("row") for i in shown if isinstance(i.get("row"), dict)]
     if not rows:
@@ -283,7 +302,7 @@ def evidence_block(evidence: Any, total: Any) -> str:
             f"rows.\n\n{table}")
 
 
-def duty_details(pack: CentrePack, part: pd.DataFrame) -> str:
+def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> str:
     out = []
     for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
         last = group.sort_values("period").iloc[-1]
@@ -293,7 +312,7 @@ def duty_details(pack: CentrePack, part: pd.DataFrame) -> str:
         if not _blank(last.citation):
             out.append(f"**Basis:** {text(last.citation)}  ")
         out.append(f"**Finding:** {text(last.message)}\n")
-        out.append(evidence_block(last.evidence, last.get("evidence_total")) + "\n")
+        out.append(evidence_block(last.evidence, last.get("evidence_total"), min_count) + "\n")
         if last.status in GAP_STATUSES:
             out.append(f"**What would close the gap:** {text(_missing_text(last))}\n")
     return "\n".join(out)
@@ -375,9 +394,32 @@ def _comparator(results: Results, kpi_id: str, period: str) -> float | None:
     return float(rows["value"].iloc[-1]) if len(rows) else None
 
 
-def _count(n: Any, min_count: int) -> str:
-    """A count of people with small numbers suppressed (escaped so '<5' stays text in Markdown)."""
-    return suppress(n, min_count).replace("<", "\\<")
+def policy(min_count: int) -> Any:
+    """The authority lane's disclosure policy (reports/disclosure.py), or plain small-number suppression
+    when that module is not installed."""
+    try:
+        from ccassure.reports.disclosure import Policy
+    except ImportError:
+        return None
+    return Policy(threshold=int(min_count or 0))
+
+
+def disclosure_note(min_count: int) -> str:
+    rules = policy(min_count)
+    if rules is not None:
+        return rules.note()
+    return (f"Counts of people below {min_count} are shown as \\<{min_count}." if min_count
+            else "Small numbers are shown in full: this is a working paper, not for publication.")
+
+
+def _rate_cells(numerator: Any, denominator: Any, min_count: int) -> tuple[str, str, bool]:
+    """(numerator, denominator, value may be shown) under the disclosure policy."""
+    rules = policy(min_count)
+    if rules is not None:
+        cells = rules.rate(numerator, denominator)
+        return cells.numerator, cells.denominator, cells.shown
+    num, den = suppress(numerator, min_count), suppress(denominator, min_count)
+    return num.replace("<", "\\<"), den.replace("<", "\\<"), "<" not in num + den
 
 
 def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
@@ -398,8 +440,14 @@ def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
         if getattr(r, "target_source", None) == "centre_target" and target != "–":
             target += " (centre target)"
         england = _comparator(pack.results, r.kpi_id, period)
-        rows.append((text(r.title), fmt_number(r.value, r.unit), rag_label(r.rag),
-                     f"{_count(r.numerator, min_count)} / {_count(r.denominator, min_count)}", target,
+        if r.unit == "percent" and not _blank(r.denominator):
+            num, den, shown = _rate_cells(r.numerator, r.denominator, min_count)
+        else:  # a count or an average: the numerator is itself a count of people or contacts
+            num, _none, shown = _rate_cells(r.numerator, r.numerator, min_count)
+            den = "–" if _blank(r.denominator) else _rate_cells(r.denominator, r.denominator, min_count)[0]
+        rag = rag_label(r.rag) if shown or r.rag in (None, "not_rated") else "withheld"
+        rows.append((text(r.title), fmt_number(r.value, r.unit) if shown else "withheld", rag,
+                     f"{num} / {den}" if den != "–" else num, target,
                      fmt_number(own["value"].iloc[0], r.unit) if len(own) else "–",
                      fmt_number(england, r.unit) if england is not None else "–"))
     return rows
@@ -410,7 +458,7 @@ def kpi_table(pack: CentrePack, area: str, min_count: int = 5) -> str:
     if not rows:
         return ""
     k = pack.results.kpis_for(subject=pack.centre)
-    return (f"**KPIs in {text(k['period'].max())}** (counts below {min_count} shown as \\<{min_count}):\n\n"
+    return (f"**KPIs in {text(k['period'].max())}** (small numbers: see the note under the gaps):\n\n"
             + md_table(rows, ["Measure", "Centre", "RAG", "Count", "Target", "Authority", "England"], "lrlrrrr",
                        escape=[False] * 7))
 
@@ -443,7 +491,8 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
         rank = {(r.rule_id, r.subject_id): (r.worst_rank, str(r.title)) for r in latest.itertuples()}
         ordered = part.assign(sort_rank=[rank.get((r.rule_id, r.subject_id), (9, str(r.title))) for r in part.itertuples()])
         ordered = ordered.sort_values(["sort_rank", "period"], kind="stable")
-        out.append("**Status by quarter** (✔ met, ✖ not met, ▲ at risk, ? not evaluable, – not checked):\n")
+        out.append("**Status by quarter** (✔ met, ✖ not met, ▲ at risk, ? not evaluable, – not applicable; "
+                   "blank: not checked that quarter):\n")
         out.append(_status_by_quarter(pack, ordered) + "\n")
     if board:
         out.append(board)
@@ -451,7 +500,7 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     if kpis:
         out.append(kpis + "\n")
     if not part.empty:
-        out.append(duty_details(pack, ordered))
+        out.append(duty_details(pack, ordered, min_count))
     wide = pack.authority_findings
     if len(wide):
         wide = wide[(wide["period"] == pack.latest) & wide["rule_id"].map(lambda r: _area_of(pack, r) == area)]

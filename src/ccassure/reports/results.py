@@ -151,14 +151,6 @@ class Results:
                 return str(named.iloc[0])
         return "" if provider_id is None else str(provider_id)
 
-    def centre_info(self, centre_id: str) -> dict[str, Any]:
-        """The manifest's entry for a centre or site (``{id, name, type, provider_id, board_id, parent_id,
-        ...}``), or ``{}`` when the manifest does not list it."""
-        for entry in self.manifest.get("centres") or ():
-            if isinstance(entry, dict) and str(entry.get("id")) == str(centre_id):
-                return entry
-        return {}
-
     def validations_for(self, provider: str | None = None, providers: list[str] | None = None) -> list[dict]:
         wanted = {provider} if provider else (set(providers) if providers is not None else None)
         return [v for v in self.validations if wanted is None or str(v.get("provider")) in wanted]
