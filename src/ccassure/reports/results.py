@@ -1,16 +1,15 @@
-"""Read what ``ccassure check --output DIR`` wrote, for report documents.
+"""The one reader of the results folder that ``ccassure check`` writes (format 2, see docs/results.md).
 
-A results directory holds:
+Every report document reads results through this module and nothing else: never the rule files, never
+guessed field names. Loading is tolerant of missing optional files (an absent KPI file, validation folder
+or ``records/`` table gives an empty table, which a report words as "not supplied"), and it refuses a
+format major version it does not know, so an old report never misreads a newer folder.
 
-- ``findings.parquet``: one row per rule, subject and period (status met / not_met / at_risk /
-  not_evaluable / not_applicable), with the evidence, parameters and data versions used;
-- ``kpi_results.parquet`` (optional): one row per KPI, subject and period, with its RAG rating;
-- ``validation/*.json`` (optional): one summary per provider return validated;
-- ``manifest.json`` (optional): ``{"synthetic": true, "authorities": {code: name}, "generated": ...}``.
+A folder with no ``format_version`` is read as format 1 (what ``make report`` wrote before the writer
+existed): names then come from the findings, and KPI windows are mapped to the format-2 words.
 
-Loading is tolerant: a missing KPI file or validation folder gives empty tables, so a report says
-"no KPI results" instead of failing. Results are cached per directory (keyed on file modification times),
-so a warm kernel rendering 150 authorities reads them once.
+Results are cached per directory (keyed on file modification times), so a warm kernel rendering 150
+authorities reads them once.
 """
 
 from __future__ import annotations
@@ -24,15 +23,29 @@ import pandas as pd
 
 from ccassure.areas import AREAS
 
+SUPPORTED_MAJOR = 2
 FINDING_COLUMNS = ["rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name",
-                   "authority_code", "provider_id", "period", "status", "reason", "observed", "threshold", "message",
-                   "evidence", "evidence_total", "parameters", "data_versions", "severity", "citation", "guidance"]
-KPI_COLUMNS = ["framework", "kpi_id", "kpi_version", "title", "subject_type", "subject_id", "authority_code",
-               "period", "numerator", "denominator", "value", "unit", "target", "rag", "direction",
-               "change_on_previous"]
+                   "authority_code", "provider_id", "period", "status", "reason", "observed", "threshold",
+                   "message", "evidence", "evidence_total", "parameters", "data_versions", "severity",
+                   "citation", "guidance"]
+KPI_COLUMNS = ["framework", "framework_version", "kpi_id", "kpi_version", "title", "subject_type", "subject_id",
+               "subject_name", "authority_code", "provider_id", "cluster", "period", "window", "numerator",
+               "denominator", "value", "unit", "target", "target_source", "amber_from", "direction", "rag",
+               "rating_reason", "change_on_previous", "change_on_year_before", "parameters", "data_versions"]
 CENTRE_TYPES = ("centre", "site", "family_hub", "hub")
+WINDOWS = ("quarter", "year_to_date", "rolling_12_months")
+_WINDOW_ALIASES = {"ytd": "year_to_date", "r12": "rolling_12_months", "rolling12": "rolling_12_months",
+                   "q": "quarter", "quarterly": "quarter"}
+RECORD_TABLES = ("centres", "providers", "boards", "board_members", "inspections", "actions",
+                 "self_evaluations", "centre_targets", "comparators")
+_TEXT_COLUMNS = ("authority_code", "subject_id", "subject_type", "period", "status", "rag", "provider_id",
+                 "rule_id", "kpi_id", "window", "framework", "reason", "rating_reason", "cluster")
 
 INSPECTION_AREAS = AREAS  # the one registry: ccassure.areas
+
+
+class ResultsFormatError(ValueError):
+    """The folder was written in a results format this version of ccassure cannot read."""
 
 
 @dataclass
@@ -43,7 +56,12 @@ class Results:
     validations: list[dict[str, Any]] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     kpi_findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
-    _records: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    records: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    # --- the manifest ------------------------------------------------------------------------------------
+    @property
+    def format_version(self) -> str:
+        return str(self.manifest.get("format_version") or "1.0")
 
     @property
     def synthetic(self) -> bool | None:
@@ -52,56 +70,152 @@ class Results:
         return None if value is None else bool(value)
 
     @property
+    def generated_at(self) -> str | None:
+        return self.manifest.get("generated_at") or self.manifest.get("generated")
+
+    @property
+    def data_as_at(self) -> str | None:
+        return self.manifest.get("data_as_at")
+
+    @property
     def has_kpis(self) -> bool:
         return not self.kpis.empty
 
-    # --- who is in the results -------------------------------------------------------------------------
+    def _authority_entries(self) -> dict[str, dict[str, Any]]:
+        raw = self.manifest.get("authorities") or {}
+        if isinstance(raw, dict):  # format 1: {code: name}
+            return {str(k): {"code": str(k), "name": str(v)} for k, v in raw.items()}
+        return {str(a.get("code")): dict(a) for a in raw if isinstance(a, dict) and a.get("code")}
+
     def authorities(self) -> list[str]:
-        codes = set(self.findings["authority_code"].dropna().astype(str))
+        codes = set(self._authority_entries())
+        codes |= set(self.findings["authority_code"].dropna().astype(str))
         codes |= set(self.kpis["authority_code"].dropna().astype(str)) if self.has_kpis else set()
-        listed = self.manifest.get("authorities") or {}
-        codes |= ({str(a.get("code")) for a in listed if isinstance(a, dict) and a.get("code")}
-                  if isinstance(listed, list) else set(map(str, listed.keys())))
         return sorted(codes)
 
     def authority_name(self, code: str) -> str:
-        names = self.manifest.get("authorities") or {}
-        if isinstance(names, list):  # format 2: [{code, name, frameworks}]
-            names = {str(a.get("code")): a.get("name") for a in names if isinstance(a, dict) and a.get("name")}
-        if code in names:
-            return str(names[code])
+        entry = self._authority_entries().get(str(code))
+        if entry and entry.get("name"):
+            return str(entry["name"])
         own = self.findings[(self.findings["subject_type"] == "authority") & (self.findings["subject_id"] == code)]
         named = own["subject_name"].dropna()
-        return str(named.iloc[0]) if len(named) else code
+        return str(named.iloc[0]) if len(named) else str(code)
 
-    def centres(self, authority: str | None = None) -> pd.DataFrame:
-        """One row per centre or site judged: subject_id, subject_name, provider_id, authority_code."""
-        f = self.findings[self.findings["subject_type"].isin(CENTRE_TYPES)]
+    def frameworks(self, authority: str) -> list[str]:
+        """The KPI frameworks reported for an authority (the manifest's choice; every one present if unsaid)."""
+        entry = self._authority_entries().get(str(authority)) or {}
+        chosen = entry.get("frameworks")
+        if isinstance(chosen, list) and chosen:
+            return [str(f) for f in chosen]
+        k = self.kpis_for(authority)
+        return sorted(k["framework"].dropna().astype(str).unique()) if len(k) else []
+
+    def nodes(self) -> dict[str, dict[str, Any]]:
+        """Every rule, KPI and cross-check in the manifest, by id."""
+        return {str(n.get("id")): n for n in self.manifest.get("nodes") or [] if isinstance(n, dict) and n.get("id")}
+
+    def node(self, node_id: str) -> dict[str, Any]:
+        return self.nodes().get(str(node_id), {})
+
+    def areas_of(self, node_id: str) -> tuple[str, ...]:
+        """The inspection areas a rule or KPI declares (``areas:`` in its file), as the manifest records them."""
+        return tuple(str(a) for a in self.node(node_id).get("areas") or () if str(a) in AREAS)
+
+    # --- providers and centres ------------------------------------------------------------------------------
+    def provider_table(self, authority: str | None = None) -> pd.DataFrame:
+        """id, name, authority_code of the organisations that run centres (never the authority itself)."""
+        listed = [p for p in self.manifest.get("providers") or [] if isinstance(p, dict) and p.get("id")]
+        if listed:
+            frame = pd.DataFrame([{"id": str(p["id"]), "name": str(p.get("name") or p["id"]),
+                                   "authority_code": str(p.get("authority_code") or "")} for p in listed])
+        else:
+            records = self.record("providers")
+            if len(records) and "provider_id" in records.columns:
+                frame = pd.DataFrame({"id": records["provider_id"].astype(str),
+                                      "name": records.get("provider_name", records["provider_id"]).astype(str),
+                                      "authority_code": records.get("authority_code", "").astype(str)})
+            else:  # format 1: the providers that findings and KPI results name
+                frame = self._providers_from_rows()
+        frame = frame.drop_duplicates("id")
         if authority:
-            f = f[f["authority_code"] == authority]
-        cols = ["subject_id", "subject_name", "provider_id", "authority_code", "subject_type"]
-        return (f[cols].drop_duplicates("subject_id").sort_values(["authority_code", "subject_name", "subject_id"])
-                .reset_index(drop=True))
+            frame = frame[frame["authority_code"] == str(authority)]
+        return frame.sort_values(["name", "id"]).reset_index(drop=True)
+
+    def _providers_from_rows(self) -> pd.DataFrame:
+        rows = []
+        if self.has_kpis:
+            own = self.kpis[self.kpis["subject_type"] == "provider"]
+            rows += [{"id": r.subject_id, "name": r.subject_name or r.subject_id, "authority_code": r.authority_code}
+                     for r in own.drop_duplicates("subject_id").itertuples()]
+        known = {r["id"] for r in rows}
+        centre_rows = self.findings[self.findings["subject_type"].isin(CENTRE_TYPES)]
+        for r in centre_rows.dropna(subset=["provider_id"]).drop_duplicates("provider_id").itertuples():
+            if r.provider_id not in known and r.provider_id != r.authority_code:
+                rows.append({"id": r.provider_id, "name": r.provider_id, "authority_code": r.authority_code})
+        return pd.DataFrame(rows, columns=["id", "name", "authority_code"])
 
     def providers(self, authority: str | None = None) -> list[str]:
-        f = self.findings if not authority else self.findings[self.findings["authority_code"] == authority]
-        found = set(f["provider_id"].dropna().astype(str))
-        # returns validated for this authority (its own records too, filed under the authority code)
-        found |= {str(v.get("provider")) for v in self.validations if v.get("provider")
-                  and (not authority or v.get("authority_code") == authority)}
-        return sorted(found)
+        return self.provider_table(authority)["id"].tolist()
 
+    def provider_name(self, provider_id: Any) -> str:
+        if provider_id is None or (isinstance(provider_id, float) and provider_id != provider_id):
+            return ""
+        names = dict(zip(self.provider_table()["id"], self.provider_table()["name"], strict=False))
+        return str(names.get(str(provider_id), provider_id))
+
+    def centres(self, authority: str | None = None) -> pd.DataFrame:
+        """One row per centre or site: subject_id, subject_name, provider_id, provider_name, cluster,
+        authority_code, subject_type, status."""
+        listed = [c for c in self.manifest.get("centres") or [] if isinstance(c, dict) and c.get("id")]
+        if listed:
+            frame = pd.DataFrame([{"subject_id": str(c["id"]), "subject_name": str(c.get("name") or c["id"]),
+                                   "provider_id": c.get("provider_id"), "authority_code": str(c.get("authority_code") or ""),
+                                   "subject_type": str(c.get("type") or "centre"), "cluster": c.get("cluster"),
+                                   "status": c.get("status"), "board_id": c.get("board_id")} for c in listed])
+        else:
+            f = self.findings[self.findings["subject_type"].isin(CENTRE_TYPES)]
+            frame = f[["subject_id", "subject_name", "provider_id", "authority_code", "subject_type"]].drop_duplicates(
+                "subject_id").copy()
+            frame["cluster"] = frame["subject_id"].map(self._clusters_from_kpis())
+            frame["status"] = None
+            frame["board_id"] = None
+        if authority:
+            frame = frame[frame["authority_code"] == str(authority)]
+        frame = frame.assign(provider_name=frame["provider_id"].map(self.provider_name))
+        return frame.sort_values(["authority_code", "subject_name", "subject_id"]).reset_index(drop=True)
+
+    def _clusters_from_kpis(self) -> dict[str, str]:
+        if not self.has_kpis or "cluster" not in self.kpis.columns:
+            return {}
+        own = self.kpis[(self.kpis["subject_type"] == "centre") & self.kpis["cluster"].notna()]
+        return dict(zip(own["subject_id"], own["cluster"], strict=False))
+
+    def centre_info(self, centre_id: str) -> dict[str, Any]:
+        """The manifest's entry for a centre or site (``{id, name, type, provider_id, board_id, parent_id,
+        ...}``), or ``{}`` when the manifest does not list it."""
+        for entry in self.manifest.get("centres") or ():
+            if isinstance(entry, dict) and str(entry.get("id")) == str(centre_id):
+                return entry
+        return {}
+
+    def centre_name(self, centre_id: str) -> str:
+        found = self.centres()
+        hit = found[found["subject_id"] == str(centre_id)]
+        return str(hit["subject_name"].iloc[0]) if len(hit) else str(centre_id)
+
+    # --- periods ---------------------------------------------------------------------------------------------
     def periods(self) -> list[str]:
-        values = set(self.findings["period"].dropna().astype(str))
+        listed = [str(p) for p in self.manifest.get("periods") or []]
+        values = set(listed) | set(self.findings["period"].dropna().astype(str))
         if self.has_kpis:
             values |= set(self.kpis["period"].dropna().astype(str))
         return sorted(values)
 
     def latest_period(self) -> str | None:
-        periods = self.periods()
+        periods = [p for p in self.periods() if "Q" in p] or self.periods()
         return periods[-1] if periods else None
 
-    # --- slices -----------------------------------------------------------------------------------------
+    # --- slices ----------------------------------------------------------------------------------------------
     def findings_for(self, authority: str | None = None, subject: str | None = None,
                      period: str | None = None) -> pd.DataFrame:
         f = self.findings
@@ -113,7 +227,8 @@ class Results:
             f = f[f["period"] == period]
         return f
 
-    def kpis_for(self, authority: str | None = None, subject: str | None = None) -> pd.DataFrame:
+    def kpis_for(self, authority: str | None = None, subject: str | None = None,
+                 window: str | None = None, frameworks: list[str] | None = None) -> pd.DataFrame:
         k = self.kpis
         if k.empty:
             return k
@@ -121,39 +236,27 @@ class Results:
             k = k[k["authority_code"] == authority]
         if subject:
             k = k[k["subject_id"] == subject]
+        if window:
+            k = k[k["window"] == window]
+        if frameworks is not None:
+            k = k[k["framework"].isin(frameworks)]
         return k
 
-    def nodes(self) -> dict[str, dict[str, Any]]:
-        """Every rule, KPI and cross-check evaluated, by id (manifest ``nodes``)."""
-        return {str(n.get("id")): n for n in self.manifest.get("nodes") or () if isinstance(n, dict) and n.get("id")}
-
-    def areas_of(self, node_id: str) -> tuple[str, ...]:
-        """The inspection areas a rule or KPI declares (``areas:`` in its file), as the manifest records them."""
-        return tuple(str(a) for a in (self.nodes().get(str(node_id)) or {}).get("areas") or () if str(a) in AREAS)
-
     def record(self, table: str) -> pd.DataFrame:
-        """An authority-records table as at the latest period checked (``records/<table>.parquet``); an
-        empty table when it was not supplied (the report then says so)."""
-        if table not in self._records:
-            path = self.directory / "records" / f"{table}.parquet"
-            self._records[table] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
-        return self._records[table]
+        """An authority records table from ``records/`` (empty when not supplied)."""
+        return self.records.get(table, pd.DataFrame())
 
-    def provider_name(self, provider_id: str | None) -> str:
-        """The provider's name (manifest ``providers``, else the providers record), else its id."""
-        for entry in self.manifest.get("providers") or ():
-            if isinstance(entry, dict) and str(entry.get("id")) == str(provider_id) and entry.get("name"):
-                return str(entry["name"])
-        providers = self.record("providers")
-        if {"provider_id", "provider_name"} <= set(providers.columns):
-            named = providers.loc[providers["provider_id"].astype(str) == str(provider_id), "provider_name"].dropna()
-            if len(named):
-                return str(named.iloc[0])
-        return "" if provider_id is None else str(provider_id)
-
-    def validations_for(self, provider: str | None = None, providers: list[str] | None = None) -> list[dict]:
+    def validations_for(self, provider: str | None = None, providers: list[str] | None = None,
+                        authority: str | None = None) -> list[dict]:
         wanted = {provider} if provider else (set(providers) if providers is not None else None)
-        return [v for v in self.validations if wanted is None or str(v.get("provider")) in wanted]
+        found = []
+        for v in self.validations:
+            if authority and str(v.get("authority_code")) != str(authority):
+                continue
+            if wanted is not None and str(v.get("provider")) not in wanted:
+                continue
+            found.append(v)
+        return found
 
 
 def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -161,12 +264,30 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
-    for column in ("authority_code", "subject_id", "subject_type", "period", "status", "rag", "provider_id",
-                   "rule_id", "kpi_id"):
+    for column in _TEXT_COLUMNS:
         if column in frame.columns:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
             frame[column] = frame[column].map(lambda v: v if v is None else str(v))
     return frame
+
+
+def _normalise_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
+    """Format-2 words for every row: windows spelt out, and (format 1 only) clusters and rating reasons."""
+    if kpis.empty:
+        return kpis
+    kpis["window"] = kpis["window"].fillna("quarter").map(lambda w: _WINDOW_ALIASES.get(w, w))
+    cluster_rows = kpis["subject_type"] == "cluster"
+    kpis.loc[cluster_rows & kpis["cluster"].isna(), "cluster"] = kpis.loc[cluster_rows, "subject_id"]
+    kpis["rag"] = kpis["rag"].replace({"not_evaluable": "not_rated"}).fillna("not_rated")
+    unrated = (kpis["rag"] == "not_rated") & kpis["rating_reason"].isna()
+    if unrated.any():  # format 1 wrote no reason: say only what the row itself shows
+        no_data = pd.to_numeric(kpis["value"], errors="coerce").isna()
+        no_target = pd.to_numeric(kpis["target"], errors="coerce").isna()
+        kpis.loc[unrated & no_data, "rating_reason"] = "no_data"
+        kpis.loc[unrated & ~no_data & no_target, "rating_reason"] = "no_target"
+        kpis.loc[unrated & ~no_data & ~no_target, "rating_reason"] = "too_few"
+    kpis.loc[kpis["target_source"].isna() & kpis["target"].notna(), "target_source"] = "framework"
+    return kpis
 
 
 def _read_validations(folder: Path) -> list[dict[str, Any]]:
@@ -174,15 +295,39 @@ def _read_validations(folder: Path) -> list[dict[str, Any]]:
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            data = {"file": path.name, "unreadable": str(exc), "problems": []}
+        except (OSError, ValueError):
+            data = {"unreadable": True, "problems": []}
         if isinstance(data, dict):
-            data.setdefault("file", data.get("source") or path.name)
             data.setdefault("provider", data.get("provider_id") or path.stem)
+            data["provider"] = str(data["provider"])
+            name = data.get("file_name") or data.get("file") or data.get("source") or path.name
+            data["file"] = Path(str(name)).name  # a base name, never a local path
             data.setdefault("problems", [])
             data.setdefault("counts", {})
             found.append(data)
     return found
+
+
+def _read_records(folder: Path) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+        tables[path.stem] = pd.read_parquet(path)
+    return tables
+
+
+def _check_version(manifest: dict[str, Any], directory: Path) -> None:
+    version = manifest.get("format_version")
+    if version is None:
+        return
+    try:
+        major = int(str(version).split(".")[0])
+    except ValueError:
+        major = -1
+    if major < 1 or major > SUPPORTED_MAJOR:
+        raise ResultsFormatError(
+            f"The results in {directory.name} are in format {version}, which this version of ccassure cannot "
+            f"read (it reads formats 1 and {SUPPORTED_MAJOR}). Re-run `ccassure check` with this version, "
+            "or upgrade ccassure.")
 
 
 _CACHE: dict[tuple, Results] = {}
@@ -190,16 +335,18 @@ _CACHE: dict[tuple, Results] = {}
 
 def _signature(directory: Path) -> tuple:
     parts = []
-    for name in ("findings.parquet", "kpi_results.parquet", "kpi_findings.parquet", "manifest.json", "validation"):
+    for name in ("findings.parquet", "kpi_results.parquet", "kpi_findings.parquet", "manifest.json", "validation",
+                 "records"):
         path = directory / name
         parts.append((name, path.stat().st_mtime_ns if path.exists() else None))
-    if (directory / "validation").is_dir():
-        parts.extend((p.name, p.stat().st_mtime_ns) for p in sorted((directory / "validation").glob("*.json")))
+    for sub in ("validation", "records"):
+        if (directory / sub).is_dir():
+            parts.extend((p.name, p.stat().st_mtime_ns) for p in sorted((directory / sub).iterdir()))
     return (str(directory), tuple(parts))
 
 
 def load_results(results_dir: str | Path) -> Results:
-    """The findings, KPI results, validation summaries and manifest in ``results_dir`` (cached)."""
+    """The findings, KPI results, validation summaries, records and manifest in ``results_dir`` (cached)."""
     directory = Path(results_dir).expanduser().resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"No results directory at {directory}: run `ccassure check --output {directory}` first.")
@@ -208,16 +355,15 @@ def load_results(results_dir: str | Path) -> Results:
         return _CACHE[key]
     manifest_path = directory / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
-    kpis = _read_parquet(directory / "kpi_results.parquet", KPI_COLUMNS)
-    if "window" in kpis.columns and (kpis["window"] == "quarter").any():
-        # reports show quarterly values; year-to-date and rolling windows stay in the files
-        kpis = kpis[kpis["window"] == "quarter"].reset_index(drop=True)
+    manifest = manifest if isinstance(manifest, dict) else {}
+    _check_version(manifest, directory)
     results = Results(directory=directory,
                       findings=_read_parquet(directory / "findings.parquet", FINDING_COLUMNS),
-                      kpis=kpis,
+                      kpis=_normalise_kpis(_read_parquet(directory / "kpi_results.parquet", KPI_COLUMNS)),
                       kpi_findings=_read_parquet(directory / "kpi_findings.parquet", FINDING_COLUMNS),
                       validations=_read_validations(directory / "validation"),
-                      manifest=manifest if isinstance(manifest, dict) else {})
+                      manifest=manifest,
+                      records=_read_records(directory / "records"))
     _CACHE.clear()
     _CACHE[key] = results
     return results

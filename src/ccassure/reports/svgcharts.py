@@ -38,86 +38,121 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def kpi_trends_svg(kpis: pd.DataFrame, columns: int = 4, max_panels: int = 24, panel_w: int = 220,
-                   panel_h: int = 150, title: str = "KPI values by quarter") -> str:
-    """One panel per KPI: value by quarter, target as a dashed line, RAG as shape + letter + colour."""
-    ids = list(dict.fromkeys(kpis["kpi_id"].astype(str)))[:max_panels]
-    if not ids:
-        return ""
+def _axis(values: list[float], unit: str) -> tuple[float, float, list[float], str]:
+    """Honest axes: percentages on 0-100, counts from zero; points may go below zero."""
+    kind = str(unit or "").lower()
+    if kind in ("percent", "%", "percentage"):
+        return 0.0, 100.0, [0, 25, 50, 75, 100], "%"
+    hi = max([0.0, *values])
+    lo = min([0.0, *values])
+    span = hi - lo or 1.0
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2500, 5000, 10000, 1e9)
+                if span / s <= 5)
+    lo = math.floor(lo / step) * step
+    hi = math.ceil(hi / step) * step if hi > lo else lo + step
+    ticks = [lo + i * step for i in range(int(round((hi - lo) / step)) + 1)]
+    label = {"points": "points", "average": "average", "count": "number"}.get(kind, kind or "number")
+    return lo, hi, ticks, label
+
+
+def kpi_trend_pages(kpis: pd.DataFrame, per_page: int = 6, columns: int = 2, panel_w: int = 330,
+                    panel_h: int = 200) -> list[str]:
+    """Trend charts for print: pages of at most ``per_page`` panels, large enough to read on paper.
+
+    ``kpis`` has one row per KPI and period with ``kpi_id`` (a panel key), ``title``, ``period``, ``value``
+    (missing where not shown), ``target``, ``unit``, ``rag``. Every panel gets a percentage or count axis
+    starting at zero, the target as a dashed line, each point's rating as shape and colour, and the last
+    value written beside its point.
+    """
+    ids = list(dict.fromkeys(kpis["kpi_id"].astype(str)))
+    pages = []
+    for first in range(0, len(ids), per_page):
+        pages.append(_trend_page(kpis, ids[first:first + per_page], columns, panel_w, panel_h,
+                                 f"KPI trends, chart {first // per_page + 1} of {math.ceil(len(ids) / per_page)}"))
+    return pages
+
+
+def _trend_page(kpis: pd.DataFrame, ids: list[str], columns: int, panel_w: int, panel_h: int, title: str) -> str:
     rows = math.ceil(len(ids) / columns)
-    width, height = columns * panel_w, rows * panel_h + 28
+    width, height = columns * panel_w, rows * panel_h + 34
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="10" role="img">',
+           f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" role="img">',
            f"<title>{escape(title)}</title>"]
     descriptions = []
     for n, kpi_id in enumerate(ids):
         part = kpis[kpis["kpi_id"].astype(str) == kpi_id].sort_values("period")
         ox, oy = (n % columns) * panel_w, (n // columns) * panel_h
-        left, right, top, bottom = ox + 34, ox + panel_w - 24, oy + 34, oy + panel_h - 22
-        name = f"{kpi_id}: {part['title'].iloc[0]}" if len(part) else kpi_id
-        lines = textwrap.wrap(str(name), 34)
-        if len(lines) > 2:
-            lines = [lines[0], lines[1][:32] + "…"]
+        left, right, top, bottom = ox + 46, ox + panel_w - 36, oy + 44, oy + panel_h - 30
+        name = str(part["title"].iloc[0]) if len(part) else kpi_id
+        lines = textwrap.wrap(name, 40)[:2]
+        if len(textwrap.wrap(name, 40)) > 2:
+            lines[1] = lines[1][:38] + "…"
         for i, line in enumerate(lines):
-            out.append(f'<text x="{ox + 6}" y="{oy + 12 + 11 * i}" font-weight="bold" font-size="9">{escape(line)}</text>')
+            out.append(f'<text x="{ox + 6}" y="{oy + 14 + 14 * i}" font-weight="bold" font-size="12">{escape(line)}</text>')
         periods = part["period"].astype(str).tolist()
         values = pd.to_numeric(part["value"], errors="coerce").tolist()
         targets = pd.to_numeric(part["target"], errors="coerce").dropna().tolist()
-        known = [v for v in values if v == v] + targets[-1:]
-        if not known:
-            out.append(f'<text x="{ox + 10}" y="{oy + panel_h / 2}" fill="#555">no values</text>')
-            descriptions.append(f"{name}: no values.")
-            continue
-        lo, hi = min(known), max(known)
-        if hi - lo < 1e-9:
-            lo, hi = lo - 1, hi + 1
-        pad = (hi - lo) * 0.15
-        lo, hi = (0 if lo >= 0 and lo - pad < 0 else lo - pad), hi + pad
-        step = (right - left) / max(1, len(periods) - 1) if len(periods) > 1 else 0
+        unit = str(part["unit"].iloc[0]) if len(part) else ""
+        lo, hi, ticks, label = _axis([v for v in values if v == v] + targets[-1:], unit)
 
         def y_of(v: float, lo: float = lo, hi: float = hi, top: float = top, bottom: float = bottom) -> float:
             return bottom - (v - lo) / (hi - lo) * (bottom - top)
 
+        for tick in ticks:
+            ty = y_of(tick)
+            out.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{right}" y2="{ty:.1f}" stroke="#ddd" stroke-width="0.6"/>')
+            out.append(f'<text x="{left - 4}" y="{ty + 4:.1f}" text-anchor="end" font-size="11">{_fmt(tick)}</text>')
+        out.append(f'<text x="{ox + 10}" y="{(top + bottom) / 2:.1f}" font-size="11" text-anchor="middle" '
+                   f'transform="rotate(-90 {ox + 10} {(top + bottom) / 2:.1f})">{escape(label)}</text>')
         out.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#444" stroke-width="0.8"/>')
-        out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#444" stroke-width="0.8"/>')
-        for v in (lo, hi):
-            out.append(f'<text x="{left - 3}" y="{y_of(v) + 3:.1f}" text-anchor="end" font-size="8">{_fmt(v)}</text>')
         if targets:
             ty = y_of(targets[-1])
             out.append(f'<line x1="{left}" y1="{ty:.1f}" x2="{right}" y2="{ty:.1f}" stroke="#000" '
-                       'stroke-width="0.9" stroke-dasharray="4 3"/>')
-            out.append(f'<text x="{right}" y="{ty - 3:.1f}" text-anchor="end" font-size="8">target {_fmt(targets[-1])}</text>')
-        xs = [left + (i * step if len(periods) > 1 else (right - left) / 2) for i in range(len(periods))]
+                       'stroke-width="1.1" stroke-dasharray="5 3"/>')
+        step = (right - left - 20) / max(1, len(periods) - 1)
+        xs = [left + 10 + (i * step if len(periods) > 1 else (right - left - 20) / 2) for i in range(len(periods))]
+        every = max(1, math.ceil(len(periods) / 5))
+        for i, (x, period) in enumerate(zip(xs, periods, strict=False)):
+            if i % every == 0 or i == len(periods) - 1:
+                out.append(f'<text x="{x:.1f}" y="{bottom + 15}" text-anchor="middle" font-size="11">{escape(period)}</text>')
         points = [(x, y_of(v)) for x, v in zip(xs, values, strict=False) if v == v]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            out.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="1.6"/>')
+            out.append(f'<polyline points="{path}" fill="none" stroke="{LINE}" stroke-width="2"/>')
         said = []
-        for x, v, rag, period in zip(xs, values, part["rag"].fillna("not_evaluable").astype(str), periods, strict=False):
-            shape, colour, letter = RAG_STYLE.get(rag, RAG_STYLE["not_evaluable"])
-            out.append(f'<text x="{x:.1f}" y="{bottom + 12}" text-anchor="middle" font-size="7.5">{escape(period)}</text>')
+        for x, v, rag, period in zip(xs, values, part["rag"].fillna("not_rated").astype(str), periods, strict=False):
+            shape, colour, _letter = RAG_STYLE.get(rag, RAG_STYLE["not_evaluable"])
             if v == v:
-                y = y_of(v)
-                out.append(_marker(shape, x, y, colour))
-                out.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="8" '
-                           f'font-weight="bold">{letter}</text>')
+                out.append(_marker(shape, x, y_of(v), colour, 5))
                 said.append(f"{period} {_fmt(v)} ({rag.replace('_', ' ')})")
             else:
-                said.append(f"{period} no value")
+                said.append(f"{period} not shown")
+        if points:
+            x, y = points[-1]
+            last = [v for v in values if v == v][-1]
+            out.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="11" font-weight="bold">{_fmt(last)}</text>')
+        if not points:
+            out.append(f'<text x="{(left + right) / 2:.1f}" y="{(top + bottom) / 2:.1f}" text-anchor="middle" '
+                       'fill="#555">no value to show</text>')
         descriptions.append(f"{name}: " + ", ".join(said) + (f"; target {_fmt(targets[-1])}." if targets else "."))
-    legend_y = rows * panel_h + 14
+    legend_y = rows * panel_h + 20
     x = 6
     for rag, (shape, colour, _letter) in RAG_STYLE.items():
-        out.append(_marker(shape, x + 5, legend_y - 3, colour, 4))
-        label = {"green": "G = green, on target", "amber": "A = amber, within tolerance", "red": "R = red, off target",
-                 "not_evaluable": "? = not evaluable"}[rag]
-        out.append(f'<text x="{x + 14}" y="{legend_y}" font-size="9">{label}</text>')
-        x += 30 + 5.2 * len(label)
-    out.append(f'<line x1="{x}" y1="{legend_y - 3}" x2="{x + 22}" y2="{legend_y - 3}" stroke="#000" stroke-dasharray="4 3"/>'
-               f'<text x="{x + 26}" y="{legend_y}" font-size="9">target</text>')
+        out.append(_marker(shape, x + 5, legend_y - 4, colour, 5))
+        label = {"green": "on target", "amber": "near target", "red": "off target", "not_evaluable": "not rated"}[rag]
+        out.append(f'<text x="{x + 15}" y="{legend_y}" font-size="12">{label}</text>')
+        x += 34 + 7 * len(label)
+    out.append(f'<line x1="{x}" y1="{legend_y - 4}" x2="{x + 24}" y2="{legend_y - 4}" stroke="#000" '
+               f'stroke-dasharray="5 3"/><text x="{x + 30}" y="{legend_y}" font-size="12">target</text>')
     out.insert(2, f"<desc>{escape(' '.join(descriptions))}</desc>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+def kpi_trends_svg(kpis: pd.DataFrame, **_ignored: Any) -> str:
+    """The first page of :func:`kpi_trend_pages` (kept for documents that show a single chart)."""
+    pages = kpi_trend_pages(kpis)
+    return pages[0] if pages else ""
 
 
 def show_svg(svg: str) -> Any:

@@ -1,0 +1,545 @@
+"""The authority report's sections: a member summary first, then scorecards, the KPI dashboard and detail.
+
+Every function returns Markdown built only from the results folder (through ``ccassure.reports.results``);
+nothing here decides a status. Providers and centres appear by name, duties by their title, numbers through
+the disclosure policy, and rule messages through ``plain_text.plain_message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from ccassure.reports import kpi_view as kv
+from ccassure.reports.disclosure import Policy
+from ccassure.reports.format import md_table, status_label, text
+from ccassure.reports.plain_text import date_words, period_words, plain_message
+from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
+
+PROBLEMS = ("not_met", "at_risk")
+WORST_FIRST = ["not_met", "at_risk", "not_evaluable", "met", "not_applicable"]
+SUBJECT_WORDS = {"board": "advisory board", "change": "proposed change", "authority": "the authority",
+                 "programme": "programme", "provider": "provider", "cluster": "cluster"}
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+@dataclass
+class AuthorityReport:
+    """Everything the authority document shows, for one authority, from one loaded results folder."""
+    results: Results
+    authority: str
+    min_count: int = 5
+
+    # --- shared views ----------------------------------------------------------------------------------------
+    @cached_property
+    def policy(self) -> Policy:
+        return Policy(threshold=int(self.min_count or 0))
+
+    @cached_property
+    def name(self) -> str:
+        return self.results.authority_name(self.authority)
+
+    @cached_property
+    def findings(self) -> pd.DataFrame:
+        return self.results.findings_for(self.authority)
+
+    @cached_property
+    def period(self) -> str | None:
+        quarters = sorted(p for p in self.findings["period"].dropna().unique() if "Q" in str(p))
+        if quarters:
+            return quarters[-1]
+        return self.results.latest_period()
+
+    @cached_property
+    def latest(self) -> pd.DataFrame:
+        return self.findings[self.findings["period"] == self.period]
+
+    @cached_property
+    def centres(self) -> pd.DataFrame:
+        return self.results.centres(self.authority)
+
+    @cached_property
+    def providers(self) -> pd.DataFrame:
+        return self.results.provider_table(self.authority)
+
+    @cached_property
+    def frameworks(self) -> list[str]:
+        return self.results.frameworks(self.authority)
+
+    @cached_property
+    def kpis(self) -> pd.DataFrame:
+        k = kv.protected_kpis(self.results, self.authority, self.policy)
+        if k.empty:
+            return k
+        return k[k["framework"].isin(self.frameworks)] if self.frameworks else k
+
+    @cached_property
+    def latest_kpis(self) -> pd.DataFrame:
+        if self.kpis.empty:
+            return self.kpis
+        latest = self.kpis[self.kpis["period"] == self.period]
+        return latest if len(latest) else self.kpis[self.kpis["period"] == self.kpis["period"].max()]
+
+    @cached_property
+    def actions(self) -> pd.DataFrame:
+        a = self.results.record("actions")
+        if a.empty or "authority_code" not in a.columns:
+            return a
+        return a[a["authority_code"].astype(str) == self.authority]
+
+    def where(self, row: Any) -> str:
+        """Where a finding or KPI result sits, in names: centre and its provider, a board, a change."""
+        subject_type = str(row.subject_type)
+        name = text(row.subject_name or row.subject_id)
+        if subject_type in CENTRE_TYPES:
+            provider = self.results.provider_name(row.provider_id) if row.provider_id else ""
+            if not provider:
+                hit = self.centres[self.centres["subject_id"] == row.subject_id]
+                provider = str(hit["provider_name"].iloc[0]) if len(hit) and hit["provider_name"].iloc[0] else ""
+            return f"{name} ({text(provider)})" if provider and provider != row.provider_id else name
+        if subject_type == "provider":
+            return f"{text(self.results.provider_name(row.subject_id))} (provider)"
+        if subject_type == "cluster":
+            return f"{name} cluster"
+        if subject_type == "authority":
+            return f"{text(self.name)} (the authority)"
+        return f"{name} ({SUBJECT_WORDS.get(subject_type, subject_type)})"
+
+    def since(self, rule_id: str, subject_id: str, status: str) -> str:
+        """The first quarter of the current unbroken run of this status (or 'first quarter checked')."""
+        history = self.findings[(self.findings["rule_id"] == rule_id) & (self.findings["subject_id"] == subject_id)]
+        history = history.sort_values("period")
+        first = self.period
+        for row in history[::-1].itertuples():
+            if row.status != status:
+                break
+            first = row.period
+        earliest = history["period"].min() if len(history) else None
+        return period_words(first) + (" (first quarter checked)" if first == earliest and len(history) > 1 else "")
+
+    def kpi_since(self, row: Any) -> str:
+        history = self.kpis[(self.kpis["kpi_id"] == row.kpi_id) & (self.kpis["subject_id"] == row.subject_id)
+                            & (self.kpis["window"] == row.window)].sort_values("period")
+        first = row.period
+        for r in history[::-1].itertuples():
+            if r.rag != "red":
+                break
+            first = r.period
+        return period_words(first)
+
+    def action_for(self, item_id: str, subject_id: str) -> tuple[str, str, str, str]:
+        """(action, owner, due date, status) from the authority's actions table; blanks when none is recorded."""
+        a = self.actions
+        if a.empty:
+            return "", "", "", ""
+        item_col = "item_id" if "item_id" in a.columns else None
+        if item_col is None:
+            return "", "", "", ""
+        hit = a[(a[item_col].astype(str) == str(item_id)) & (a["subject_id"].astype(str) == str(subject_id))]
+        if hit.empty:
+            return "", "", "", ""
+        r = hit.iloc[-1]
+        return (text(r.get("action")), text(r.get("owner")), date_words(r.get("due_date")),
+                text(str(r.get("status") or "").replace("_", " ").capitalize()))
+
+    # --- page one --------------------------------------------------------------------------------------------
+    def member_summary(self) -> str:
+        r = self.results
+        as_at = date_words(r.data_as_at) or "not recorded"
+        report_date = date_words(r.generated_at) or date_words(pd.Timestamp.now())
+        provider_names = "; ".join(
+            f"{text(p.name)} ({_plural(int((self.centres['provider_id'] == p.id).sum()), 'centre')})"
+            for p in self.providers.itertuples()) or "none recorded"
+        lines = [
+            f"**Authority:** {text(self.name)}  ",
+            f"**Period:** {period_words(self.period)}  ",
+            f"**Data as at:** {as_at}  ",
+            f"**Report date:** {report_date}  ",
+            f"**Centres:** {len(self.centres)}, run by {_plural(len(self.providers), 'provider')}: {provider_names}",
+        ]
+        return "\n".join(lines)
+
+    def headlines(self, limit: int = 6) -> list[str]:
+        """Three to six sentences, worst first, each naming where and what."""
+        sentences: list[tuple[int, str]] = []
+        latest = self.latest
+        judged = latest[latest["status"] != "not_applicable"]
+        not_met = judged[judged["status"] == "not_met"]
+        at_risk = judged[judged["status"] == "at_risk"]
+        for status, part, rank in (("not met", not_met, 0), ("at risk", at_risk, 3)):
+            if part.empty:
+                continue
+            worst_subjects = part.groupby(["subject_type", "subject_id"]).size().sort_values(ascending=False)
+            named = []
+            for (subject_type, subject_id), n in list(worst_subjects.items())[:3]:
+                row = part[(part["subject_type"] == subject_type) & (part["subject_id"] == subject_id)].iloc[0]
+                duties = part[(part["subject_id"] == subject_id)]["title"].dropna().unique()
+                named.append(f"{self.where(row)}: {'; '.join(text(d[0].lower() + d[1:]) for d in duties[:2])}"
+                             + (f" and {len(duties) - 2} more" if len(duties) > 2 else ""))
+            more = len(worst_subjects) - len(named)
+            sentences.append((rank, f"**{_plural(len(part), 'duty check')} {'is' if len(part) == 1 else 'are'} "
+                                    f"{status}** in {period_words(self.period)}, at "
+                                    f"{_plural(len(worst_subjects), 'place')}: " + " · ".join(named)
+                              + (f" · and {more} more (see the table below)." if more > 0 else ".")))
+        red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
+        if len(red):
+            providers = red[red["subject_type"] == "provider"]
+            for pid, part in list(providers.groupby("subject_id"))[:2]:
+                example = part.iloc[0]
+                rated = self.latest_kpis[(self.latest_kpis["subject_id"] == pid)
+                                         & self.latest_kpis["rag"].isin(["green", "amber", "red"])]
+                value = kv.shown_value(example)
+                sentences.append((1, f"**{text(self.results.provider_name(pid))} is off target (Red) on "
+                                     f"{len(part)} of {len(rated)} rated measures**, including "
+                                     f"{text(kv.title_text(example, self.results).lower())}: {value} against a target "
+                                     f"of {kv.target_text(example)}."))
+            own = red[red["subject_type"] == "authority"]
+            if len(own):
+                titles = [text(kv.title_text(r, self.results).lower()) for r in own.itertuples()][:3]
+                sentences.append((2, f"**Across the authority, {_plural(len(own), 'measure')} "
+                                     f"{'is' if len(own) == 1 else 'are'} off target (Red):** {'; '.join(titles)}"
+                                     + (" and more." if len(own) > 3 else ".")))
+            centre_red = red[red["subject_type"].isin(CENTRE_TYPES)]
+            if len(centre_red):
+                sentences.append((2, f"**{_plural(centre_red['subject_id'].nunique(), 'centre')} "
+                                     f"{'has' if centre_red['subject_id'].nunique() == 1 else 'have'} at least one "
+                                     f"measure off target**; every one is listed in the exceptions table."))
+        missing = judged[judged["status"] == "not_evaluable"]
+        if len(missing):
+            sentences.append((4, f"{_plural(len(missing), 'check')} could not be made because the data needed were "
+                                 "missing; these are never counted as met."))
+        met = int((judged["status"] == "met").sum())
+        if len(judged):
+            sentences.append((5, f"Of {len(judged)} duty checks that apply in {period_words(self.period)}, {met} "
+                                 f"({100 * met / len(judged):.0f}%) are met. Checks that do not apply are left out "
+                                 "of every share in this report."))
+        ordered = [s for _, s in sorted(sentences, key=lambda x: x[0])]
+        return ordered[:limit] if len(ordered) >= 3 else ordered
+
+    def headline_markdown(self) -> str:
+        lines = self.headlines()
+        if not lines:
+            return "_No findings or KPI results have been recorded for this authority yet._"
+        return "\n".join(f"- {line}" for line in lines)
+
+    def exceptions(self) -> str:
+        """Every duty not met or at risk in the latest quarter, and every provider figure that disagrees."""
+        problems = self.latest[self.latest["status"].isin(PROBLEMS)].copy()
+        rows = []
+        problems["_o"] = problems["status"].map(WORST_FIRST.index)
+        problems["_where"] = [self.where(r) for r in problems.itertuples()]
+        for r in problems.sort_values(["_o", "_where", "title"]).itertuples():
+            action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
+            found = text(plain_message(r.message))
+            if action:
+                found += f" **Action:** {action}"
+            rows.append((status_label(r.status), r._where, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
+                         found, owner, due, state))
+        crosschecks = self.results.kpi_findings
+        if len(crosschecks):
+            flagged = crosschecks[(crosschecks["authority_code"] == self.authority) & (crosschecks["period"] == self.period)
+                                  & crosschecks["status"].isin(PROBLEMS)]
+            for r in flagged.itertuples():
+                action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
+                rows.append((status_label(r.status), self.where(r), "Provider's reported figure agrees with its records",
+                             period_words(r.period), text(plain_message(r.message)), owner, due, state))
+        if not rows:
+            return f"No duty is not met or at risk in {period_words(self.period)}."
+        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. Owner, due date "
+                 "and progress come from the authority's own actions list; a blank means no action is recorded yet.")
+        return intro + "\n\n" + md_table(rows, ["Status", "Where", "Duty", "Since", "What was found", "Owner", "Due",
+                                                "Progress"], "llllllll", escape=[False] * 8)
+
+    def red_kpis(self) -> str:
+        red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
+        if red.empty:
+            return (f"No measure is off target (Red) in {period_words(self.period)}." if len(self.latest_kpis)
+                    else "_No KPI results were recorded for this authority._")
+        red = red.assign(_level=red["subject_type"].map(kv.LEVEL_ORDER).fillna(9),
+                         _where=[self.where(r) for r in red.itertuples()])
+        rows = []
+        for r in red.sort_values(["_level", "_where", "kpi_id"]).itertuples():
+            _action, owner, due, state = self.action_for(r.kpi_id, r.subject_id)
+            rows.append((r._where, text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window),
+                         kv.shown_value(r), kv.target_text(r), self.kpi_since(r), owner, due, state))
+        return (f"{_plural(len(rows), 'measure')} off target (Red) in {period_words(self.period)}, authority first, "
+                "then providers, clusters and centres.\n\n"
+                + md_table(rows, ["Where", "Measure", "Period", "Value", "Target", "Red since", "Owner", "Due",
+                                  "Progress"], "lllrrllll", escape=[False] * 9))
+
+    # --- scorecards --------------------------------------------------------------------------------------------
+    def _kpi_cell(self, row: Any) -> str:
+        if row is None:
+            return "–"
+        rating = kv.rating_text(row, bool(row.rag_shown))
+        value = kv.shown_value(row)
+        return f"{value} {rating.split(':')[0]}" if value not in ("–",) else rating
+
+    def kpi_matrix(self, subject_type: str, chunk: int = 4) -> str:
+        """Measures down, subjects across (providers or clusters): value and rating in each cell."""
+        k = self.latest_kpis
+        part = k[k["subject_type"] == subject_type] if len(k) else k
+        if part.empty:
+            return f"_No {subject_type}-level KPI results were recorded._"
+        if subject_type == "provider":
+            subjects = [(p.id, p.name) for p in self.providers.itertuples() if p.id in set(part["subject_id"])]
+        else:
+            subjects = [(s, s) for s in sorted(part["subject_id"].dropna().unique())]
+        measures = part.drop_duplicates(["kpi_id", "window"]).sort_values(["framework", "kpi_id"])
+        out = []
+        for start in range(0, len(subjects), chunk):
+            chosen = subjects[start:start + chunk]
+            rows = []
+            for m in measures.itertuples():
+                cells = []
+                for sid, _ in chosen:
+                    hit = part[(part["kpi_id"] == m.kpi_id) & (part["window"] == m.window) & (part["subject_id"] == sid)]
+                    cells.append(self._kpi_cell(next(hit.itertuples()) if len(hit) else None))
+                label = f"{text(kv.title_text(m, self.results))} ({kv.WINDOW_WORDS.get(m.window, m.window)})"
+                rows.append((label, kv.target_text(m), *cells))
+            out.append(md_table(rows, ["Measure", "Target", *(text(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
+                                escape=[False] * (2 + len(chosen))))
+        return "\n\n".join(out)
+
+    def provider_scorecards(self) -> str:
+        out = []
+        for p in self.providers.itertuples():
+            own = self.centres[self.centres["provider_id"] == p.id]
+            problems = self.latest[(self.latest["provider_id"] == p.id) & self.latest["status"].isin(PROBLEMS)]
+            red = self.latest_kpis[(self.latest_kpis["provider_id"] == p.id) & (self.latest_kpis["rag"] == "red")] \
+                if len(self.latest_kpis) else self.latest_kpis
+            out.append(f"### {text(p.name)}\n")
+            clusters = sorted({str(c) for c in own["cluster"].dropna()})
+            out.append(f"Runs {_plural(len(own), 'centre')}: " + ", ".join(text(n) for n in own["subject_name"])
+                       + (f" (cluster{'s' if len(clusters) > 1 else ''} {', '.join(text(c) for c in clusters)})."
+                          if clusters else ".") + "\n")
+            if problems.empty:
+                out.append(f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n")
+            else:
+                rows = [(status_label(r.status), text(r.subject_name), text(r.title)) for r in
+                        problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
+                        .itertuples()]
+                out.append(md_table(rows, ["Status", "Centre", "Duty"], escape=[False] * 3) + "\n")
+            own_kpis = self.latest_kpis[(self.latest_kpis["subject_type"] == "provider")
+                                        & (self.latest_kpis["subject_id"] == p.id)] if len(self.latest_kpis) else None
+            if own_kpis is not None and len(own_kpis):
+                out.append(self._kpi_rows(own_kpis) + "\n")
+            centre_red = red[red["subject_type"].isin(CENTRE_TYPES)] if len(red) else red
+            if len(centre_red):
+                names = centre_red.groupby("subject_name").size().sort_values(ascending=False)
+                out.append("Centres with measures off target: " + "; ".join(
+                    f"{text(n)} ({_plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
+        return "\n".join(out) or "_No providers are recorded for this authority._"
+
+    def _kpi_rows(self, k: pd.DataFrame) -> str:
+        rows = []
+        for r in k.sort_values(["framework", "kpi_id", "window"]).itertuples():
+            rows.append((text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window), kv.shown_value(r),
+                         kv.target_text(r), kv.rating_text(r, bool(r.rag_shown))))
+        return md_table(rows, ["Measure", "Period", "Value", "Target", "Rating"], "llrrl", escape=[False] * 5)
+
+    # --- duties ------------------------------------------------------------------------------------------------
+    def duties_scorecard(self) -> str:
+        latest = self.latest
+        if latest.empty:
+            return "_No findings for this authority._"
+        rows = []
+        for (_rule, title), part in latest.groupby(["rule_id", "title"], sort=True, dropna=False):
+            counts = part["status"].value_counts()
+            judged = int(counts.drop(labels=["not_applicable"], errors="ignore").sum())
+            worst = next((s for s in WORST_FIRST if s in set(part["status"])), "not_applicable")
+            rows.append((WORST_FIRST.index(worst), text(title), text(part["citation"].dropna().iloc[0])
+                         if part["citation"].notna().any() else "", status_label(worst),
+                         *(int(counts.get(s, 0)) for s in ("met", "not_met", "at_risk", "not_evaluable")), judged))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return (f"{period_words(self.period)}. _Overall_ is the least favourable status among the places judged; "
+                "places where a duty does not apply are not counted.\n\n"
+                + md_table([r[1:] for r in rows], ["Duty", "Basis", "Overall", "Met", "Not met", "At risk",
+                                                  "Not evaluable", "Judged"], "lllrrrrr", escape=[False] * 8))
+
+    def centre_matrix(self, chunk: int = 6) -> str:
+        """Every centre-level duty, centre by centre, worst centres first, each with its provider."""
+        rows_ = self.latest[self.latest["subject_type"].isin(CENTRE_TYPES)]
+        if rows_.empty:
+            return "_No centre-level findings._"
+        rules = (rows_.drop_duplicates("rule_id").sort_values("title")[["rule_id", "title"]])
+        codes = {r.rule_id: f"D{i + 1}" for i, r in enumerate(rules.itertuples())}
+        key = md_table([(codes[r.rule_id], text(r.title)) for r in rules.itertuples()], ["Column", "Duty"],
+                       escape=[False, False])
+        status = rows_.pivot_table(index="subject_id", columns="rule_id", values="status", aggfunc="first")
+        centres = self.centres.set_index("subject_id")
+        order = []
+        for sid, values in status.iterrows():
+            bad = sum(1 for v in values if v in PROBLEMS)
+            name = centres["subject_name"].get(sid, sid) if sid in centres.index else sid
+            provider = centres["provider_name"].get(sid, "") if sid in centres.index else ""
+            order.append((-bad, str(name), sid, str(provider), values, bad))
+        order.sort()
+        out = [f"{period_words(self.period)}. ✔ met · ✖ not met · ▲ at risk · ? not evaluable · – does not apply. "
+               "Centres with most duties not met or at risk first.", "", key]
+        for start in range(0, len(rules), chunk):
+            chosen = list(rules["rule_id"])[start:start + chunk]
+            table_rows = [(f"{text(name)}", text(provider), str(bad),
+                           *(status_label(values.get(r), short=True) if isinstance(values.get(r), str) else "–"
+                             for r in chosen)) for _, name, _, provider, values, bad in order]
+            out += ["", md_table(table_rows, ["Centre", "Provider", "Not met or at risk", *(codes[r] for r in chosen)],
+                                 "llr" + "c" * len(chosen), escape=[False] * (3 + len(chosen)))]
+        return "\n".join(out)
+
+    def subject_duties(self, subject_type: str) -> str:
+        """Board, change or authority-level duties: one row per subject and duty."""
+        part = self.latest[self.latest["subject_type"] == subject_type]
+        judged = part[part["status"] != "not_applicable"]
+        if judged.empty:
+            noun = {"board": "advisory board", "change": "proposed change", "authority": "authority-wide"}[subject_type]
+            return f"_No {noun} duties apply in {period_words(self.period)}._"
+        judged = judged.assign(_o=judged["status"].map(WORST_FIRST.index))
+        rows = [(text(r.subject_name or r.subject_id), text(r.title), status_label(r.status),
+                 text(plain_message(r.message)) if r.status != "met" else "")
+                for r in judged.sort_values(["_o", "subject_name", "title"]).itertuples()]
+        return md_table(rows, ["Name", "Duty", "Status", "What was found"], escape=[False] * 4)
+
+    # --- KPI dashboard -------------------------------------------------------------------------------------------
+    def comparator(self, kpi_id: str, kind: str = "england") -> str:
+        c = self.results.record("comparators")
+        if c.empty or "kpi_id" not in c.columns:
+            return ""
+        hit = c[(c["kpi_id"].astype(str) == kpi_id) & (c["comparator"].astype(str) == kind)]
+        if "authority_code" in hit.columns and kind != "england":
+            hit = hit[hit["authority_code"].astype(str).isin([self.authority, "", "None", "nan"])]
+        if hit.empty:
+            return ""
+        latest = hit.sort_values("period").iloc[-1]
+        return f"{float(latest['value']):.1f}%"
+
+    def comparator_kinds(self) -> list[str]:
+        c = self.results.record("comparators")
+        if c.empty or "comparator" not in c.columns:
+            return []
+        present = set(c["comparator"].astype(str))
+        return [k for k in ("england", "region", "statistical_neighbours") if k in present]
+
+    def kpi_dashboard(self) -> str:
+        k = self.latest_kpis
+        own = k[k["subject_type"] == "authority"] if len(k) else k
+        if own.empty:
+            return "_No KPI results: KPI rules have not been evaluated for this authority._"
+        kinds = self.comparator_kinds()
+        labels = {"england": "England", "region": "Region", "statistical_neighbours": "Similar areas"}
+        out = [f"{period_words(self.period)}, the authority as a whole. Changes are in percentage points (pp) for "
+               "percentages. “Lower is better” is marked where it applies."]
+        if not kinds:
+            out.append(" No England or other comparator figures were supplied.")
+        for framework, part in own.groupby("framework", sort=True):
+            node = self.results.node(f"framework:{framework}")
+            out.append(f"\n\n**{text(node.get('title') or framework + ' measures')}**\n")
+            rows = []
+            for r in part.sort_values(["kpi_id", "window"]).itertuples():
+                measure = text(kv.title_text(r, self.results))
+                if kv.direction_words(r.direction) == "lower is better":
+                    measure += " (lower is better)"
+                prev, year = kv.changes_shown(r)
+                rows.append((measure, kv.WINDOW_WORDS.get(r.window, r.window), kv.shown_value(r), r.count_text,
+                             kv.target_text(r), *(self.comparator(r.kpi_id, kind) or "–" for kind in kinds),
+                             kv.rating_text(r, bool(r.rag_shown)), prev, year))
+            headers = ["Measure", "Period", "Value", "Count", "Target", *(labels[k] for k in kinds), "Rating",
+                       "Change on last quarter", "Change on a year before"]
+            out.append(md_table(rows, headers, "llrrr" + "r" * len(kinds) + "lrr", escape=[False] * len(headers)))
+        return "\n".join(out)
+
+    def centre_targets(self) -> str:
+        t = self.results.record("centre_targets")
+        if t.empty:
+            return "No centre has its own target: every centre is measured against the framework target."
+        centres = set(self.centres["subject_id"])
+        t = t[t["centre_id"].astype(str).isin(centres)]
+        if t.empty:
+            return "No centre has its own target: every centre is measured against the framework target."
+        rows = []
+        for r in t.sort_values(["centre_id", "kpi_id"]).itertuples():
+            node = self.results.node(str(r.kpi_id))
+            rows.append((text(self.results.centre_name(r.centre_id)), text(node.get("title") or r.kpi_id),
+                         kv.value_text(r.target, node.get("unit") or "percent"), text(r.period),
+                         kv.value_text(node.get("target"), node.get("unit") or "percent") if node.get("target") is not None
+                         else "–"))
+        return ("These centres are measured against their own agreed target instead of the framework's:\n\n"
+                + md_table(rows, ["Centre", "Measure", "Centre's target", "Period", "Framework target"], "llrlr",
+                           escape=[False] * 5))
+
+    def not_charted(self) -> str:
+        own = self.kpis[self.kpis["subject_type"] == "authority"] if len(self.kpis) else self.kpis
+        if own.empty:
+            return ""
+        rows = []
+        for (kpi_id, window), part in own.groupby(["kpi_id", "window"]):
+            shown = part[part["value_shown"] & pd.to_numeric(part["value"], errors="coerce").notna()]
+            if shown.empty:
+                reason = kv.rating_text(part.sort_values("period").iloc[-1])
+                reason = "Values not shown (small numbers)" if reason.startswith(("●", "◆", "▼")) else reason
+                rows.append((text(kv.title_text(part.iloc[0], self.results)), kv.WINDOW_WORDS.get(window, window),
+                             reason + " in every quarter"))
+        if not rows:
+            return "Every measure is charted."
+        return ("Not charted, because there is no value to plot:\n\n"
+                + md_table(rows, ["Measure", "Period", "Why"], escape=[False] * 3))
+
+    def chart_frame(self) -> pd.DataFrame:
+        own = self.kpis[self.kpis["subject_type"] == "authority"] if len(self.kpis) else self.kpis
+        if own.empty:
+            return own
+        own = own.copy()
+        own.loc[~own["value_shown"], "value"] = None
+        own["title"] = [f"{kv.title_text(r, self.results)}" + ("" if r.window == "quarter" else
+                                                              f" ({kv.WINDOW_WORDS.get(r.window, r.window)})")
+                        for r in own.itertuples()]
+        keep = own.groupby(["kpi_id", "window"])["value"].transform(lambda v: pd.to_numeric(v, errors="coerce").notna().any())
+        own = own[keep.astype(bool)]
+        own["kpi_id"] = own["kpi_id"].astype(str) + "|" + own["window"].astype(str)
+        return own
+
+    # --- reproducibility ------------------------------------------------------------------------------------------
+    def data_quality(self) -> str:
+        summaries = self.results.validations_for(authority=self.authority)
+        if not summaries:
+            return "_No validation summaries were supplied with these results._"
+        rows = []
+        for v in summaries:
+            counts = v.get("counts") or {}
+            who = v.get("provider_name") or self.results.provider_name(v.get("provider_id") or v.get("provider"))
+            if str(v.get("provider")) == self.authority or who == self.authority:
+                who = f"{self.name} (own records)"
+            verdict = "✖ Has errors" if counts.get("errors") else ("▲ Warnings only" if counts.get("warnings") else "✔ Valid")
+            rows.append((text(who), period_words(v.get("period")), verdict, int(counts.get("errors", 0) or 0),
+                         int(counts.get("warnings", 0) or 0)))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return md_table(rows, ["Return from", "Quarter", "Result", "Errors", "Warnings"], "lllrr",
+                        escape=[False, False, False, True, True])
+
+    def rule_versions(self) -> str:
+        f = self.findings
+        if f.empty:
+            return "_No findings._"
+        rows = []
+        for (_rule_id, version), part in f.groupby(["rule_id", "rule_version"], dropna=False, sort=True):
+            node = self.results.node(str(_rule_id))
+            params = node.get("parameters") or parse_json(part["parameters"].iloc[-1], {}) or {}
+            words = []
+            for name, spec in (params.items() if isinstance(params, dict) else []):
+                value = spec.get("value") if isinstance(spec, dict) else spec
+                unit = spec.get("unit") if isinstance(spec, dict) else None
+                kind = spec.get("kind") if isinstance(spec, dict) else None
+                words.append(f"{str(name).replace('_', ' ')}: {value}{' ' + str(unit) if unit else ''}"
+                             + (f" ({'set in law' if kind == 'law' else 'a local policy choice'})" if kind else ""))
+            rows.append((text(part["title"].iloc[-1]), text(version), text("; ".join(words)) if words else "–"))
+        rows.sort()
+        submissions = self.results.manifest.get("data_versions") or []
+        own = [d for d in submissions if isinstance(d, dict) and str(d.get("authority_code")) == self.authority]
+        note = (f"\n\nThe findings were computed from {_plural(len(own), 'submitted return')}; the latest was submitted "
+                f"on {date_words(max(str(d.get('submitted_at')) for d in own))}." if own else "")
+        return md_table(rows, ["Duty", "Version", "Thresholds in force"], escape=[False] * 3) + note

@@ -1,0 +1,70 @@
+"""Plain English for committee papers: what a rule's message may say in front of councillors.
+
+Rule messages are written for everyone who reads findings, and some still carry working detail (a
+parenthesis of column values, a note on how sure the wording is). A committee document keeps the
+sentence and drops that detail; ``ccassure.reports.leaks`` then proves nothing technical is left.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# a parenthesis whose content looks like data rather than words: name=value, table.column, snake_case
+_TECHNICAL_PARENTHESIS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*?(?:=|\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b)"
+                                    r"(?:[^()]|\([^()]*\))*\)")
+_INTERNAL_SENTENCE = re.compile(r"[^.]*(?:statute\.md|\[[A-Z]\]|\bseed \d+|ccassure\.yml|graded \[|not yet verified)"
+                                r"[^.]*\.\s*", re.IGNORECASE)
+_TIMES = re.compile(r"\b(?:met|seen|held)\s+only\s+(\d+)\s+times\b")
+_SNAKE = re.compile(r"\b([a-z]+)_([a-z_]+)\b")
+
+
+def _times(match: re.Match[str]) -> str:
+    n = int(match.group(1))
+    verb = match.group(0).split()[0]
+    return f"{verb} {'not at all' if n == 0 else 'only once' if n == 1 else f'only {n} times'}"
+
+
+def plain_message(message: Any) -> str:
+    """The message without technical parentheses, internal notes or ungrammatical counts."""
+    if message is None or (isinstance(message, float) and message != message):
+        return ""
+    text = str(message)
+    text = _INTERNAL_SENTENCE.sub("", text)
+    previous = None
+    while previous != text:
+        previous, text = text, _TECHNICAL_PARENTHESIS.sub("", text)
+    text = _TIMES.sub(_times, text)
+    text = _SNAKE.sub(lambda m: f"{m.group(1)} {m.group(2).replace('_', ' ')}", text)
+    text = re.sub(r"\s+([.,;:])", r"\1", text)
+    return " ".join(text.split())
+
+
+_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTHS = ("January to March", "April to June", "July to September", "October to December")
+
+
+def period_words(period: Any) -> str:
+    """'2017Q1' -> 'January to March 2017'; a financial year '2016-17' -> 'the year 2016-17'."""
+    text = str(period or "")
+    match = _PERIOD.match(text)
+    if match:
+        return f"{_MONTHS[int(match.group(2)) - 1]} {match.group(1)}"
+    if re.match(r"^\d{4}-\d{2}$", text):
+        return f"the year {text}"
+    return text
+
+
+def date_words(value: Any) -> str:
+    """An ISO date or timestamp as '2 December 2026' (blank when missing)."""
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return ""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if pd.isna(stamp):
+        return ""
+    return f"{stamp.day} {stamp.strftime('%B %Y')}"
