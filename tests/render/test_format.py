@@ -69,8 +69,8 @@ def test_kpi_svg_is_safe_and_describes_itself():
     assert "<b>" not in svg and "Reach &lt;b&gt;&amp;&lt;/b&gt;" in svg
     desc = svg.split("<desc>", 1)[1].split("</desc>", 1)[0]
     assert "2025Q1 50 (red)" in desc and "2025Q2 no value" in desc and "2025Q3 70 (green)" in desc
-    # RAG shown by letter as well as colour
-    assert ">R</text>" in svg and ">G</text>" in svg and ">A</text>" in svg
+    # RAG shown by marker shape as well as colour (triangle red, circle green, diamond amber)
+    assert "<circle" in svg and "<polygon" in svg and "off target" in svg
     assert kpi_trends_svg(frame.iloc[0:0]) == ""
 
 

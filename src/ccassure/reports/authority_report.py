@@ -7,6 +7,7 @@ the disclosure policy, and rule messages through ``plain_text.plain_message``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +24,12 @@ PROBLEMS = ("not_met", "at_risk")
 WORST_FIRST = ["not_met", "at_risk", "not_evaluable", "met", "not_applicable"]
 SUBJECT_WORDS = {"board": "advisory board", "change": "proposed change", "authority": "the authority",
                  "programme": "programme", "provider": "provider", "cluster": "cluster"}
+
+
+def _lower_first(words: str) -> str:
+    """'Under-fives registered' -> 'under-fives registered', leaving names and acronyms ('EYFSP') alone."""
+    words = str(words)
+    return words[0].lower() + words[1:] if len(words) > 1 and words[1].islower() else words
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -74,10 +81,7 @@ class AuthorityReport:
 
     @cached_property
     def kpis(self) -> pd.DataFrame:
-        k = kv.protected_kpis(self.results, self.authority, self.policy)
-        if k.empty:
-            return k
-        return k[k["framework"].isin(self.frameworks)] if self.frameworks else k
+        return kv.protected_kpis(self.results, self.authority, self.policy, self.frameworks)
 
     @cached_property
     def latest_kpis(self) -> pd.DataFrame:
@@ -92,6 +96,10 @@ class AuthorityReport:
         if a.empty or "authority_code" not in a.columns:
             return a
         return a[a["authority_code"].astype(str) == self.authority]
+
+    def _kpi_titles(self) -> dict[str, str]:
+        k = self.results.kpis
+        return dict(zip(k["kpi_id"], k["title"], strict=False)) if len(k) else {}
 
     def where(self, row: Any) -> str:
         """Where a finding or KPI result sits, in names: centre and its provider, a board, a change."""
@@ -113,25 +121,42 @@ class AuthorityReport:
 
     def since(self, rule_id: str, subject_id: str, status: str) -> str:
         """The first quarter of the current unbroken run of this status (or 'first quarter checked')."""
-        history = self.findings[(self.findings["rule_id"] == rule_id) & (self.findings["subject_id"] == subject_id)]
-        history = history.sort_values("period")
+        history = self._status_history.get((rule_id, subject_id), [])
         first = self.period
-        for row in history[::-1].itertuples():
-            if row.status != status:
+        for period, seen in reversed(history):
+            if period > str(self.period):
+                continue
+            if seen != status:
                 break
-            first = row.period
-        earliest = history["period"].min() if len(history) else None
+            first = period
+        earliest = history[0][0] if history else None
         return period_words(first) + (" (first quarter checked)" if first == earliest and len(history) > 1 else "")
 
+    @cached_property
+    def _status_history(self) -> dict[tuple, list[tuple[str, str]]]:
+        history: dict[tuple, list[tuple[str, str]]] = {}
+        quarters = self.findings[self.findings["period"].astype(str).str.contains("Q")]
+        for r in quarters.sort_values("period").itertuples():
+            history.setdefault((r.rule_id, r.subject_id), []).append((r.period, r.status))
+        return history
+
     def kpi_since(self, row: Any) -> str:
-        history = self.kpis[(self.kpis["kpi_id"] == row.kpi_id) & (self.kpis["subject_id"] == row.subject_id)
-                            & (self.kpis["window"] == row.window)].sort_values("period")
+        history = self._rag_history.get((row.kpi_id, row.subject_id, row.window), [])
         first = row.period
-        for r in history[::-1].itertuples():
-            if r.rag != "red":
+        for period, rag in reversed(history):
+            if period > row.period:
+                continue
+            if rag != "red":
                 break
-            first = r.period
+            first = period
         return period_words(first)
+
+    @cached_property
+    def _rag_history(self) -> dict[tuple, list[tuple[str, str]]]:
+        history: dict[tuple, list[tuple[str, str]]] = {}
+        for r in self.kpis.sort_values("period").itertuples():
+            history.setdefault((r.kpi_id, r.subject_id, r.window), []).append((r.period, r.rag))
+        return history
 
     def action_for(self, item_id: str, subject_id: str) -> tuple[str, str, str, str]:
         """(action, owner, due date, status) from the authority's actions table; blanks when none is recorded."""
@@ -177,11 +202,11 @@ class AuthorityReport:
                 continue
             worst_subjects = part.groupby(["subject_type", "subject_id"]).size().sort_values(ascending=False)
             named = []
-            for (subject_type, subject_id), n in list(worst_subjects.items())[:3]:
+            for (subject_type, subject_id), _n in list(worst_subjects.items())[:3]:
                 row = part[(part["subject_type"] == subject_type) & (part["subject_id"] == subject_id)].iloc[0]
                 duties = part[(part["subject_id"] == subject_id)]["title"].dropna().unique()
-                named.append(f"{self.where(row)}: {'; '.join(text(d[0].lower() + d[1:]) for d in duties[:2])}"
-                             + (f" and {len(duties) - 2} more" if len(duties) > 2 else ""))
+                named.append(f"{self.where(row)}: {text(_lower_first(duties[0]))}"
+                             + (f" and {_plural(len(duties) - 1, 'other duty', 'other duties')}" if len(duties) > 1 else ""))
             more = len(worst_subjects) - len(named)
             sentences.append((rank, f"**{_plural(len(part), 'duty check')} {'is' if len(part) == 1 else 'are'} "
                                     f"{status}** in {period_words(self.period)}, at "
@@ -190,18 +215,19 @@ class AuthorityReport:
         red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
         if len(red):
             providers = red[red["subject_type"] == "provider"]
-            for pid, part in list(providers.groupby("subject_id"))[:2]:
+            ranked = sorted(providers.groupby("subject_id"), key=lambda item: -len(item[1]))
+            for pid, part in ranked[:2]:
                 example = part.iloc[0]
                 rated = self.latest_kpis[(self.latest_kpis["subject_id"] == pid)
                                          & self.latest_kpis["rag"].isin(["green", "amber", "red"])]
                 value = kv.shown_value(example)
                 sentences.append((1, f"**{text(self.results.provider_name(pid))} is off target (Red) on "
                                      f"{len(part)} of {len(rated)} rated measures**, including "
-                                     f"{text(kv.title_text(example, self.results).lower())}: {value} against a target "
+                                     f"{text(_lower_first(kv.title_text(example, self.results)))}: {value} against a target "
                                      f"of {kv.target_text(example)}."))
             own = red[red["subject_type"] == "authority"]
             if len(own):
-                titles = [text(kv.title_text(r, self.results).lower()) for r in own.itertuples()][:3]
+                titles = [text(_lower_first(kv.title_text(r, self.results))) for r in own.itertuples()][:3]
                 sentences.append((2, f"**Across the authority, {_plural(len(own), 'measure')} "
                                      f"{'is' if len(own) == 1 else 'are'} off target (Red):** {'; '.join(titles)}"
                                      + (" and more." if len(own) > 3 else ".")))
@@ -232,14 +258,14 @@ class AuthorityReport:
         """Every duty not met or at risk in the latest quarter, and every provider figure that disagrees."""
         problems = self.latest[self.latest["status"].isin(PROBLEMS)].copy()
         rows = []
-        problems["_o"] = problems["status"].map(WORST_FIRST.index)
-        problems["_where"] = [self.where(r) for r in problems.itertuples()]
-        for r in problems.sort_values(["_o", "_where", "title"]).itertuples():
+        problems["order_"] = problems["status"].map(WORST_FIRST.index)
+        problems["where_"] = [self.where(r) for r in problems.itertuples()]
+        for r in problems.sort_values(["order_", "where_", "title"]).itertuples():
             action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
             found = text(plain_message(r.message))
             if action:
                 found += f" **Action:** {action}"
-            rows.append((status_label(r.status), r._where, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
+            rows.append((status_label(r.status), r.where_, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
                          found, owner, due, state))
         crosschecks = self.results.kpi_findings
         if len(crosschecks):
@@ -247,8 +273,13 @@ class AuthorityReport:
                                   & crosschecks["status"].isin(PROBLEMS)]
             for r in flagged.itertuples():
                 action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
-                rows.append((status_label(r.status), self.where(r), "Provider's reported figure agrees with its records",
-                             period_words(r.period), text(plain_message(r.message)), owner, due, state))
+                message = str(r.message or "")
+                kpi_id = str(r.rule_id).removeprefix("KPI-XCHECK-")
+                title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
+                if title:
+                    message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
+                rows.append((status_label(r.status), self.where(r), "The provider's own figure agrees with its records",
+                             period_words(r.period), text(plain_message(message)), owner, due, state))
         if not rows:
             return f"No duty is not met or at risk in {period_words(self.period)}."
         intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. Owner, due date "
@@ -261,12 +292,12 @@ class AuthorityReport:
         if red.empty:
             return (f"No measure is off target (Red) in {period_words(self.period)}." if len(self.latest_kpis)
                     else "_No KPI results were recorded for this authority._")
-        red = red.assign(_level=red["subject_type"].map(kv.LEVEL_ORDER).fillna(9),
-                         _where=[self.where(r) for r in red.itertuples()])
+        red = red.assign(level_=red["subject_type"].map(kv.LEVEL_ORDER).fillna(9),
+                         where_=[self.where(r) for r in red.itertuples()])
         rows = []
-        for r in red.sort_values(["_level", "_where", "kpi_id"]).itertuples():
+        for r in red.sort_values(["level_", "where_", "kpi_id"]).itertuples():
             _action, owner, due, state = self.action_for(r.kpi_id, r.subject_id)
-            rows.append((r._where, text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window),
+            rows.append((r.where_, text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window),
                          kv.shown_value(r), kv.target_text(r), self.kpi_since(r), owner, due, state))
         return (f"{_plural(len(rows), 'measure')} off target (Red) in {period_words(self.period)}, authority first, "
                 "then providers, clusters and centres.\n\n"
@@ -281,17 +312,24 @@ class AuthorityReport:
         value = kv.shown_value(row)
         return f"{value} {rating.split(':')[0]}" if value not in ("–",) else rating
 
-    def kpi_matrix(self, subject_type: str, chunk: int = 4) -> str:
-        """Measures down, subjects across (providers or clusters): value and rating in each cell."""
+    def kpi_matrix(self, subject_type: str, chunk: int = 4, provider: str | None = None) -> str:
+        """Measures down, subjects across (providers, clusters, or one provider's centres): value and rating."""
         k = self.latest_kpis
-        part = k[k["subject_type"] == subject_type] if len(k) else k
+        types = CENTRE_TYPES if subject_type == "centre" else (subject_type,)
+        part = k[k["subject_type"].isin(types)] if len(k) else k
+        if provider is not None and len(part):
+            part = part[part["provider_id"] == provider]
         if part.empty:
             return f"_No {subject_type}-level KPI results were recorded._"
-        if subject_type == "provider":
+        if subject_type == "centre":
+            names = dict(zip(self.centres["subject_id"], self.centres["subject_name"], strict=False))
+            subjects = [(s, names.get(s, s)) for s in sorted(part["subject_id"].unique(), key=lambda s: names.get(s, s))]
+        elif subject_type == "provider":
             subjects = [(p.id, p.name) for p in self.providers.itertuples() if p.id in set(part["subject_id"])]
         else:
             subjects = [(s, s) for s in sorted(part["subject_id"].dropna().unique())]
         measures = part.drop_duplicates(["kpi_id", "window"]).sort_values(["framework", "kpi_id"])
+        by_cell = {(r.kpi_id, r.window, r.subject_id): r for r in part.itertuples()}
         out = []
         for start in range(0, len(subjects), chunk):
             chosen = subjects[start:start + chunk]
@@ -299,8 +337,7 @@ class AuthorityReport:
             for m in measures.itertuples():
                 cells = []
                 for sid, _ in chosen:
-                    hit = part[(part["kpi_id"] == m.kpi_id) & (part["window"] == m.window) & (part["subject_id"] == sid)]
-                    cells.append(self._kpi_cell(next(hit.itertuples()) if len(hit) else None))
+                    cells.append(self._kpi_cell(by_cell.get((m.kpi_id, m.window, sid))))
                 label = f"{text(kv.title_text(m, self.results))} ({kv.WINDOW_WORDS.get(m.window, m.window)})"
                 rows.append((label, kv.target_text(m), *cells))
             out.append(md_table(rows, ["Measure", "Target", *(text(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
@@ -322,14 +359,16 @@ class AuthorityReport:
             if problems.empty:
                 out.append(f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n")
             else:
-                rows = [(status_label(r.status), text(r.subject_name), text(r.title)) for r in
+                rows = [(status_label(r.status), self.where(r), text(r.title)) for r in
                         problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
                         .itertuples()]
-                out.append(md_table(rows, ["Status", "Centre", "Duty"], escape=[False] * 3) + "\n")
+                out.append(md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n")
             own_kpis = self.latest_kpis[(self.latest_kpis["subject_type"] == "provider")
                                         & (self.latest_kpis["subject_id"] == p.id)] if len(self.latest_kpis) else None
             if own_kpis is not None and len(own_kpis):
                 out.append(self._kpi_rows(own_kpis) + "\n")
+            if len(self.latest_kpis):
+                out.append("Its centres, measure by measure:\n\n" + self.kpi_matrix("centre", provider=p.id) + "\n")
             centre_red = red[red["subject_type"].isin(CENTRE_TYPES)] if len(red) else red
             if len(centre_red):
                 names = centre_red.groupby("subject_name").size().sort_values(ascending=False)
@@ -477,7 +516,7 @@ class AuthorityReport:
         if own.empty:
             return ""
         rows = []
-        for (kpi_id, window), part in own.groupby(["kpi_id", "window"]):
+        for (_kpi, window), part in own.groupby(["kpi_id", "window"]):
             shown = part[part["value_shown"] & pd.to_numeric(part["value"], errors="coerce").notna()]
             if shown.empty:
                 reason = kv.rating_text(part.sort_values("period").iloc[-1])

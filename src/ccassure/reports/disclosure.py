@@ -85,8 +85,11 @@ class Policy:
 
     def rate(self, numerator: Any, denominator: Any) -> RateCells:
         num, den = _number(numerator), _number(denominator)
-        if num is None or den is None:
-            return RateCells(self.count(num), self.count(den), num is not None and den is not None, False, False)
+        if den is None:  # a count on its own (the value is the count)
+            hidden = self.is_small(num)
+            return RateCells(self.count(num), "–", num is not None and not hidden, hidden, False)
+        if num is None:
+            return RateCells("–", self.count(den), False, False, self.is_small(den))
         den_hidden = self.is_small(den)
         num_hidden = den_hidden or self.is_small(num)
         if self.protect_complement and self.active and den is not None and num is not None:
@@ -151,22 +154,31 @@ class Cell:
 def protect_family(children: Sequence[Cell], total: Cell | None) -> bool:
     """Secondary suppression for one equation total = sum(children). Returns True when it hid a cell.
 
-    An equation is safe when none or at least two of its terms are hidden. When exactly one is hidden,
-    the smallest non-zero shown child is hidden as well (a zero would give the other away, since a
-    hidden cell is known to be non-zero); if no child qualifies, the total is hidden.
+    The reader knows the total, the children shown, and that a hidden cell is at least 1 (zeros are shown).
+    The equation is safe when no child is hidden, or when at least two are and their sum exceeds their
+    number (otherwise every hidden cell must be exactly 1). Until it is safe, the smallest non-zero shown
+    child is hidden too; if none is left, the total is hidden.
     """
-    terms = [*children, *([total] if total is not None else [])]
     if total is None or total.value is None:
         return False
-    hidden = sum(1 for c in terms if c.hidden)
-    if hidden != 1:
-        return False
-    shown = [c for c in children if not c.hidden and c.value]
-    if shown:
-        min(shown, key=lambda c: c.value or 0).hidden = True
-    else:
-        total.hidden = True
-    return True
+    changed = False
+    while True:
+        hidden = [c for c in children if c.hidden]
+        if total.hidden:
+            unsafe = len(hidden) == 0 and bool(children)  # the total is the sum of what is shown
+        else:
+            hidden_sum = sum(c.value or 0 for c in hidden)
+            unsafe = bool(hidden) and (len(hidden) < 2 or hidden_sum <= len(hidden))
+        if not unsafe:
+            return changed
+        shown = [c for c in children if not c.hidden and c.value]
+        if shown:
+            min(shown, key=lambda c: c.value or 0).hidden = True
+        elif not total.hidden:
+            total.hidden = True
+        else:
+            return changed
+        changed = True
 
 
 @dataclass

@@ -100,57 +100,58 @@ def title_text(row: Any, results: Results | None = None) -> str:
     return str(node.get("title") or row.title or row.kpi_id)
 
 
-def protected_kpis(results: Results, authority: str, policy: Policy) -> pd.DataFrame:
-    """Every KPI row of the authority with what a committee paper may show of it.
+def protected_kpis(results: Results, authority: str, policy: Policy,
+                   frameworks: list[str] | None = None) -> pd.DataFrame:
+    """Every KPI row of the authority (of the chosen frameworks) with what a committee paper may show of it.
 
-    Adds ``count_text`` ("417 of 714", or with hidden parts), ``value_shown`` and ``rag_shown``. Rows of the
-    same KPI, period and window are one table: centres add up to their provider and cluster, providers to
-    the authority, and secondary suppression runs over that tree.
+    Adds ``count_text`` ("417 of 714", or with hidden parts), ``value_shown``, ``rag_shown`` and whether the
+    previous quarter's or the year before's value is hidden (a change would give it back). Rows of the same
+    KPI, period and window are one table: centres add up to their provider and cluster, providers to the
+    authority, and secondary suppression runs over that tree.
     """
-    k = results.kpis_for(authority)
+    k = results.kpis_for(authority, frameworks=frameworks or None)
     if k.empty:
-        return k.assign(count_text=[], value_shown=[], rag_shown=[], numerator_text=[], denominator_text=[])
-    centres = results.centres(authority).set_index("subject_id")
-    out = k.copy()
-    num_text, den_text, shown, rag_ok = {}, {}, {}, {}
-    for _, group in k.groupby(["kpi_id", "period", "window"], sort=False):
+        return k.assign(count_text=[], value_shown=[], rag_shown=[], numerator_text=[], denominator_text=[],
+                        previous_hidden=[], year_before_hidden=[])
+    k = k.reset_index(drop=True)
+    centres = results.centres(authority)
+    provider_of = dict(zip(centres["subject_id"], centres["provider_id"], strict=False))
+    cluster_of = dict(zip(centres["subject_id"], centres["cluster"], strict=False))
+    n = len(k)
+    num_text, den_text = [""] * n, [""] * n
+    shown, rag_ok = [True] * n, [True] * n
+    records = list(k[["subject_type", "subject_id", "provider_id", "cluster", "authority_code", "numerator",
+                      "denominator", "target", "amber_from", "direction"]].itertuples(index=False, name=None))
+    for _, index in k.groupby(["kpi_id", "period", "window"], sort=False).indices.items():
         rows: list[Row] = []
-        index_of: dict[str, Any] = {}
-        for idx, r in group.iterrows():
-            key = f"{r.subject_type}:{r.subject_id}"
-            parents: list[str] = []
-            if r.subject_type in ("centre", "site", "family_hub", "hub"):
-                provider = r.provider_id or (centres["provider_id"].get(r.subject_id) if r.subject_id in centres.index
-                                             else None)
-                cluster = r.cluster or (centres["cluster"].get(r.subject_id) if r.subject_id in centres.index else None)
-                parents = [f"provider:{provider}", f"cluster:{cluster}"]
-            elif r.subject_type == "provider":
-                parents = [f"authority:{r.authority_code}"]
-            rows.append(Row(key, Cell(_num(r.numerator)), Cell(_num(r.denominator)), parents))
-            index_of[key] = idx
-        protected = protect_hierarchy(rows, policy)
-        for key, row in protected.items():
-            idx = index_of[key]
-            num_text[idx], den_text[idx] = cell_text(row.numerator), cell_text(row.denominator)
-            shown[idx] = not (row.numerator.hidden or row.denominator.hidden)
-            source = k.loc[idx]
-            rag_ok[idx] = policy.rag_shown(source.numerator, source.denominator, source.target, source.amber_from,
-                                           source.direction, row.numerator.hidden, row.denominator.hidden)
-    out["numerator_text"] = pd.Series(num_text)
-    out["denominator_text"] = pd.Series(den_text)
-    out["value_shown"] = pd.Series(shown).astype(bool)
-    out["rag_shown"] = pd.Series(rag_ok).astype(bool)
+        position: dict[str, int] = {}
+        for i in index:
+            subject_type, sid, provider, cluster, code, num, den, *_ = records[i]
+            key = f"{subject_type}:{sid}"
+            if subject_type in ("centre", "site", "family_hub", "hub"):
+                parents = [f"provider:{provider or provider_of.get(sid)}", f"cluster:{cluster or cluster_of.get(sid)}"]
+            elif subject_type == "provider":
+                parents = [f"authority:{code}"]
+            else:
+                parents = []
+            rows.append(Row(key, Cell(_num(num)), Cell(_num(den)), parents))
+            position[key] = int(i)
+        for key, row in protect_hierarchy(rows, policy).items():
+            i = position[key]
+            num_text[i], den_text[i] = cell_text(row.numerator), cell_text(row.denominator)
+            shown[i] = not (row.numerator.hidden or row.denominator.hidden)
+            *_, num, den, target, amber, direction = records[i]
+            rag_ok[i] = shown[i] or policy.rag_shown(num, den, target, amber, direction, row.numerator.hidden,
+                                                     row.denominator.hidden)
+    out = k.assign(numerator_text=num_text, denominator_text=den_text, value_shown=shown, rag_shown=rag_ok)
     periods = sorted(out["period"].dropna().unique())
-    hidden_at = {(r.kpi_id, r.subject_id, r.window, r.period) for r in out.itertuples() if not r.value_shown}
-
-    def earlier(period: str, step: int) -> str | None:
-        i = periods.index(period) if period in periods else -1
-        return periods[i - step] if i - step >= 0 else None
-
-    out["previous_hidden"] = [(r.kpi_id, r.subject_id, r.window, earlier(r.period, 1)) in hidden_at
-                              for r in out.itertuples()]
-    out["year_before_hidden"] = [(r.kpi_id, r.subject_id, r.window, f"{int(str(r.period)[:4]) - 1}{str(r.period)[4:]}")
-                                 in hidden_at if str(r.period)[:4].isdigit() else False for r in out.itertuples()]
+    previous_of = {p: periods[i - 1] for i, p in enumerate(periods) if i}
+    hidden_at = set(zip(out["kpi_id"][~out["value_shown"]], out["subject_id"][~out["value_shown"]],
+                        out["window"][~out["value_shown"]], out["period"][~out["value_shown"]], strict=True))
+    keys = list(zip(out["kpi_id"], out["subject_id"], out["window"], out["period"], strict=True))
+    out["previous_hidden"] = [(a, b, c, previous_of.get(p)) in hidden_at for a, b, c, p in keys]
+    out["year_before_hidden"] = [(a, b, c, f"{int(str(p)[:4]) - 1}{str(p)[4:]}") in hidden_at
+                                 if str(p)[:4].isdigit() else False for a, b, c, p in keys]
     out["count_text"] = [f"{n} of {d}" if d not in ("–", "0") else "–"
                          for n, d in zip(out["numerator_text"], out["denominator_text"], strict=True)]
     return out

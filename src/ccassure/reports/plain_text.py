@@ -16,6 +16,7 @@ _TECHNICAL_PARENTHESIS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*?(?:=|\b[a-z]+_[
 _INTERNAL_SENTENCE = re.compile(r"[^.]*(?:statute\.md|\[[A-Z]\]|\bseed \d+|ccassure\.yml|graded \[|not yet verified)"
                                 r"[^.]*\.\s*", re.IGNORECASE)
 _TIMES = re.compile(r"\b(?:met|seen|held)\s+only\s+(\d+)\s+times\b")
+_PERIOD_IN_TEXT = re.compile(r"\b\d{4}Q[1-4]\b")
 _SNAKE = re.compile(r"\b([a-z]+)_([a-z_]+)\b")
 
 
@@ -36,6 +37,7 @@ def plain_message(message: Any) -> str:
         previous, text = text, _TECHNICAL_PARENTHESIS.sub("", text)
     text = _TIMES.sub(_times, text)
     text = _SNAKE.sub(lambda m: f"{m.group(1)} {m.group(2).replace('_', ' ')}", text)
+    text = _PERIOD_IN_TEXT.sub(lambda m: period_words(m.group(0)), text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
     return " ".join(text.split())
 

@@ -57,6 +57,13 @@ class Results:
     manifest: dict[str, Any] = field(default_factory=dict)
     kpi_findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     records: dict[str, pd.DataFrame] = field(default_factory=dict)
+    _memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
+
+    def _memoised(self, key: tuple, build: Any) -> Any:
+        """Derived tables are built once per loaded folder (a warm kernel renders many documents)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     # --- the manifest ------------------------------------------------------------------------------------
     @property
@@ -108,7 +115,9 @@ class Results:
         if isinstance(chosen, list) and chosen:
             return [str(f) for f in chosen]
         k = self.kpis_for(authority)
-        return sorted(k["framework"].dropna().astype(str).unique()) if len(k) else []
+        present = sorted(k["framework"].dropna().astype(str).unique()) if len(k) else []
+        # format 1 recorded no choice: apply the project default (core only) when core was evaluated
+        return ["CORE"] if "CORE" in present else present
 
     def nodes(self) -> dict[str, dict[str, Any]]:
         """Every rule, KPI and cross-check in the manifest, by id."""
@@ -124,6 +133,9 @@ class Results:
     # --- providers and centres ------------------------------------------------------------------------------
     def provider_table(self, authority: str | None = None) -> pd.DataFrame:
         """id, name, authority_code of the organisations that run centres (never the authority itself)."""
+        return self._memoised(("providers", authority), lambda: self._provider_table(authority)).copy()
+
+    def _provider_table(self, authority: str | None) -> pd.DataFrame:
         listed = [p for p in self.manifest.get("providers") or [] if isinstance(p, dict) and p.get("id")]
         if listed:
             frame = pd.DataFrame([{"id": str(p["id"]), "name": str(p.get("name") or p["id"]),
@@ -160,12 +172,16 @@ class Results:
     def provider_name(self, provider_id: Any) -> str:
         if provider_id is None or (isinstance(provider_id, float) and provider_id != provider_id):
             return ""
-        names = dict(zip(self.provider_table()["id"], self.provider_table()["name"], strict=False))
+        names = self._memoised(("provider_names",), lambda: dict(zip(self._provider_table(None)["id"],
+                                                                     self._provider_table(None)["name"], strict=False)))
         return str(names.get(str(provider_id), provider_id))
 
     def centres(self, authority: str | None = None) -> pd.DataFrame:
         """One row per centre or site: subject_id, subject_name, provider_id, provider_name, cluster,
         authority_code, subject_type, status."""
+        return self._memoised(("centres", authority), lambda: self._centres(authority)).copy()
+
+    def _centres(self, authority: str | None) -> pd.DataFrame:
         listed = [c for c in self.manifest.get("centres") or [] if isinstance(c, dict) and c.get("id")]
         if listed:
             frame = pd.DataFrame([{"subject_id": str(c["id"]), "subject_name": str(c.get("name") or c["id"]),
@@ -199,9 +215,9 @@ class Results:
         return {}
 
     def centre_name(self, centre_id: str) -> str:
-        found = self.centres()
-        hit = found[found["subject_id"] == str(centre_id)]
-        return str(hit["subject_name"].iloc[0]) if len(hit) else str(centre_id)
+        names = self._memoised(("centre_names",), lambda: dict(zip(self._centres(None)["subject_id"],
+                                                                   self._centres(None)["subject_name"], strict=False)))
+        return str(names.get(str(centre_id), centre_id))
 
     # --- periods ---------------------------------------------------------------------------------------------
     def periods(self) -> list[str]:
@@ -277,7 +293,7 @@ def _normalise_kpis(kpis: pd.DataFrame) -> pd.DataFrame:
         return kpis
     kpis["window"] = kpis["window"].fillna("quarter").map(lambda w: _WINDOW_ALIASES.get(w, w))
     cluster_rows = kpis["subject_type"] == "cluster"
-    kpis.loc[cluster_rows & kpis["cluster"].isna(), "cluster"] = kpis.loc[cluster_rows, "subject_id"]
+    kpis["cluster"] = kpis["cluster"].where(~(cluster_rows & kpis["cluster"].isna()), kpis["subject_id"])
     kpis["rag"] = kpis["rag"].replace({"not_evaluable": "not_rated"}).fillna("not_rated")
     unrated = (kpis["rag"] == "not_rated") & kpis["rating_reason"].isna()
     if unrated.any():  # format 1 wrote no reason: say only what the row itself shows

@@ -92,7 +92,7 @@ def _trend_page(kpis: pd.DataFrame, ids: list[str], columns: int, panel_w: int, 
         periods = part["period"].astype(str).tolist()
         values = pd.to_numeric(part["value"], errors="coerce").tolist()
         targets = pd.to_numeric(part["target"], errors="coerce").dropna().tolist()
-        unit = str(part["unit"].iloc[0]) if len(part) else ""
+        unit = str(part["unit"].iloc[0]) if len(part) and "unit" in part.columns else ""
         lo, hi, ticks, label = _axis([v for v in values if v == v] + targets[-1:], unit)
 
         def y_of(v: float, lo: float = lo, hi: float = hi, top: float = top, bottom: float = bottom) -> float:
@@ -126,7 +126,7 @@ def _trend_page(kpis: pd.DataFrame, ids: list[str], columns: int, panel_w: int, 
                 out.append(_marker(shape, x, y_of(v), colour, 5))
                 said.append(f"{period} {_fmt(v)} ({rag.replace('_', ' ')})")
             else:
-                said.append(f"{period} not shown")
+                said.append(f"{period} no value")
         if points:
             x, y = points[-1]
             last = [v for v in values if v == v][-1]

@@ -1,0 +1,116 @@
+"""The authority report, read as a councillor reads it: page one names who is failing what.
+
+Built on the format-2 fixture (tests/reports/format2.py), whose planted problems mirror the defects
+found in the first demo: a provider Red behind an authority Green, duplicated frameworks, dropped
+windows, lumped "not evaluable", small numbers given back by rates, internal notes, a wrong provider
+count, shares that included "not applicable", a matrix without board duties, Red KPIs not in exceptions.
+"""
+
+import pytest
+
+from ccassure.reports.authority_report import AuthorityReport
+from ccassure.reports.leaks import scan
+from ccassure.reports.results import load_results
+
+from .format2 import AUTHORITY, make_format2
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return AuthorityReport(load_results(make_format2(tmp_path_factory.mktemp("f2"))), AUTHORITY)
+
+
+def page_one(report) -> str:
+    return "\n".join([report.member_summary(), report.headline_markdown(), report.exceptions(), report.red_kpis()])
+
+
+def test_member_summary_says_who_when_and_as_at(report):
+    summary = report.member_summary()
+    assert "Synthshire Council" in summary and "January to March 2017" in summary
+    assert "30 November 2026" in summary and "2 December 2026" in summary
+    assert "run by 2 providers" in summary  # the authority's own records are not a provider
+
+
+def test_a_red_provider_behind_a_green_authority_is_on_page_one(report):
+    headlines = report.headline_markdown()
+    assert "Larkspur Trust is off target (Red)" in headlines
+    assert "Larkspur Trust (provider)" in report.red_kpis()
+
+
+def test_headlines_are_three_to_six_worst_first(report):
+    lines = report.headlines()
+    assert 3 <= len(lines) <= 6
+    assert "not met" in lines[0]
+
+
+def test_exceptions_name_places_and_carry_actions(report):
+    exceptions = report.exceptions()
+    assert "Orchard End Children's Centre (Oakfield Partnership)" in exceptions
+    assert "Head of Early Help" in exceptions and "30 June 2017" in exceptions and "In progress" in exceptions
+    assert "Southern Advisory Board" in exceptions and "October to December 2016" in exceptions  # since when
+    assert "Close Linnet Lane" in exceptions
+
+
+def test_internal_notes_and_column_values_do_not_reach_the_page(report):
+    text = page_one(report) + report.subject_duties("authority") + report.subject_duties("change")
+    assert "statute.md" not in text and "[R]" not in text and "close_date" not in text
+    assert not scan(text, forbidden=["PRV-LARK", "PRV-OAK"]), scan(text)
+
+
+def test_only_the_chosen_framework_is_shown(report):
+    assert "X-REG" not in set(report.kpis["kpi_id"])
+
+
+def test_every_window_appears_with_its_name(report):
+    dashboard = report.kpi_dashboard()
+    assert "| year to date |" in dashboard and "| 12 months to date |" in dashboard and "| quarter |" in dashboard
+
+
+def test_not_rated_says_why(report):
+    dashboard = report.kpi_dashboard()
+    assert "No target set" in dashboard and "No data" in dashboard
+    assert "Too few to rate (fewer than 10)" in report.kpi_matrix("provider") + report.provider_scorecards()
+
+
+def test_units_direction_and_change_in_points(report):
+    dashboard = report.kpi_dashboard()
+    assert "(lower is better)" in dashboard and "points" in dashboard and "+1.0 pp" in dashboard
+
+
+def test_small_numbers_are_not_given_back_by_rates(report):
+    k = report.kpis
+    star = k[(k["subject_id"] == "L1") & (k["kpi_id"] == "K-STAR") & (k["period"] == "2017Q1")].iloc[0]
+    assert star["numerator_text"] == "c" and not star["value_shown"]
+    # the sibling is hidden too, so Larkspur's total cannot give L1's count back
+    sibling = k[(k["subject_id"] == "L2") & (k["kpi_id"] == "K-STAR") & (k["period"] == "2017Q1")].iloc[0]
+    assert sibling["numerator_text"] == "c"
+    assert "16.7%" not in report.red_kpis() + report.kpi_matrix("cluster")
+
+
+def test_duty_shares_leave_out_what_does_not_apply(report):
+    judged = report.latest[report.latest["status"] != "not_applicable"]
+    met = int((judged["status"] == "met").sum())
+    assert f"Of {len(judged)} duty checks that apply in January to March 2017, {met}" in report.headline_markdown()
+
+
+def test_board_change_and_authority_duties_have_their_own_tables(report):
+    assert "Southern Advisory Board" in report.subject_duties("board")
+    assert "Close Linnet Lane" in report.subject_duties("change")
+    matrix = report.centre_matrix()
+    assert "Orchard End Children's Centre" in matrix and "✖" in matrix
+
+
+def test_centre_targets_and_comparators_are_shown_as_such(report):
+    assert "(centre's own target)" in report.kpi_dashboard() + report.kpi_matrix("provider") or \
+        "Oak Hollow" in report.centre_targets()
+    assert "Oak Hollow Children's Centre" in report.centre_targets()
+    assert "| England |" in report.kpi_dashboard().replace("England |", "England |")
+    assert "69.3%" in report.kpi_dashboard()
+
+
+def test_every_kpi_is_charted_or_listed_with_a_reason(report):
+    charted = set(report.chart_frame()["kpi_id"].str.split("|").str[0])
+    listed = report.not_charted()
+    for kpi_id, title in {r.kpi_id: r.title for r in report.kpis.itertuples()}.items():
+        assert kpi_id in charted or title in listed, kpi_id
+    assert "No data" in listed
