@@ -109,6 +109,8 @@ class OpenWorkbook:
         self._book = book
         self._archive = archive
         self._paths = sheet_xml_paths(archive)
+        # .ods has no xlsx parts to scan: calamine reads its values, and the zip size limit still applies
+        self._ods = "mimetype" in archive.namelist() and "xl/workbook.xml" not in archive.namelist()
 
     @property
     def sheet_names(self) -> list[str]:
@@ -123,7 +125,7 @@ class OpenWorkbook:
         for title in self.sheet_names:
             if title not in wanted:
                 continue
-            scan = self._scan(title)
+            scan = SheetScan() if self._ods else self._scan(title)
             _refuse_sparse(scan, title)
             try:
                 values = self._book.get_sheet_by_name(title).to_python(skip_empty_area=False)
@@ -137,7 +139,8 @@ class OpenWorkbook:
             rows = [[_cell(value) for value in row] for row in values]
             _put_back_errors(rows, scan.errors)
             numbers = [n for n, row in enumerate(rows, start=1) if any(value is not None for value in row)]
-            _cross_check(scan, numbers, title)
+            if not self._ods:
+                _cross_check(scan, numbers, title)
             kept = [_trim(tuple(rows[n - 1])) for n in numbers]
             width = max((len(row) for row in kept), default=0)
             kept = [row + (None,) * (width - len(row)) if len(row) < width else row for row in kept]
