@@ -80,3 +80,13 @@ def test_the_index_uses_names_and_links_only_to_rendered_documents(results):
     assert "(centre-OAK-CC-01.html)" in page and "(validation-PRV-OAK.html)" in page and "(rules.html)" in page
     without_packs = contents.index(results, ["html"], kinds=["index", "authority"])
     assert "centre-" not in without_packs and "validation-" not in without_packs and "rules.html" not in without_packs
+
+
+def test_the_catalogue_and_index_pass_the_leak_scanner(results):
+    from ccassure.reports.leaks import scan
+
+    codes = [*results.nodes(), "E10000999", "OAK-CC-01", "OAK-CC-02", "OAK-LS-01", "PRV-OAK", "OAK-BRD-01"]
+    for page in (catalogue.catalogue(results), catalogue.catalogue_intro(results),
+                 contents.index(results, ["html", "pdf"])):
+        shown = visible(page).replace("\\", "")
+        assert scan(shown, forbidden=codes) == []

@@ -223,17 +223,41 @@ def gaps_summary(pack: CentrePack) -> str:
     return head + "\n\n" + table
 
 
-def kpi_gaps(pack: CentrePack) -> str:
-    k = pack.results.kpis_for(subject=pack.centre)
+def _kpi_shown(row: Any, min_count: int) -> bool:
+    """Whether a KPI's value may be shown under the disclosure policy (a rate needs both counts shown)."""
+    if row.unit == "percent" and not _blank(row.denominator):
+        return _rate_cells(row.numerator, row.denominator, min_count)[2]
+    return _rate_cells(row.numerator, row.numerator, min_count)[2]
+
+
+def kpi_gaps(pack: CentrePack, min_count: int = 5) -> str:
+    k = centre_kpis(pack)
     if k.empty:
         return ""
     latest = k[k["period"] == k["period"].max()]
-    red = latest[latest["rag"] == "red"]
-    if red.empty:
-        return f"No KPI of this centre is red in {text(latest['period'].iloc[0])}."
+    red = [r for r in latest.sort_values("title").itertuples() if r.rag == "red" and _kpi_shown(r, min_count)]
+    period = text(latest["period"].iloc[0])
+    if not red:
+        return f"No KPI of this centre with figures large enough to show is red in {period}."
     items = [f"{text(r.title)}: {fmt_number(r.value, r.unit)} against a target of {fmt_number(r.target, r.unit)}"
-             for r in red.sort_values("title").itertuples()]
-    return (f"KPIs off target (red) in {text(latest['period'].iloc[0])}:\n\n" + "\n".join(f"- {i}" for i in items))
+             for r in red]
+    return f"KPIs off target (red) in {period}:\n\n" + "\n".join(f"- {i}" for i in items)
+
+
+def centre_kpis(pack: CentrePack) -> pd.DataFrame:
+    """The centre's quarterly KPI results, in the frameworks its authority reports."""
+    chosen = getattr(pack.results, "frameworks", None)
+    frameworks = chosen(pack.authority) if callable(chosen) and pack.authority else None
+    return pack.results.kpis_for(subject=pack.centre, window="quarter", frameworks=frameworks or None)
+
+
+RATING_REASONS = {"no_target": "? No target", "too_few": "? Too few to rate", "no_data": "? No data"}
+
+
+def _rag(row: Any) -> str:
+    if row.rag in (None, "not_rated", "not_evaluable"):
+        return RATING_REASONS.get(str(getattr(row, "rating_reason", "") or ""), "? Not rated")
+    return rag_label(row.rag)
 
 
 # --- per area -------------------------------------------------------------------------------------------
@@ -330,21 +354,22 @@ def _no_board_duties(pack: CentrePack) -> str:
                                                                                 escape=[False, False]) + "\n")
 
 
-def _area_evidence(pack: CentrePack, area: str) -> tuple[int, int]:
+def _area_evidence(pack: CentrePack, area: str, min_count: int = 5) -> tuple[int, int]:
     """(duties not met, KPIs red) in the latest quarter for this area: what a self-grade is set against."""
     latest = pack.latest_findings()
     not_met = sum(1 for r in latest.itertuples() if r.status == "not_met" and _area_of(pack, r.rule_id) == area)
     if area == "leadership" and not pack.board_id:
         not_met += len(_board_nodes(pack.results))
-    k = pack.results.kpis_for(subject=pack.centre)
+    k = centre_kpis(pack)
     red = 0
     if not k.empty:
         k = k[k["period"] == k["period"].max()]
-        red = sum(1 for r in k.itertuples() if r.rag == "red" and _area_of(pack, r.kpi_id) == area)
+        red = sum(1 for r in k.itertuples() if r.rag == "red" and _area_of(pack, r.kpi_id) == area
+                  and _kpi_shown(r, min_count))
     return not_met, red
 
 
-def self_evaluation(pack: CentrePack, area: str) -> str:
+def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
     """The provider's own grade for the area beside the evidence; disagreement is highlighted."""
     se = pack.results.record("self_evaluations")
     if se.empty or not {"centre_id", "area", "self_grade"} <= set(se.columns):
@@ -369,7 +394,7 @@ def self_evaluation(pack: CentrePack, area: str) -> str:
         lines.append("**Agreed with the authority:** not yet agreed.  ")
     if not _blank(row.get("authority_comment")):
         lines.append(f"**Authority's comment:** {text(row['authority_comment'])}  ")
-    not_met, red = _area_evidence(pack, area)
+    not_met, red = _area_evidence(pack, area, min_count)
     if grade <= 2 and (not_met or red):
         parts = [f"{not_met} duty check(s) not met" if not_met else "", f"{red} KPI(s) red" if red else ""]
         lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
@@ -423,12 +448,12 @@ def _rate_cells(numerator: Any, denominator: Any, min_count: int) -> tuple[str, 
 
 
 def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
-    k = pack.results.kpis_for(subject=pack.centre)
+    k = centre_kpis(pack)
     if k.empty:
         return []
     period = str(k["period"].max())
     latest = k[k["period"] == period]
-    everyone = pack.results.kpis_for(authority=pack.authority)
+    everyone = pack.results.kpis_for(authority=pack.authority, window="quarter")
     authority = everyone[(everyone["subject_type"] == "authority") & (everyone["period"] == period)] \
         if not everyone.empty else everyone
     rows = []
@@ -445,7 +470,7 @@ def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
         else:  # a count or an average: the numerator is itself a count of people or contacts
             num, _none, shown = _rate_cells(r.numerator, r.numerator, min_count)
             den = "–" if _blank(r.denominator) else _rate_cells(r.denominator, r.denominator, min_count)[0]
-        rag = rag_label(r.rag) if shown or r.rag in (None, "not_rated") else "withheld"
+        rag = _rag(r) if shown else "withheld"
         rows.append((text(r.title), fmt_number(r.value, r.unit) if shown else "withheld", rag,
                      f"{num} / {den}" if den != "–" else num, target,
                      fmt_number(own["value"].iloc[0], r.unit) if len(own) else "–",
@@ -457,7 +482,7 @@ def kpi_table(pack: CentrePack, area: str, min_count: int = 5) -> str:
     rows = kpi_rows(pack, area, min_count)
     if not rows:
         return ""
-    k = pack.results.kpis_for(subject=pack.centre)
+    k = centre_kpis(pack)
     return (f"**KPIs in {text(k['period'].max())}** (small numbers: see the note under the gaps):\n\n"
             + md_table(rows, ["Measure", "Centre", "RAG", "Count", "Target", "Authority", "England"], "lrlrrrr",
                        escape=[False] * 7))
@@ -482,7 +507,7 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
                "_These results do not say which inspection area these duties evidence (they were written by an "
                "older check); run the check again to place them._\n"]
     else:
-        out = [f"## {AREAS[area]}\n", self_evaluation(pack, area) + "\n"]
+        out = [f"## {AREAS[area]}\n", self_evaluation(pack, area, min_count) + "\n"]
     board = _no_board_duties(pack) if area == "leadership" else ""
     if part.empty and not board:
         out.append("_No duty checked for this centre is declared as evidence for this area._\n")
@@ -565,7 +590,7 @@ def inspections(pack: CentrePack) -> str:
 def pack_markdown(results: Results, centre: str, min_count: int = 5) -> str:
     """The whole pack as one Markdown text (the document displays the same sections one by one)."""
     pack = load_pack(results, centre)
-    parts = [profile(pack), "## Gaps to prepare for", gaps_summary(pack), kpi_gaps(pack)]
+    parts = [profile(pack), "## Gaps to prepare for", gaps_summary(pack), kpi_gaps(pack, min_count)]
     parts += [area_section(pack, area, min_count) for area in (*AREAS, None)]
     parts += ["## Inspections", inspections(pack)]
     return "\n\n".join(p for p in parts if p)

@@ -69,7 +69,10 @@ def submission(summary: dict[str, Any]) -> str:
     errors, warnings = _counts(summary)
     period = text(summary.get("period") or "period not recorded")
     when = _when(summary.get("submitted_at"))
-    head = f"the {period} return ({text(file_name(summary))}" + (f", submitted {when}" if when else "") + ")"
+    name = file_name(summary)
+    details = [text(name)] if name not in (period, "not recorded") else []
+    details += [f"submitted {when}"] if when else []
+    head = f"the {period} return" + (f" ({', '.join(details)})" if details else "")
     problems = summary.get("problems") or []
     if not problems and not errors and not warnings:
         return f"✔ No problems: {head} passed every check."
