@@ -117,6 +117,8 @@ def findings() -> pd.DataFrame:
                      "The closure of Cedar Children's Centre was decided before the consultation closed.",
                      [{"table": "service_changes", "key": {"change_id": "CHG-01"}, "matched": True,
                        "row": {"change_id": "CHG-01", "centre_id": cedar["id"], "change_type": "close"}}], 1),
+            _finding("R-CONSULT", "change", "CHG-02", "Acorn Lane to open three days a week", period, "at_risk",
+                     "The consultation on Acorn Lane's opening hours ran for five weeks."),
             _finding("R-NEEDS", "authority", AUTHORITY, "Oakshire County Council (synthetic)", period, "met",
                      "The needs assessment of 2015 is current.", provider=None),
         ]
@@ -168,6 +170,8 @@ def records() -> dict[str, pd.DataFrame]:
             {"centre_id": "OAK-CC-01", "authority_code": AUTHORITY, "period": "2015-16", "area": "access",
              "self_grade": 2, "self_narrative": "Registration keeps rising.", "agreed_grade": 2,
              "authority_comment": "Agreed.", "review_date": pd.Timestamp("2016-05-10")}]),
+        "service_changes": pd.DataFrame([{"change_id": "CHG-02", "centre_id": "OAK-CC-01",
+                                          "authority_code": AUTHORITY, "change_type": "reduce"}]),
         "comparators": pd.DataFrame([{"kpi_id": "K-REACH", "geography": "England", "period": "2016Q4",
                                       "value": 68.0}]),
     }

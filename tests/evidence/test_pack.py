@@ -115,3 +115,11 @@ def test_evidence_about_families_is_counted_but_never_listed():
     shown = evidence.evidence_block(rows, 3, min_count=5)
     assert "K0" not in shown and "F0" not in shown and "3 matching" not in shown
     assert "not listed" in evidence.evidence_block(rows, 30, min_count=5)
+
+
+def test_changes_to_the_centre_are_in_its_pack_and_changes_to_others_are_not(results):
+    acorn = evidence.pack_markdown(results, "OAK-CC-01")
+    cedar = evidence.pack_markdown(results, "OAK-CC-02")
+    assert "five weeks" in acorn and "five weeks" not in cedar  # linked by the service changes record
+    assert "decided before the consultation closed" in cedar  # linked by the evidence row
+    assert "decided before the consultation closed" not in acorn

@@ -101,14 +101,20 @@ def _mentions_centre(evidence: Any, centre: str) -> bool:
 
 
 def load_pack(results: Results, centre: str) -> CentrePack:
-    """Gather the centre's findings: its own, its advisory board's, and those of changes to it."""
+    """Gather the centre's findings: its own, its advisory board's, and those of changes to it (a change is
+    the centre's when the service changes record or the finding's evidence names the centre)."""
     info = _centre_row(results, centre)
     f = results.findings
     board_id = None if _blank(info.get("board_id")) else str(info["board_id"])
     own = f[f["subject_id"] == centre]
     board = f[(f["subject_type"] == "board") & (f["subject_id"] == board_id)] if board_id else f.iloc[0:0]
     changes = f[f["subject_type"] == "change"]
-    changes = changes[[_mentions_centre(e, centre) for e in changes["evidence"]]] if len(changes) else changes
+    if len(changes):
+        listed = results.record("service_changes")
+        ours = set(listed.loc[listed["centre_id"].astype(str) == centre, "change_id"].astype(str)) \
+            if {"centre_id", "change_id"} <= set(listed.columns) else set()
+        changes = changes[[sid in ours or _mentions_centre(e, centre)
+                           for sid, e in zip(changes["subject_id"], changes["evidence"], strict=True)]]
     mine = pd.concat([own, board, changes], ignore_index=True)
     authority = str(info.get("authority_code") or (own["authority_code"].iloc[0] if len(own) else ""))
     wide = f[(f["subject_type"] == "authority") & (f["subject_id"] == authority)]

@@ -36,7 +36,7 @@ CENTRE_TYPES = ("centre", "site", "family_hub", "hub")
 WINDOWS = ("quarter", "year_to_date", "rolling_12_months")
 _WINDOW_ALIASES = {"ytd": "year_to_date", "r12": "rolling_12_months", "rolling12": "rolling_12_months",
                    "q": "quarter", "quarterly": "quarter"}
-RECORD_TABLES = ("centres", "providers", "boards", "board_members", "inspections", "actions",
+RECORD_TABLES = ("centres", "providers", "boards", "board_members", "inspections", "actions", "service_changes",
                  "self_evaluations", "centre_targets", "comparators")
 _TEXT_COLUMNS = ("authority_code", "subject_id", "subject_type", "period", "status", "rag", "provider_id",
                  "rule_id", "kpi_id", "window", "framework", "reason", "rating_reason", "cluster")
