@@ -16,7 +16,7 @@ PROVIDER_RETURN = {"centres", "services", "sessions", "registrations", "contacts
                    "board_members", "board_meetings", "kpi_returns"}
 AUTHORITY_RECORDS = {"providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
                      "data_feeds", "inspections", "outcome_metrics", "reach_areas"}
-REFERENCE = {"authorities", "lsoa_population", "deprivation", "postcodes", "gias_centres", "eyfsp"}
+REFERENCE = {"authorities", "lsoa_population", "deprivation", "postcodes", "gias_centres", "eyfsp", "previous_centres"}
 
 
 def test_every_table_of_the_design_has_a_contract() -> None:

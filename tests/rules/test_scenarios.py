@@ -122,7 +122,7 @@ def test_parameter_overrides_change_the_result_and_are_recorded(rules, typed):
     stricter = status(evaluate(rules.select(["GUN-3-TIME"]), data, period="2016Q4",
                                parameters={"GUN-3-TIME": {"warn_below_days": 84}}), "GUN-3-TIME", "CH-1")
     assert default.status == "met" and stricter.status == "at_risk"
-    assert json.loads(default.parameters) == {"fail_below_days": 28, "warn_below_days": 42}
+    assert json.loads(default.parameters) == {"fail_below_days": 0, "warn_below_days": 42}
     assert json.loads(stricter.parameters)["warn_below_days"] == 84
 
 

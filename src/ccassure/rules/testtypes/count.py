@@ -40,6 +40,7 @@ class CountSpec:
     distinct: str | None
     coverage: str | None
     thresholds: Thresholds
+    group_places: bool = False  # rows at a linked site count for the centre it belongs to (s.5A(4))
 
 
 class Count(TestType):
@@ -57,6 +58,9 @@ class Count(TestType):
             "coverage": {"enum": ["provider", "authority"],
                          "description": "not_evaluable when the table has no rows at all in the window for the "
                                         "subject's provider (or authority)."},
+            "group_places": {"type": "boolean",
+                             "description": "A centre may be a group of places (s.5A(4)): rows at a linked site "
+                                            "count for the centre named in its parent_centre_id."},
             **THRESHOLDS,
         },
     }
@@ -79,7 +83,10 @@ class Count(TestType):
                 raw.get(k) is not None for k in ("at_least", "at_most", "warn_below", "warn_above")):
             raw_thresholds["at_least"] = self.default_at_least
         thresholds = Thresholds.parse(raw_thresholds, ctx)
-        return CountSpec(contract.table, link, where, window, distinct, coverage, thresholds)
+        group_places = bool(raw.get("group_places"))
+        if group_places and (ctx.subject.table != "centres" or not contract.has_column("centre_id")):
+            raise ctx.loc.error("group_places needs a centre subject and a table with centre_id", "group_places")
+        return CountSpec(contract.table, link, where, window, distinct, coverage, thresholds, group_places)
 
     def tables(self, spec: CountSpec) -> list[str]:
         return [spec.table]
@@ -102,7 +109,8 @@ class Count(TestType):
         counted = (f"count(DISTINCT {t}.{quote_ident(spec.distinct)})" if spec.distinct else "count(*)")
         agg = (f"SELECT {key_select}, {counted} FILTER (WHERE {where}) AS n, count(*) AS n_all, "
                f"{ctx.rows_evidence(spec.table, t, where, with_others=True)} AS ev "
-               f"FROM {ctx.relation(spec.table)} {t} WHERE {window_sql} GROUP BY {group}")
+               f"FROM {_grouped(ctx.relation(spec.table)) if spec.group_places else ctx.relation(spec.table)} {t} "
+               f"WHERE {window_sql} GROUP BY {group}")
         join = " AND ".join(f"a.k{i} = s.{quote_ident(ours)}" for i, (_, ours) in enumerate(spec.link))
         n = "coalesce(a.n, 0)"
         outcome = spec.thresholds.outcome_sql(n, ctx.params)
@@ -131,6 +139,13 @@ class Count(TestType):
         if spec.window:
             text += f", dated by {spec.window.column} {spec.window.describe()}"
         return text
+
+
+def _grouped(relation: str) -> str:
+    """The table with each linked site's rows credited to the centre it belongs to."""
+    return (f"(SELECT r.* REPLACE (coalesce(g.parent_centre_id, r.centre_id) AS centre_id) FROM {relation} r "
+            "LEFT JOIN centres g ON g.centre_id = r.centre_id AND g.designation = 'linked_site' "
+            "AND g.parent_centre_id IS NOT NULL)")
 
 
 class Exists(Count):
