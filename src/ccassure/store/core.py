@@ -43,6 +43,7 @@ from ccassure.store.errors import (
     SubmissionRefused,
 )
 from ccassure.store.lock import StoreLock
+from ccassure.store.plausible import check_plausible
 
 RETURN_DATASETS = ("provider_return", "authority_records")
 # Tables whose rows are events on a date: a period read keeps the rows dated inside the period, from every
@@ -412,7 +413,9 @@ class Store:
         if not provider or not PROVIDER_PATTERN.match(provider):
             raise StoreError(f"provider {provider!r} is not a valid reference: use letters, digits, '-', '_' or "
                              "'.', e.g. PRV-ACTION or E10000016.")
-        return _period(period).label
+        parsed = _period(period)
+        check_plausible(parsed)  # store/plausible.py
+        return parsed.label
 
     @staticmethod
     def _check_authority_records(tables: Mapping[str, pd.DataFrame], provider: str) -> None:
