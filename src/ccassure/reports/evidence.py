@@ -336,6 +336,8 @@ def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> st
     out = []
     for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
         last = group.sort_values("period").iloc[-1]
+        if last.status == "not_applicable":  # shown in the status table; nothing to prepare
+            continue
         title = str(last.title) + ("" if subject_id == pack.centre else f" ({_subject_label(pack, last)})")
         out.append(f"#### {text(title)}\n")
         out.append(f"**Status in {text(last.period)}:** {status_label(last.status)}  ")
