@@ -25,6 +25,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ccassure.demo.authority_plans import (
+    ACTION_COLUMNS,
+    COMPARATOR_COLUMNS,
+    TARGET_COLUMNS,
+    demo_actions,
+    demo_centre_targets,
+    demo_comparators,
+)
+
 DEMO_QUARTERS: tuple[str, ...] = ("2016Q2", "2016Q3", "2016Q4", "2017Q1")  # financial year 2016-17
 SAMPLE_QUARTERS: tuple[str, ...] = ("2016Q1", "2016Q2", "2016Q3", "2016Q4")
 SAMPLE_SCALE = 0.08
@@ -70,6 +79,7 @@ COLUMNS: dict[str, list[str]] = {
     "outcome_metrics": ["authority_code", "metric", "year", "group", "value"],
     "self_evaluations": ["centre_id", "authority_code", "period", "area", "self_grade", "self_narrative",
                          "agreed_grade", "authority_comment", "review_date"],
+    "actions": ACTION_COLUMNS, "centre_targets": TARGET_COLUMNS, "comparators": COMPARATOR_COLUMNS,
     "authorities": ["authority_code", "authority_name", "dfe_code", "authority_type"],
     "lsoa_population": ["lsoa_code", "year", "authority_code", "under5", "easting", "northing"],
     "deprivation": ["lsoa_code", "iod_version", "lad_code", "imd_decile", "idaci_decile", "idaci_score",
@@ -79,8 +89,9 @@ COLUMNS: dict[str, list[str]] = {
 PROVIDER_TABLES = ("centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns")
 AUTHORITY_TABLES = ("providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
-                    "data_feeds", "inspections", "outcome_metrics", "reach_areas", "self_evaluations")
-REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation", "gias_centres")
+                    "data_feeds", "inspections", "outcome_metrics", "reach_areas", "self_evaluations",
+                    "actions", "centre_targets")
+REFERENCE_TABLES = ("authorities", "lsoa_population", "deprivation", "gias_centres", "comparators")
 KPI_IDS = ("CORE-REG-U5", "CORE-SUSTAINED-TG", "CORE-CASEWORK-N", "CORE-FAMILY-STAR")
 
 SERVICE_CATEGORIES = ("early_years", "la_social_care", "health", "jcp_employment", "info_advice")
@@ -1126,6 +1137,7 @@ def _authority_records(world: _World) -> None:
                     for g, v in (("all", all_), ("disadvantaged", dis), ("advantaged", dis + gap))]
     recs["outcome_metrics"] = pd.DataFrame(metrics)
     recs["self_evaluations"] = _self_evaluations(world)
+    recs["actions"], recs["centre_targets"] = demo_actions(code), demo_centre_targets(code)
     world.records = recs
 
 
@@ -1264,7 +1276,8 @@ def _reference(worlds: Sequence[_World]) -> dict[str, pd.DataFrame]:
                                   "imd_decile": lsoas["imd_decile"], "idaci_decile": lsoas["idaci_decile"],
                                   "idaci_score": lsoas["idaci_score"], "children_0_15": lsoas["children_0_15"]}))
     return {"authorities": authorities, "lsoa_population": pd.concat(pops, ignore_index=True),
-            "deprivation": pd.concat(deps, ignore_index=True), "gias_centres": _gias(worlds)}
+            "deprivation": pd.concat(deps, ignore_index=True), "gias_centres": _gias(worlds),
+            "comparators": demo_comparators()}
 
 
 def _gias(worlds: Sequence[_World]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "postcodes": ("postcodes", "ccassure.reference.postcodes:read_postcodes"),
     "eyfsp": ("eyfsp", "ccassure.reference.eyfsp:read_eyfsp"),
     "authorities": ("authorities", "ccassure.reference.authorities:read_authorities"),
+    "comparators-eyfsp": ("comparators", "ccassure.reference.comparators:read_eyfsp_comparators"),
 }
 
 
