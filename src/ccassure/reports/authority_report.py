@@ -202,7 +202,7 @@ class AuthorityReport:
                 continue
             worst_subjects = part.groupby(["subject_type", "subject_id"]).size().sort_values(ascending=False)
             named = []
-            for (subject_type, subject_id), _n in list(worst_subjects.items())[:3]:
+            for (subject_type, subject_id), _n in list(worst_subjects.items())[:2]:
                 row = part[(part["subject_type"] == subject_type) & (part["subject_id"] == subject_id)].iloc[0]
                 duties = part[(part["subject_id"] == subject_id)]["title"].dropna().unique()
                 named.append(f"{self.where(row)}: {text(_lower_first(duties[0]))}"
@@ -286,6 +286,37 @@ class AuthorityReport:
                  "and progress come from the authority's own actions list; a blank means no action is recorded yet.")
         return intro + "\n\n" + md_table(rows, ["Status", "Where", "Duty", "Since", "What was found", "Owner", "Due",
                                                 "Progress"], "llllllll", escape=[False] * 8)
+
+    def resolved(self) -> str:
+        """Duties and provider figures that were not met or at risk earlier in the periods checked, but not now."""
+        current = set(zip(self.latest["rule_id"][self.latest["status"].isin(PROBLEMS)],
+                          self.latest["subject_id"][self.latest["status"].isin(PROBLEMS)], strict=True))
+        frames = [self.findings]
+        checks = self.results.kpi_findings
+        if len(checks):
+            frames.append(checks[checks["authority_code"] == self.authority])
+        earlier = pd.concat(frames, ignore_index=True)
+        earlier = earlier[(earlier["period"] != self.period) & earlier["status"].isin(PROBLEMS)
+                          & earlier["period"].astype(str).str.contains("Q")]
+        if earlier.empty:
+            return ""
+        now = {(r.rule_id, r.subject_id): r.status for r in self.latest.itertuples()}
+        rows = []
+        for (rule_id, subject_id), part in earlier.groupby(["rule_id", "subject_id"], sort=False):
+            if (rule_id, subject_id) in current:
+                continue
+            first = part.sort_values("period").iloc[-1]
+            when = ", ".join(period_words(p) for p in sorted(part["period"].unique()))
+            title = first.title if not str(rule_id).startswith("KPI-XCHECK-") else \
+                "The provider's own figure agrees with its records"
+            state = now.get((rule_id, subject_id))
+            rows.append((self.where(first), text(title), when,
+                         status_label(state) if state else "Not checked in the latest quarter"))
+        if not rows:
+            return ""
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return (f"Not met or at risk earlier in the periods checked, but not in {period_words(self.period)}:\n\n"
+                + md_table(rows, ["Where", "Duty", "When", "Now"], escape=[False] * 4))
 
     def red_kpis(self) -> str:
         red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
@@ -573,6 +604,7 @@ class AuthorityReport:
                 value = spec.get("value") if isinstance(spec, dict) else spec
                 unit = spec.get("unit") if isinstance(spec, dict) else None
                 kind = spec.get("kind") if isinstance(spec, dict) else None
+                value = str(value).replace("_", " ") if isinstance(value, str) else value
                 words.append(f"{str(name).replace('_', ' ')}: {value}{' ' + str(unit) if unit else ''}"
                              + (f" ({'set in law' if kind == 'law' else 'a local policy choice'})" if kind else ""))
             rows.append((text(part["title"].iloc[-1]), text(version), text("; ".join(words)) if words else "–"))
