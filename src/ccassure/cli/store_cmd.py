@@ -132,10 +132,13 @@ def history(provider: str | None, period: str | None, dataset: str | None, fmt: 
 @click.option("--authority", default=None, help="Only rows for this authority (ONS code, e.g. E10000016).")
 @click.option("--as-at", "as_at", default=None, help="Read the store as it stood at this date (yyyy-mm-dd, UTC).")
 @click.option("--table", "tables", multiple=True, help="Only these tables (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(("parquet", "csv")), default="parquet", show_default=True,
+              help="parquet for other tools; csv for spreadsheets (formula-like text escaped).")
 @STORE_OPTION
 def export(output: Path, period: str | None, authority: str | None, as_at: str | None, tables: tuple[str, ...],
-           store_path: Path | None) -> None:
-    """Write the current (or as-at) rows of each table to Parquet for other tools."""
+           fmt: str, store_path: Path | None) -> None:
+    """Write the current (or as-at) rows of each table to Parquet or CSV for other tools."""
     store = _store(store_path)
-    written = _run(lambda: store.export(output, period, authority=authority, as_at=as_at, tables=tables or None))
-    click.echo(f"Wrote {len(written) - 2} table(s), submissions.parquet and manifest.json to {output}")
+    written = _run(lambda: store.export(output, period, authority=authority, as_at=as_at, tables=tables or None,
+                                        format=fmt))
+    click.echo(f"Wrote {len(written) - 2} table(s), submissions.{fmt} and manifest.json to {output}")

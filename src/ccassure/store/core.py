@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from ccassure.contracts import Contract, ContractSet, load_contracts
 from ccassure.contracts.dtypes import DUCKDB_TYPES, PANDAS_DTYPES, conform
-from ccassure.store import schema
+from ccassure.store import schema, views
 from ccassure.store.errors import (
     DuplicateSubmission,
     StoreBusy,
@@ -256,7 +256,8 @@ class Store:
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=read_only)
+            config = {} if self.path.exists() else {"storage_compatibility_version": views.STORAGE_COMPATIBILITY}
+            return duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -294,7 +295,7 @@ class Store:
         version = schema.version_of(meta)
         self._check_version(version)
         fingerprint = schema.contracts_fingerprint(self.contracts)
-        if version == schema.SCHEMA_VERSION and meta.get("contracts") == fingerprint:
+        if version == schema.SCHEMA_VERSION and meta.get("contracts") == fingerprint and views.views_current(meta):
             return
         con.execute("BEGIN TRANSACTION")
         try:
@@ -306,6 +307,7 @@ class Store:
                     schema.set_version(con, step + 1)
             schema.sync_contract_tables(con, self.contracts)
             schema.set_meta(con, "contracts", fingerprint)
+            views.create_views(con, self.contracts)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -800,9 +802,15 @@ class Store:
         return {name: sorted(selection.per_table.get(name, [])) for name in names}
 
     def export(self, output_dir: Path | str, period: str | None = None, *, authority: str | None = None,
-               as_at: str | date | datetime | None = None, tables: Sequence[str] | None = None) -> dict[str, Path]:
-        """Write the current rows of each table (as :meth:`read_tables` selects them) to ``<table>.parquet``,
-        plus ``submissions.parquet`` and ``manifest.json`` (the submission ids each table came from)."""
+               as_at: str | date | datetime | None = None, tables: Sequence[str] | None = None,
+               format: str = "parquet") -> dict[str, Path]:  # noqa: A002 - the CLI option's name
+        """Write the current rows of each table (as :meth:`read_tables` selects them) to ``<table>.parquet``
+        (or ``.csv`` with ``format="csv"``), plus ``submissions`` and ``manifest.json`` (the submission ids each
+        table came from)."""
+        from ccassure.store.csv_export import FORMATS, write_csv
+
+        if format not in FORMATS:
+            raise StoreError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
         names = self._tables(tables)
         moment = as_at_moment(as_at)
         if period is not None:
@@ -816,9 +824,15 @@ class Store:
             selection = self._select(con, authority, period, moment)
             for name in names:
                 contract = self.contracts[name]
-                target = output / f"{name}.parquet"
-                tmp = output / f".{name}.parquet.tmp"
-                if name in selection.columns:
+                target = output / f"{name}.{format}"
+                tmp = output / f".{name}.{format}.tmp"
+                if format == "csv":
+                    frame = empty_frame(contract)
+                    if name in selection.columns and selection.per_table.get(name):
+                        sql, params = self._table_sql(con, contract, selection, authority, period)
+                        frame = arrow_to_frame(con.sql(sql, params=params).to_arrow_table(), contract)
+                    write_csv(frame, tmp)
+                elif name in selection.columns:
                     sql, params = self._table_sql(con, contract, selection, authority, period)
                     con.sql(f"COPY ({sql}) TO '{_sql_path(tmp)}' (FORMAT parquet)", params=params)
                 else:  # a contract the store has not seen yet: an empty file with the right columns
@@ -827,8 +841,12 @@ class Store:
                     pq.write_table(pa.Table.from_pandas(empty_frame(contract), preserve_index=False), tmp)
                 os.replace(tmp, target)
                 written[name] = target
-            target = output / "submissions.parquet"
-            con.sql(f"COPY (SELECT * FROM submissions ORDER BY submitted_at) TO '{_sql_path(target)}' (FORMAT parquet)")
+            target = output / f"submissions.{format}"
+            if format == "csv":
+                write_csv(con.sql("SELECT * FROM submissions ORDER BY submitted_at").df(), target)
+            else:
+                con.sql(f"COPY (SELECT * FROM submissions ORDER BY submitted_at) TO '{_sql_path(target)}' "
+                        "(FORMAT parquet)")
             written["submissions"] = target
         manifest = {"store": str(self.path), "period": period, "authority": authority,
                     "as_at": moment.isoformat() if moment else None, "exported_at": utc_now().isoformat(),
