@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 
 from ccassure.areas import AREAS
-from ccassure.reports.format import fmt_number, md_table, rag_label, status_label, suppress, text
+from ccassure.reports import kpi_view
+from ccassure.reports.disclosure import Policy
+from ccassure.reports.format import md_table, status_label, text
 from ccassure.reports.results import Results, inspection_area, parse_json
 
 GAP_STATUSES = ("not_met", "at_risk", "not_evaluable")
@@ -51,6 +53,7 @@ class CentrePack:
     findings: pd.DataFrame  # the centre's own, its board's and its changes' findings, every quarter
     authority_findings: pd.DataFrame
     periods: list[str] = field(default_factory=list)
+    kpi_cache: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def latest(self) -> str | None:
@@ -229,41 +232,43 @@ def gaps_summary(pack: CentrePack) -> str:
     return head + "\n\n" + table
 
 
-def _kpi_shown(row: Any, min_count: int) -> bool:
-    """Whether a KPI's value may be shown under the disclosure policy (a rate needs both counts shown)."""
-    if row.unit == "percent" and not _blank(row.denominator):
-        return _rate_cells(row.numerator, row.denominator, min_count)[2]
-    return _rate_cells(row.numerator, row.numerator, min_count)[2]
+def centre_kpis(pack: CentrePack, min_count: int = 5) -> pd.DataFrame:
+    """The centre's quarterly KPI rows (the authority's frameworks) with what a paper may show of each:
+    the same disclosure control as the authority report (kpi_view.protected_kpis), so no document gives
+    back a figure another hides."""
+    if min_count not in pack.kpi_cache:
+        chosen = getattr(pack.results, "frameworks", None)
+        frameworks = chosen(pack.authority) if callable(chosen) and pack.authority else None
+        k = kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=int(min_count or 0)),
+                                    frameworks or None) if pack.authority else pd.DataFrame()
+        pack.kpi_cache[min_count] = k[k["window"] == "quarter"] if len(k) else k
+    return pack.kpi_cache[min_count]
+
+
+def _latest_kpis(pack: CentrePack, min_count: int, subject: str | None = None) -> pd.DataFrame:
+    k = centre_kpis(pack, min_count)
+    if k.empty:
+        return k
+    mine = k[k["subject_id"] == pack.centre]
+    if mine.empty:
+        return mine
+    period = mine["period"].max()
+    if subject == "authority":
+        return k[(k["subject_type"] == "authority") & (k["period"] == period)]
+    return mine[mine["period"] == period]
 
 
 def kpi_gaps(pack: CentrePack, min_count: int = 5) -> str:
-    k = centre_kpis(pack)
-    if k.empty:
+    latest = _latest_kpis(pack, min_count)
+    if latest.empty:
         return ""
-    latest = k[k["period"] == k["period"].max()]
-    red = [r for r in latest.sort_values("title").itertuples() if r.rag == "red" and _kpi_shown(r, min_count)]
+    red = [r for r in latest.sort_values("title").itertuples() if r.rag == "red" and r.rag_shown and r.value_shown]
     period = text(latest["period"].iloc[0])
     if not red:
         return f"No KPI of this centre with figures large enough to show is red in {period}."
-    items = [f"{text(r.title)}: {fmt_number(r.value, r.unit)} against a target of {fmt_number(r.target, r.unit)}"
-             for r in red]
+    items = [f"{text(kpi_view.title_text(r, pack.results))}: {kpi_view.shown_value(r)} against a target of "
+             f"{kpi_view.target_text(r)}" for r in red]
     return f"KPIs off target (red) in {period}:\n\n" + "\n".join(f"- {i}" for i in items)
-
-
-def centre_kpis(pack: CentrePack) -> pd.DataFrame:
-    """The centre's quarterly KPI results, in the frameworks its authority reports."""
-    chosen = getattr(pack.results, "frameworks", None)
-    frameworks = chosen(pack.authority) if callable(chosen) and pack.authority else None
-    return pack.results.kpis_for(subject=pack.centre, window="quarter", frameworks=frameworks or None)
-
-
-RATING_REASONS = {"no_target": "? No target", "too_few": "? Too few to rate", "no_data": "? No data"}
-
-
-def _rag(row: Any) -> str:
-    if row.rag in (None, "not_rated", "not_evaluable"):
-        return RATING_REASONS.get(str(getattr(row, "rating_reason", "") or ""), "? Not rated")
-    return rag_label(row.rag)
 
 
 # --- per area -------------------------------------------------------------------------------------------
@@ -309,13 +314,7 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     tables = sorted({str(i.get("table")) for i in items if i.get("table")})
     where = f" in {text(', '.join(_humanise(t).lower() for t in tables))}" if tables else ""
     if set(tables) & set(PEOPLE_TABLES):
-        rules = policy(min_count)
-        if rules is not None:
-            counted = rules.sentence_count(exact, "matching rows")
-        elif min_count and exact < min_count:
-            counted = f"fewer than {min_count} matching rows"
-        else:
-            counted = f"{exact:,} matching rows"
+        counted = Policy(threshold=int(min_count or 0)).sentence_count(exact, "matching rows")
         return f"**Evidence:** {counted}{where} (rows about families are not listed in this pack)."
     shown = items[:EVIDENCE_SHOWN]
     rows = [i.get("row") for i in shown if isinstance(i.get("row"), dict)]
@@ -368,12 +367,8 @@ def _area_evidence(pack: CentrePack, area: str, min_count: int = 5) -> tuple[int
     not_met = sum(1 for r in latest.itertuples() if r.status == "not_met" and _area_of(pack, r.rule_id) == area)
     if area == "leadership" and not pack.board_id:
         not_met += len(_board_nodes(pack.results))
-    k = centre_kpis(pack)
-    red = 0
-    if not k.empty:
-        k = k[k["period"] == k["period"].max()]
-        red = sum(1 for r in k.itertuples() if r.rag == "red" and _area_of(pack, r.kpi_id) == area
-                  and _kpi_shown(r, min_count))
+    red = sum(1 for r in _latest_kpis(pack, min_count).itertuples()
+              if r.rag == "red" and r.rag_shown and _area_of(pack, r.kpi_id) == area)
     return not_met, red
 
 
@@ -427,73 +422,36 @@ def _comparator(results: Results, kpi_id: str, period: str) -> float | None:
     return float(rows["value"].iloc[-1]) if len(rows) else None
 
 
-def policy(min_count: int) -> Any:
-    """The authority lane's disclosure policy (reports/disclosure.py), or plain small-number suppression
-    when that module is not installed."""
-    try:
-        from ccassure.reports.disclosure import Policy
-    except ImportError:
-        return None
-    return Policy(threshold=int(min_count or 0))
-
-
 def disclosure_note(min_count: int) -> str:
-    rules = policy(min_count)
-    if rules is not None:
-        return rules.note()
-    return (f"Counts of people below {min_count} are shown as \\<{min_count}." if min_count
-            else "Small numbers are shown in full: this is a working paper, not for publication.")
+    return Policy(threshold=int(min_count or 0)).note()
 
 
-def _rate_cells(numerator: Any, denominator: Any, min_count: int) -> tuple[str, str, bool]:
-    """(numerator, denominator, value may be shown) under the disclosure policy."""
-    rules = policy(min_count)
-    if rules is not None:
-        cells = rules.rate(numerator, denominator)
-        return cells.numerator, cells.denominator, cells.shown
-    num, den = suppress(numerator, min_count), suppress(denominator, min_count)
-    return num.replace("<", "\\<"), den.replace("<", "\\<"), "<" not in num + den
-
-
-def kpi_rows(pack: CentrePack, area: str, min_count: int) -> list[tuple]:
-    k = centre_kpis(pack)
-    if k.empty:
+def kpi_rows(pack: CentrePack, area: str | None, min_count: int) -> list[tuple]:
+    latest = _latest_kpis(pack, min_count)
+    if latest.empty:
         return []
-    period = str(k["period"].max())
-    latest = k[k["period"] == period]
-    everyone = pack.results.kpis_for(authority=pack.authority, window="quarter")
-    authority = everyone[(everyone["subject_type"] == "authority") & (everyone["period"] == period)] \
-        if not everyone.empty else everyone
+    authority = _latest_kpis(pack, min_count, "authority")
     rows = []
     for r in latest.sort_values("title").itertuples():
         if _area_of(pack, r.kpi_id) != area:
             continue
-        own = authority[authority["kpi_id"] == r.kpi_id] if not authority.empty else authority
-        target = fmt_number(r.target, r.unit)
-        if getattr(r, "target_source", None) == "centre_target" and target != "–":
-            target += " (centre target)"
-        england = _comparator(pack.results, r.kpi_id, period)
-        if r.unit == "percent" and not _blank(r.denominator):
-            num, den, shown = _rate_cells(r.numerator, r.denominator, min_count)
-        else:  # a count or an average: the numerator is itself a count of people or contacts
-            num, _none, shown = _rate_cells(r.numerator, r.numerator, min_count)
-            den = "–" if _blank(r.denominator) else _rate_cells(r.denominator, r.denominator, min_count)[0]
-        rag = _rag(r) if shown else "withheld"
-        rows.append((text(r.title), fmt_number(r.value, r.unit) if shown else "withheld", rag,
-                     f"{num} / {den}" if den != "–" else num, target,
-                     fmt_number(own["value"].iloc[0], r.unit) if len(own) else "–",
-                     fmt_number(england, r.unit) if england is not None else "–"))
+        own = [a for a in authority.itertuples() if a.kpi_id == r.kpi_id]
+        england = _comparator(pack.results, r.kpi_id, str(r.period))
+        rows.append((text(kpi_view.title_text(r, pack.results)), kpi_view.shown_value(r),
+                     kpi_view.rating_text(r, bool(r.rag_shown)), text(r.count_text), kpi_view.target_text(r),
+                     kpi_view.shown_value(own[0]) if own else "–",
+                     kpi_view.value_text(england, r.unit) if england is not None else "–"))
     return rows
 
 
-def kpi_table(pack: CentrePack, area: str, min_count: int = 5) -> str:
+def kpi_table(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     rows = kpi_rows(pack, area, min_count)
     if not rows:
         return ""
-    k = centre_kpis(pack)
-    return (f"**KPIs in {text(k['period'].max())}** (small numbers: see the note under the gaps):\n\n"
-            + md_table(rows, ["Measure", "Centre", "RAG", "Count", "Target", "Authority", "England"], "lrlrrrr",
-                       escape=[False] * 7))
+    period = _latest_kpis(pack, min_count)["period"].iloc[0]
+    return (f"**KPIs in {text(period)}** (small numbers: see the note under the gaps):\n\n"
+            + md_table(rows, ["Measure", "Centre", "Rating", "Count", "Target", "Authority", "England"],
+                       "lrlrrrr", escape=[False] * 7))
 
 
 def undeclared(pack: CentrePack) -> list[str]:
