@@ -56,7 +56,7 @@ def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, con
             problems += cross_table.date_order_problems(contract, typed, table)
         problems += privacy.content_problems(contract, typed, table)
     problems = privacy.header_problems(problems, {c.table: c for c in contracts})
-    result.problems = group_problems(problems)
+    result.problems = group_problems(privacy.mask_problems(problems))
     result.tables = typed_tables
     result.row_counts = {name: len(frame) for name, frame in typed_tables.items()}
     return result
