@@ -123,3 +123,9 @@ def test_changes_to_the_centre_are_in_its_pack_and_changes_to_others_are_not(res
     assert "five weeks" in acorn and "five weeks" not in cedar  # linked by the service changes record
     assert "decided before the consultation closed" in cedar  # linked by the evidence row
     assert "decided before the consultation closed" not in acorn
+
+
+def test_the_authoritys_agreed_action_sits_beside_the_gap(results):
+    gaps = evidence.gaps_summary(evidence.load_pack(results, "OAK-CC-01"))
+    row = next(line for line in gaps.splitlines() if "representing the parent interest" in line)
+    assert "Recruit two parent members." in row and "due 31 March 2017" in row and "in progress" in row

@@ -191,6 +191,26 @@ def _missing_text(row: Any) -> str:
     return guidance or "See the duty below."
 
 
+ACTION_STATUS = {"not_started": "not started", "in_progress": "in progress", "done": "done", "overdue": "overdue"}
+
+
+def agreed_actions(pack: CentrePack, subject_id: Any, item_id: Any) -> str:
+    """The authority's logged actions on this exception (authority records, Actions sheet), in words."""
+    log = pack.results.record("actions")
+    if log.empty or not {"subject_id", "item_id", "action"} <= set(log.columns):
+        return ""
+    mine = log[(log["subject_id"].astype(str) == str(subject_id)) & (log["item_id"].astype(str) == str(item_id))]
+    parts = []
+    for _, a in mine.iterrows():
+        detail = [str(a.get("owner"))] if not _blank(a.get("owner")) else []
+        if not _blank(a.get("due_date")):
+            detail.append(f"due {_date(a['due_date'])}")
+        if not _blank(a.get("status")):
+            detail.append(ACTION_STATUS.get(str(a["status"]), str(a["status"])))
+        parts.append(f"{a['action']}" + (f" ({'; '.join(detail)})" if detail else ""))
+    return "Action agreed: " + " ".join(parts) if parts else ""
+
+
 def _subject_label(pack: CentrePack, row: Any) -> str:
     if row.subject_type == "board":
         return f"Board: {row.subject_name or row.subject_id}"
@@ -205,7 +225,8 @@ def gap_rows(pack: CentrePack) -> list[dict[str, str]]:
     gaps = latest[latest["status"].isin(GAP_STATUSES)].copy()
     gaps["worst_rank"] = gaps["status"].map(WORST_FIRST.index)
     rows = [{"status": r.status, "duty": str(r.title), "subject": _subject_label(pack, r), "found": str(r.message),
-             "close": _missing_text(r)} for r in gaps.sort_values(["worst_rank", "title"]).itertuples()]
+             "close": " ".join(t for t in (_missing_text(r), agreed_actions(pack, r.subject_id, r.rule_id)) if t)}
+            for r in gaps.sort_values(["worst_rank", "title"]).itertuples()]
     if not pack.board_id:
         for n in _board_nodes(pack.results):
             rows.append({"status": "not_met", "duty": str(n.get("title")), "subject": "No advisory board",
@@ -346,6 +367,9 @@ def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> st
         out.append(evidence_block(last.evidence, last.get("evidence_total"), min_count) + "\n")
         if last.status in GAP_STATUSES:
             out.append(f"**What would close the gap:** {text(_missing_text(last))}\n")
+            action = agreed_actions(pack, last.subject_id, last.rule_id)
+            if action:
+                out.append(f"**{text(action.split(':', 1)[0])}:** {text(action.split(':', 1)[1].strip())}\n")
     return "\n".join(out)
 
 
@@ -542,14 +566,6 @@ def inspections(pack: CentrePack) -> str:
                             f"{GRADES.get(int(r['overall_grade']), '–') if not _blank(r.get('overall_grade')) else '–'}"
                             for _, r in mine.iloc[:-1].iterrows())
         lines.append(f"**Earlier inspections:** {text(earlier)}")
-    actions = pack.results.record("actions")
-    if not actions.empty and "centre_id" in actions.columns:
-        open_ = actions[actions["centre_id"].astype(str) == pack.centre]
-        if len(open_):
-            columns = [c for c in open_.columns if c not in ("centre_id", "authority_code", "provider_id")][:5]
-            lines.append("\n**Actions recorded for this centre:**\n")
-            lines.append(md_table([[text(_cell(v)) for v in r] for r in open_[columns].itertuples(index=False)],
-                                  [_humanise(c) for c in columns], escape=[False] * len(columns)))
     return "\n".join(lines)
 
 
