@@ -1,13 +1,15 @@
-"""Benchmark for `ccassure render` (issue 6 targets: one authority's report, HTML+PDF, in under 5 s
-including start-up; 150 authorities in under 5 minutes on 2 cores).
+"""Benchmark for rendering (issue 9 item 8, issue 10 item 7), every figure against a baseline timed in the same run.
 
-Measures, on a synthetic results directory (tests/render/synthetic_results.py):
-  1. cold: `ccassure render --only authority --authority X` as a new process (start-up, kernel, imports);
-  2. warm: N authority reports on one warm kernel, per document;
-  3. baselines in the same run: pandoc + typst alone on the same Markdown, and a new kernel per document;
-  4. 150 authorities: measured with --full, otherwise extrapolated from (1) and (2) and labelled so.
+  1. one authority report, HTML + PDF, as a new `ccassure render` process (start-up included; target <= 3 s);
+  2. the same report with the real `quarto render` (when Quarto is found: --quarto, CCASSURE_QUARTO, PATH,
+     .tools/quarto), same results, same run;
+  3. the floor: pandoc + typst alone on that report's Markdown;
+  4. --results DIR (e.g. the demo's _output/results after `make report`): every planned document (index,
+     authority reports, centre packs, validation reports, catalogue) on one warm kernel, against the floor of
+     pandoc + typst alone for those documents on 2 cores (target for the 61 demo documents: <= 40 s);
+  5. --packs N (default 300): N centre packs on the warm kernel, projected to 3,000 (target <= 0.6 s a pack).
 
-    .venv/bin/python benchmarks/render_bench.py [--authorities 20] [--runs 3] [--full]
+    .venv/bin/python benchmarks/render_bench.py [--runs 3] [--quarto-runs 1] [--results _output/results] [--packs 300]
 """
 
 from __future__ import annotations
@@ -27,156 +29,127 @@ sys.path.insert(0, str(REPO / "tests" / "render"))
 
 from synthetic_results import make_results  # noqa: E402
 
-from ccassure.render.convert import to_html, to_pdf  # noqa: E402
+from ccassure.render.convert import parse, to_html, to_pdf  # noqa: E402
 from ccassure.render.kernel import WarmKernel  # noqa: E402
+from ccassure.render.look import read_look  # noqa: E402
 from ccassure.render.markdown import notebook_to_markdown  # noqa: E402
 from ccassure.render.qmd import inject_parameters, read_qmd  # noqa: E402
-from ccassure.render.runner import Renderer, plan, read_quarto_defaults  # noqa: E402
+from ccassure.render.quarto import find_quarto, run_quarto  # noqa: E402
+from ccassure.render.runner import Renderer, plan  # noqa: E402
 from ccassure.reports import load_results  # noqa: E402
 
-CSS = REPO / "reports" / "assets" / "ccassure.css"
+LOOK = read_look(REPO)
 
 
-def _proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a live process, from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
+def load() -> str:
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
-def cpu_now(kernel: WarmKernel | None = None) -> float:
-    """CPU seconds of this process, its waited-for children (pandoc) and the live kernel."""
-    import resource
-
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-    if kernel is not None and kernel.km is not None:
-        provisioner = getattr(kernel.km, "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        if process is not None:
-            total += _proc_cpu(process.pid)
-    return total
-
-
-def cold_once(results: Path, out: Path, code: str) -> tuple[float, float]:
+def cold_builtin(results: Path, out: Path, code: str) -> float:
     env = {**os.environ, "CI": "true", "CCASSURE_PROJECT": str(REPO)}
-    c0 = cpu_now()
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "ccassure", "render", "--results", str(results), "--output-dir",
                            str(out), "--only", "authority", "--authority", code, "--to", "html,pdf"],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, cwd=REPO)
-    elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"render failed:\n{proc.stderr}")
-    return elapsed, cpu_now() - c0
+        raise SystemExit(f"ccassure render failed:\n{proc.stderr[-3000:]}")
+    return time.perf_counter() - t0
 
 
-def warm_run(results_dir: Path, out: Path, n: int, kernel: WarmKernel) -> tuple[float, int, float]:
-    results = load_results(results_dir)
-    jobs = plan(results, REPO / "reports", results_dir, kinds=("authority",))[:n]
-    renderer = Renderer(out, formats=("html", "pdf"), css=CSS, execute_defaults=read_quarto_defaults(REPO),
-                        kernel=kernel)
-    c0 = cpu_now(kernel)
+def quarto_once(results: Path, out: Path, code: str, quarto: str) -> float:
+    job = plan(load_results(results), REPO / "reports", results, authority=code, kinds=("authority",))[0]
     t0 = time.perf_counter()
-    summary = renderer.run(jobs)
-    elapsed = time.perf_counter() - t0
-    cpu = cpu_now(kernel) - c0
+    summary = run_quarto([job], REPO, out, ("html", "pdf"), quarto)
     if not summary.ok:
-        raise SystemExit(f"render failed: {[r.error for r in summary.failed]}")
-    return elapsed, len(jobs), cpu
+        raise SystemExit(f"quarto render failed: {summary.failed[0].error}\n{summary.failed[0].detail[-2000:]}")
+    return time.perf_counter() - t0
 
 
-def baselines(results_dir: Path, work: Path, docs: int) -> tuple[float, float, float]:
-    """(pandoc+typst alone per doc, kernel execution alone per doc on the warm kernel, new kernel per doc)."""
-    results = load_results(results_dir)
-    job = plan(results, REPO / "reports", results_dir, kinds=("authority",))[0]
+def floor_one(results: Path, work: Path, code: str, runs: int) -> float:
+    """pandoc + typst alone on the authority report's Markdown (median seconds)."""
+    job = plan(load_results(results), REPO / "reports", results, authority=code, kinds=("authority",))[0]
     doc = read_qmd(job.qmd)
+    with WarmKernel() as kernel:
+        nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
+        kernel.execute(nb, job.qmd.parent)
+    md_dir = work / "md"
+    markdown = notebook_to_markdown(nb, md_dir, LOOK.execute, stem="bench")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        ast = parse(markdown, md_dir, doc.front_matter, LOOK)
+        to_html(ast, md_dir, work / "b.html", LOOK)
+        to_pdf(ast, md_dir, work / "b.pdf", LOOK)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def warm_plan(results: Path, out: Path, kinds: tuple[str, ...] | None = None) -> tuple[float, int, float, float]:
+    """(wall seconds incl. kernel start, documents, summed pandoc+typst seconds, kernel start seconds)."""
+    loaded = load_results(results)
+    jobs = plan(loaded, REPO / "reports", results, **({"kinds": kinds} if kinds else {}))
+    t0 = time.perf_counter()
     kernel = WarmKernel()
     kernel.start()
-    nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
-    kernel.execute(nb, job.qmd.parent)  # warm up imports
-    execs = []
-    for _ in range(docs):
-        nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
-        t0 = time.perf_counter()
-        kernel.execute(nb, job.qmd.parent)
-        execs.append(time.perf_counter() - t0)
-    kernel.shutdown()
-    md_dir = work / "md"
-    markdown = notebook_to_markdown(nb, md_dir, read_quarto_defaults(REPO), stem="bench")
-    convs = []
-    for _ in range(docs):
-        t0 = time.perf_counter()
-        to_html(markdown, md_dir, work / "b.html", CSS, doc.front_matter, True)
-        to_pdf(markdown, md_dir, work / "b.pdf", doc.front_matter, True)
-        convs.append(time.perf_counter() - t0)
-    fresh = []
-    for _ in range(max(2, docs // 2)):
-        t0 = time.perf_counter()
-        k = WarmKernel()
-        nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
-        k.execute(nb, job.qmd.parent)
-        k.shutdown()
-        fresh.append(time.perf_counter() - t0)
-    return statistics.median(convs), statistics.median(execs), statistics.median(fresh)
+    started = time.perf_counter() - t0
+    renderer = Renderer(out, formats=("html", "pdf"), look=LOOK, kernel=kernel)
+    try:
+        summary = renderer.run(jobs)
+    finally:
+        renderer.close()
+    if not summary.ok:
+        raise SystemExit(f"render failed: {[(r.job.label, r.error) for r in summary.failed][:3]}")
+    wall = time.perf_counter() - t0
+    return wall, len(jobs), sum(r.convert_seconds for r in summary.results), started
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--authorities", type=int, default=20, help="authorities rendered on the warm kernel")
-    parser.add_argument("--centres", type=int, default=15, help="centres per authority in the synthetic results")
-    parser.add_argument("--runs", type=int, default=3, help="repetitions (median reported)")
-    parser.add_argument("--full", action="store_true", help="measure 150 authorities instead of extrapolating")
+    parser.add_argument("--runs", type=int, default=3, help="repetitions of the one-report figures (median)")
+    parser.add_argument("--quarto-runs", type=int, default=1, help="repetitions with real Quarto (slow)")
+    parser.add_argument("--quarto", default=None, help="Quarto launcher (default: as ccassure render finds it)")
+    parser.add_argument("--results", type=Path, default=None, help="a results folder to render in full (the demo's)")
+    parser.add_argument("--packs", type=int, default=300, help="centre packs for the 3,000-pack projection (0: skip)")
     args = parser.parse_args()
-    n = 150 if args.full else args.authorities
-    print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.2f} (other work on the machine "
-          "slows every figure below)")
+    print(f"cores: {os.cpu_count()}, {load()} at start (other work on the machine slows every figure)")
     with tempfile.TemporaryDirectory(prefix="ccassure-render-bench-") as tmp:
         tmp = Path(tmp)
-        results_dir = make_results(tmp / "results", authorities=n, centres_per_authority=args.centres)
-        code = load_results(results_dir).authorities()[0]
+        results = make_results(tmp / "results", authorities=2, centres_per_authority=15)
+        code = load_results(results).authorities()[0]
 
-        measured = [cold_once(results_dir, tmp / "cold", code) for _ in range(args.runs)]
-        colds = [m[0] for m in measured]
-        cold, cold_cpu = statistics.median(colds), statistics.median(m[1] for m in measured)
-        print(f"cold  one authority, HTML+PDF, new process incl. start-up: median {cold:.2f} s wall, "
-              f"{cold_cpu:.2f} CPU-s (runs: {', '.join(f'{c:.2f}' for c in colds)}); target < 5 s")
-
-        kernel = WarmKernel()
-        kernel.start()
-        warm_run(results_dir, tmp / "warmup", 1, kernel)  # imports and caches, as in a real run
-        totals, cpus = [], []
-        for _ in range(args.runs if not args.full else 1):
-            total, count, cpu = warm_run(results_dir, tmp / "warm", n, kernel)
-            totals.append(total / count)
-            cpus.append(cpu / count)
-        kernel.shutdown()
-        per_doc, per_cpu = statistics.median(totals), statistics.median(cpus)
-        print(f"warm  {n} authorities on one kernel, HTML+PDF: median {per_doc:.3f} s wall, {per_cpu:.3f} CPU-s "
-              f"per authority (runs: {', '.join(f'{t:.3f}' for t in totals)})")
-
-        conv, execute, fresh = baselines(results_dir, tmp, docs=max(3, args.runs))
-        print(f"baseline  pandoc+typst alone on the same Markdown: {conv:.3f} s per document")
-        print(f"baseline  kernel execution alone (warm kernel): {execute:.3f} s per document")
-        print(f"baseline  new kernel per document (execution only): {fresh:.3f} s per document")
-        print(f"ratios    warm render / (pandoc+typst alone) = {per_doc / conv:.1f}x; "
-              f"new kernel per doc / warm execution = {fresh / execute:.1f}x; "
-              f"pipelining saves {max(0.0, (execute + conv) - per_doc):.3f} s per document")
-
-        if args.full:
-            print(f"150 authorities: MEASURED {per_doc * 150:.0f} s on the warm kernel (+ start-up {cold:.1f} s); "
-                  "target < 300 s")
+        colds = [cold_builtin(results, tmp / "cold", code) for _ in range(args.runs)]
+        cold = statistics.median(colds)
+        print(f"builtin   one authority, HTML+PDF, new process incl. start-up: median {cold:.2f} s "
+              f"(runs {', '.join(f'{c:.2f}' for c in colds)}); target <= 3 s; {load()}")
+        floor = floor_one(results, tmp, code, args.runs)
+        print(f"floor     pandoc + typst alone on the same report: {floor:.2f} s; builtin / floor = {cold / floor:.1f}x")
+        quarto = find_quarto(REPO, args.quarto)
+        if quarto:
+            qs = [quarto_once(results, tmp / "quarto", code, quarto) for _ in range(args.quarto_runs)]
+            q = statistics.median(qs)
+            print(f"quarto    the same report with `quarto render` (HTML+PDF): median {q:.2f} s "
+                  f"(runs {', '.join(f'{x:.2f}' for x in qs)}); quarto / builtin = {q / cold:.1f}x; {load()}")
         else:
-            estimate = cold + per_doc * 150
-            print(f"150 authorities: EXTRAPOLATED {estimate:.0f} s = start-up {cold:.1f} s + 150 x {per_doc:.3f} s "
-                  f"(from {n} measured; run with --full to measure); target < 300 s")
-        print(f"CPU work for 150 authorities: {cold_cpu + 150 * per_cpu:.0f} CPU-s, i.e. at least "
-              f"{(cold_cpu + 150 * per_cpu) / 2:.0f} s wall on 2 idle cores (kernel and converters overlap) and at "
-              f"most {cold_cpu + 150 * per_cpu:.0f} s with no overlap; wall figures above include other load "
-              f"(load average now {os.getloadavg()[0]:.2f})")
+            print("quarto    not measured: no Quarto found (--quarto, CCASSURE_QUARTO, PATH or .tools/quarto)")
+
+        if args.results:
+            wall, docs, converting, started = warm_plan(args.results.resolve(), tmp / "all")
+            print(f"plan      {docs} documents from {args.results} (HTML+PDF) on one warm kernel: {wall:.1f} s "
+                  f"({wall / docs:.2f} s a document, kernel start {started:.1f} s); target for the 61 demo "
+                  f"documents <= 40 s; {load()}")
+            print(f"floor     pandoc + typst alone for those documents: {converting:.1f} s on one core, "
+                  f"{converting / 2:.1f} s on 2; plan / floor(2 cores) = {wall / (converting / 2):.1f}x")
+
+        if args.packs:
+            per_authority = 20
+            packs = make_results(tmp / "packs", authorities=max(1, args.packs // per_authority),
+                                 centres_per_authority=per_authority)
+            wall, docs, converting, started = warm_plan(packs, tmp / "packs-out", kinds=("centre",))
+            per_doc = (wall - started) / docs
+            print(f"packs     {docs} centre packs (HTML+PDF) measured: {wall:.1f} s, {per_doc:.3f} s a pack after "
+                  f"kernel start; floor pandoc+typst {converting / docs:.3f} s a pack on one core; {load()}")
+            print(f"3,000     packs projected: {started + 3000 * per_doc:.0f} s = start {started:.1f} s + 3,000 x "
+                  f"{per_doc:.3f} s (PROJECTED from {docs} measured); target <= 0.6 s a pack")
 
 
 if __name__ == "__main__":

@@ -38,12 +38,20 @@ def _progress_enabled() -> bool:
               help="Label every page as synthetic data (default: manifest.json in the results, else `synthetic:` "
                    "in ccassure.yml, else whether the project is named as a demo).")
 @click.option("--timeout", type=int, default=300, show_default=True, help="Seconds allowed per cell.")
+@click.option("--engine", type=click.Choice(["builtin", "quarto"]), default="builtin", show_default=True,
+              help="builtin: one warm kernel, pandoc and typst (fast). quarto: one `quarto render` per document "
+                   "over the same plan, same file names (needs Quarto: --quarto, CCASSURE_QUARTO or PATH).")
+@click.option("--quarto", "quarto_path", default=None, help="The Quarto launcher for --engine quarto.")
+@click.option("--dry-run", is_flag=True,
+              help="With --engine quarto: print the `quarto render` commands (one per document) instead of running.")
 @click.option("--reports-dir", type=click.Path(path_type=Path), default=None, hidden=True)
 def render(results_dir: Path | None, authority: str, formats: str, output_dir: Path | None, only: str,
-           min_count: int, synthetic: bool | None, timeout: int, reports_dir: Path | None) -> None:
+           min_count: int, synthetic: bool | None, timeout: int, engine: str, quarto_path: str | None,
+           dry_run: bool, reports_dir: Path | None) -> None:
     """Render the reports: executes the .qmd documents on one warm kernel, then writes self-contained
-    HTML (pandoc) and PDF (typst). One broken document does not stop the others; the exit code is 0
-    only if everything rendered."""
+    HTML (pandoc) and PDF (typst); or, with --engine quarto, runs the real `quarto render` for each
+    document. One broken document does not stop the others; the exit code is 0 only if everything
+    rendered."""
     from rich.console import Console
 
     from ccassure.project import current_project
@@ -60,8 +68,11 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     if bad:
         raise click.UsageError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
 
+    if dry_run and engine != "quarto":
+        raise click.UsageError("--dry-run prints quarto commands: use it with --engine quarto")
     kernel = WarmKernel(timeout=timeout)
-    kernel.start_in_background()  # imports pandas & co. in the kernel while we load results here
+    if engine == "builtin":
+        kernel.start_in_background()  # imports pandas & co. in the kernel while we load results here
     results_dir = (results_dir or project.output_dir / "results").resolve()
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
@@ -85,6 +96,8 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         kernel.shutdown()
         sys.exit(0)
 
+    if engine == "quarto":
+        _render_with_quarto(jobs, project.root, output_dir, wanted_formats, quarto_path, dry_run, timeout, console)
     from ccassure.render.look import read_look
 
     renderer = Renderer(output_dir, formats=wanted_formats, look=read_look(project.root), kernel=kernel)
@@ -108,6 +121,31 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     done = [r for r in summary.results if r.ok]
     files = sum(len(r.outputs) for r in done)
     console.print(f"\n[bold]{len(done)} of {len(summary.results)} document(s) rendered[/] ({files} file(s)) in "
+                  f"{summary.seconds:.1f} s; output in {output_dir}", highlight=False)
+    for failed in summary.failed:
+        console.print(f"[bold red]✖ {failed.job.label}[/] ({failed.job.qmd.name}): {failed.error}", highlight=False)
+    sys.exit(0 if summary.ok else 1)
+
+
+def _render_with_quarto(jobs, project_root: Path, output_dir: Path, formats: tuple[str, ...], quarto_path: str | None,
+                        dry_run: bool, timeout: int, console) -> None:
+    """--engine quarto: the same plan, one real `quarto render` per document (exits)."""
+    from ccassure.render.quarto import find_quarto, run_quarto, shell_script
+
+    if dry_run:
+        click.echo(shell_script(jobs, project_root, formats), nl=False)
+        sys.exit(0)
+    quarto = find_quarto(project_root, quarto_path)
+    if quarto is None:
+        console.print("[bold red]Cannot render with Quarto:[/] no Quarto found. Install Quarto "
+                      "(https://quarto.org), then put `quarto` on PATH, set CCASSURE_QUARTO to its launcher, or pass "
+                      "--quarto PATH. The built-in engine (the default) needs none.")
+        sys.exit(2)
+    console.print(f"Rendering {len(jobs)} document(s) with {quarto} to {output_dir} ({', '.join(formats)}).")
+    summary = run_quarto(jobs, project_root, output_dir, formats, quarto, timeout=timeout, on_done=lambda r: console.print(
+        f"  {'✔ rendered' if r.ok else '✖ FAILED  '} {r.job.label} ({r.seconds:.1f} s)", highlight=False))
+    done = [r for r in summary.results if r.ok]
+    console.print(f"\n[bold]{len(done)} of {len(summary.results)} document(s) rendered with Quarto[/] in "
                   f"{summary.seconds:.1f} s; output in {output_dir}", highlight=False)
     for failed in summary.failed:
         console.print(f"[bold red]✖ {failed.job.label}[/] ({failed.job.qmd.name}): {failed.error}", highlight=False)

@@ -1,8 +1,8 @@
 """One warm Jupyter kernel, reused for every document, with a clean namespace for each.
 
 Starting a kernel costs about 2 s; reusing one costs about 0.2 s per document. Before each document the
-kernel runs a reset cell: ``%reset -f`` (drops every user variable, the output history and the IPython
-``In``/``Out`` caches), closes all matplotlib figures, restores matplotlib's settings, and changes to the
+kernel runs a reset cell: it drops every user variable (as ``%reset -f`` does, more cheaply), closes all
+matplotlib figures, restores matplotlib's settings, and changes to the
 document's folder. Imported modules stay in ``sys.modules`` (that is the warm part), so module-level
 caches such as the results cache in ``ccassure.reports`` survive on purpose; variables never do.
 If the kernel dies or a cell times out, the kernel is restarted and the next document runs normally.
@@ -26,8 +26,18 @@ from nbformat.v4 import new_code_cell
 
 RESET_TAG = "ccassure-reset"
 
+# Drop every name the previous document defined (IPython's own names, In/Out/_ih/..., are "hidden" and
+# stay), and the Out/In histories, so nothing grows over thousands of documents. This is what `%reset -f`
+# does, without its full garbage collection, which cost 0.15-0.3 s a document.
 _RESET_SOURCE = """\
-%reset -f
+__ip = get_ipython()
+for __name in [__n for __n in __ip.user_ns if __n not in __ip.user_ns_hidden and __n != "__ip"]:
+    del __ip.user_ns[__name]
+__ip.history_manager.output_hist.clear()
+del __ip.history_manager.input_hist_parsed[1:], __ip.history_manager.input_hist_raw[1:]
+__ip.user_ns.update(_="", __="", ___="")
+__name = None
+del __ip, __name
 import os as __os, sys as __sys
 __os.chdir({cwd!r})
 if {cwd!r} not in __sys.path: __sys.path.insert(0, {cwd!r})

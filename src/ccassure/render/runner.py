@@ -49,6 +49,7 @@ class JobResult:
     error: str | None = None
     detail: str = ""
     seconds: float = 0.0
+    convert_seconds: float = 0.0  # pandoc + typst alone (the floor benchmarks/render_bench.py reports)
 
     @property
     def ok(self) -> bool:
@@ -152,8 +153,9 @@ class Renderer:
             self._parsed[key] = read_qmd(key)
         return self._parsed[key]
 
-    def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path) -> list[Path]:
+    def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path) -> tuple[list[Path], float]:
         outputs = []
+        t0 = time.perf_counter()
         try:
             ast = parse(markdown, workdir, front, self.look)
             if "html" in self.formats:
@@ -166,7 +168,7 @@ class Renderer:
                 (self.output_dir / f"{job.stem}.md").write_text(markdown, encoding="utf-8")
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        return outputs
+        return outputs, time.perf_counter() - t0
 
     def run(self, jobs: list[Job], on_done: Callable[[JobResult], None] | None = None) -> RenderSummary:
         started = time.perf_counter()
@@ -178,7 +180,7 @@ class Renderer:
         def finish(result: JobResult, t0: float, future: Future | None) -> None:
             if future is not None:
                 try:
-                    result.outputs = future.result()
+                    result.outputs, result.convert_seconds = future.result()
                 except (ConversionError, OSError) as exc:
                     result.error = str(exc)
                 except Exception as exc:  # noqa: BLE001 - any converter failure is this document's failure
