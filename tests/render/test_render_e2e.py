@@ -60,10 +60,10 @@ def test_html_structure(rendered):
     for centre in CENTRES:
         assert f'href="centre-{centre}.html"' in index
     report = (out / "authority-E90000000.html").read_text(encoding="utf-8")
-    for heading in ("Duties scorecard", "Compliance by centre", "Compliance over time", "KPI dashboard",
-                    "Exceptions and actions", "Data quality of provider returns",
-                    "Rule versions and policy thresholds used"):
-        assert re.search(rf"<h2[^>]*>{re.escape(heading)}</h2>", report), heading
+    for heading in ("Headlines", "Exceptions and actions", "Duties scorecard", "Compliance by centre",
+                    "Compliance over time", "KPI dashboard", "Data quality of the returns",
+                    "Duty versions and thresholds in force"):
+        assert re.search(rf"<h([12])[^>]*>{re.escape(heading)}</h\1>", report), heading
     assert report.count("<table") >= 6
     assert 'src="data:image/png;base64,' not in report  # both charts are SVG
     assert report.count('src="data:image/svg+xml;base64,') == 2  # status over time, KPI small multiples
