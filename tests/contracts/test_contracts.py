@@ -15,8 +15,10 @@ REPO = Path(__file__).resolve().parents[2]
 PROVIDER_RETURN = {"centres", "services", "sessions", "registrations", "contacts", "cases", "boards",
                    "board_members", "board_meetings", "kpi_returns"}
 AUTHORITY_RECORDS = {"providers", "service_changes", "consultations", "needs_assessments", "partner_agreements",
-                     "data_feeds", "inspections", "outcome_metrics", "reach_areas"}
-REFERENCE = {"authorities", "lsoa_population", "deprivation", "postcodes", "gias_centres", "eyfsp", "previous_centres"}
+                     "data_feeds", "inspections", "outcome_metrics", "reach_areas", "self_evaluations",
+                     "actions", "centre_targets"}
+REFERENCE = {"authorities", "lsoa_population", "deprivation", "postcodes", "gias_centres", "eyfsp", "previous_centres",
+             "comparators"}
 
 
 def test_every_table_of_the_design_has_a_contract() -> None:
