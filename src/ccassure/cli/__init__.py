@@ -61,3 +61,10 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except Exception as exc:  # a full disk, a read-only or damaged store: said plainly, whichever command met it
+        from ccassure.cli.faults import describe_fault
+
+        if (fault := describe_fault(exc)) is None:
+            raise
+        click.echo(f"ccassure: {fault}", err=True)
+        sys.exit(2)

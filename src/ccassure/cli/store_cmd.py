@@ -40,14 +40,21 @@ def _run(action):
     except SubmissionRefused as exc:
         fail(str(exc) + _problem_lines(exc.result), exc.exit_code)
     except StoreError as exc:
-        fail(str(exc), exc.exit_code)
+        from ccassure.cli.faults import describe_fault
+
+        fault = describe_fault(exc) if type(exc).__name__ == "StoreSchemaError" else None
+        fail(fault or str(exc), 2 if fault else exc.exit_code)
     except ReferenceFileError as exc:
         text = str(exc)
         fail(f"cannot import {text}{'' if text.endswith(('.', '?', ')')) else '.'} Nothing already stored was changed.",
              2)
     except ContractErrors as exc:
         fail("the data contracts cannot be loaded:\n" + "\n".join(f"  {error}" for error in exc.errors))
-    except Exception as exc:  # a bug, not bad input
+    except Exception as exc:  # a disk or store fault the user can fix (cli/faults.py, intake lane), else a bug
+        from ccassure.cli.faults import describe_fault
+
+        if (fault := describe_fault(exc)) is not None:
+            fail(fault)
         if os.environ.get("CCASSURE_DEBUG"):
             raise
         fail(f"internal error ({type(exc).__name__}: {exc}). Nothing already stored was changed. "
