@@ -32,9 +32,16 @@ def html_safe(value: Any) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~$@])")
 
 
+# Pandoc's "smart" reading (on in both renderers) turns straight quotes into curly ones, -- into a dash and
+# ... into an ellipsis; escaped, they reach the report exactly as the provider wrote them.
+_SMART = re.compile(r"([\"'])|(-(?=-))|(\.(?=\.\.))")
+
+
 def markdown_safe(value: Any) -> str:
-    """Escape text for a Markdown table cell: special characters, pipes and line breaks."""
+    """Escape text for a Markdown table cell: special characters, pipes and line breaks; quotes, double
+    hyphens and dot runs so that the text is shown exactly as written (no smart quotes)."""
     text = "" if value is None else str(value)
     text = html.escape(text, quote=False)
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _SMART.sub(lambda m: "\\" + m.group(), text)
     return " ".join(text.split())
