@@ -101,3 +101,12 @@ def test_sentences_never_give_a_small_count():
 def test_the_policy_is_explained_in_words():
     note = POLICY.note()
     assert "fewer than 5" in note and "percentage" in note and "total" in note
+
+
+def test_a_sentence_with_small_counts_is_recognised():
+    from ccassure.reports.disclosure import sentence_is_disclosive
+
+    assert sentence_is_disclosive("records give 77.8 (14 of 18): a difference", POLICY)  # 4 left over
+    assert sentence_is_disclosive("3 of 40 families", POLICY)
+    assert not sentence_is_disclosive("486 of 565 within 3000 m", POLICY)
+    assert not sentence_is_disclosive("only 4 of the 5 early childhood services", POLICY)  # not counts of people

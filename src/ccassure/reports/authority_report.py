@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ccassure.reports import kpi_view as kv
-from ccassure.reports.disclosure import Policy
+from ccassure.reports.disclosure import Policy, sentence_is_disclosive
 from ccassure.reports.format import md_table, status_label, text
 from ccassure.reports.plain_text import date_words, period_words, plain_message
 from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
@@ -100,6 +100,13 @@ class AuthorityReport:
     def _kpi_titles(self) -> dict[str, str]:
         k = self.results.kpis
         return dict(zip(k["kpi_id"], k["title"], strict=False)) if len(k) else {}
+
+    def finding_words(self, message: Any) -> str:
+        """A rule message for the page: plain words, and withheld when its counts are small numbers."""
+        words = plain_message(message)
+        if sentence_is_disclosive(words, self.policy):
+            return "The figures behind this finding are not shown because they involve small numbers."
+        return text(words)
 
     def where(self, row: Any) -> str:
         """Where a finding or KPI result sits, in names: centre and its provider, a board, a change."""
@@ -262,7 +269,7 @@ class AuthorityReport:
         problems["where_"] = [self.where(r) for r in problems.itertuples()]
         for r in problems.sort_values(["order_", "where_", "title"]).itertuples():
             action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
-            found = text(plain_message(r.message))
+            found = self.finding_words(r.message)
             if action:
                 found += f" **Action:** {action}"
             rows.append((status_label(r.status), r.where_, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
@@ -279,7 +286,7 @@ class AuthorityReport:
                 if title:
                     message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
                 rows.append((status_label(r.status), self.where(r), "The provider's own figure agrees with its records",
-                             period_words(r.period), text(plain_message(message)), owner, due, state))
+                             period_words(r.period), self.finding_words(message), owner, due, state))
         if not rows:
             return f"No duty is not met or at risk in {period_words(self.period)}."
         intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. Owner, due date "
@@ -301,6 +308,10 @@ class AuthorityReport:
         if earlier.empty:
             return ""
         now = {(r.rule_id, r.subject_id): r.status for r in self.latest.itertuples()}
+        if len(checks):
+            latest_checks = checks[(checks["authority_code"] == self.authority) & (checks["period"] == self.period)]
+            now.update({(r.rule_id, r.subject_id): r.status for r in latest_checks.itertuples()})
+            current |= {k for k, v in now.items() if v in PROBLEMS}
         rows = []
         for (rule_id, subject_id), part in earlier.groupby(["rule_id", "subject_id"], sort=False):
             if (rule_id, subject_id) in current:
@@ -471,7 +482,7 @@ class AuthorityReport:
             return f"_No {noun} duties apply in {period_words(self.period)}._"
         judged = judged.assign(_o=judged["status"].map(WORST_FIRST.index))
         rows = [(text(r.subject_name or r.subject_id), text(r.title), status_label(r.status),
-                 text(plain_message(r.message)) if r.status != "met" else "")
+                 self.finding_words(r.message) if r.status != "met" else "")
                 for r in judged.sort_values(["_o", "subject_name", "title"]).itertuples()]
         return md_table(rows, ["Name", "Duty", "Status", "What was found"], escape=[False] * 4)
 

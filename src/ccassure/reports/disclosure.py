@@ -30,6 +30,7 @@ API used by every document (authority, centre, evidence, impact):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +132,18 @@ class Policy:
                 f"a count that leaves fewer than {t} people on the other side, or one more figure in a group that "
                 f"adds up to a published total. Hidden figures are marked “{HIDDEN}”. Ratings are still given "
                 "where they cannot reveal a hidden count.")
+
+
+_N_OF_M = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
+
+
+def sentence_is_disclosive(sentence: str, policy: Policy) -> bool:
+    """Whether a sentence written elsewhere (a rule message) carries "N of M" counts the policy would hide."""
+    for match in _N_OF_M.finditer(str(sentence or "")):
+        num, den = (float(g.replace(",", "")) for g in match.groups())
+        if not policy.rate(num, den).shown:
+            return True
+    return False
 
 
 def _band(value: float | None, target: float | None, amber: float | None, direction: Any) -> str:

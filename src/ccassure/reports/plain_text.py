@@ -13,7 +13,7 @@ from typing import Any
 # a parenthesis whose content looks like data rather than words: name=value, table.column, snake_case
 _TECHNICAL_PARENTHESIS = re.compile(r"\s*\((?:[^()]|\([^()]*\))*?(?:=|\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+\b)"
                                     r"(?:[^()]|\([^()]*\))*\)")
-_INTERNAL_SENTENCE = re.compile(r"[^.]*(?:statute\.md|\[[A-Z]\]|\bseed \d+|ccassure\.yml|graded \[|not yet verified)"
+_INTERNAL_SENTENCE = re.compile(r"[^.]*(?:statute\.md|\[[A-Z]\]|\bseed \d+|ccassure\.yml|graded \[|not yet verified|not yet been read|Reported as at risk, not as not met)"
                                 r"[^.]*\.\s*", re.IGNORECASE)
 _TIMES = re.compile(r"\b(?:met|seen|held)\s+only\s+(\d+)\s+times\b")
 _PERIOD_IN_TEXT = re.compile(r"\b\d{4}Q[1-4]\b")
