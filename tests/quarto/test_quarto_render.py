@@ -139,7 +139,8 @@ def test_same_title_headline_figures_and_table_rows_as_ccassure_render(rendered_
     quarto, ours, _ = rendered_both
     theirs, mine = page(quarto / f"{stem}.html"), page(ours / f"{stem}.html")
     assert " ".join(theirs.title.split()) == " ".join(mine.title.split())
-    assert theirs.rows == mine.rows and mine.rows, f"{stem}: table rows differ"
+    assert theirs.rows == mine.rows, f"{stem}: table rows differ"
+    assert mine.rows or stem == "rules", f"{stem}: no table rows to compare"  # the catalogue is prose
     # the whole page's text, headline sentences included: the same words and figures in the same order
     # (punctuation apart: pandoc 3.6 under Quarto and 3.9 here place nested smart quotes differently)
     def tokens(parsed: _Page) -> list[str]:
