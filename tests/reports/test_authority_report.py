@@ -6,6 +6,8 @@ windows, lumped "not evaluable", small numbers given back by rates, internal not
 count, shares that included "not applicable", a matrix without board duties, Red KPIs not in exceptions.
 """
 
+import re
+
 import pytest
 
 from ccassure.reports.authority_report import AuthorityReport
@@ -13,6 +15,11 @@ from ccassure.reports.leaks import scan
 from ccassure.reports.results import load_results
 
 from .format2 import AUTHORITY, make_format2
+
+
+def unescaped(markdown: str) -> str:
+    """The words a reader sees: Markdown backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +51,7 @@ def test_headlines_are_three_to_six_worst_first(report):
 
 
 def test_exceptions_name_places_and_carry_actions(report):
-    exceptions = report.exceptions()
+    exceptions = unescaped(report.exceptions())
     assert "Orchard End Children's Centre (Oakfield Partnership)" in exceptions
     assert "Head of Early Help" in exceptions and "30 June 2017" in exceptions and "In progress" in exceptions
     assert "Southern Advisory Board" in exceptions and "October to December 2016" in exceptions  # since when
@@ -96,14 +103,13 @@ def test_duty_shares_leave_out_what_does_not_apply(report):
 def test_board_change_and_authority_duties_have_their_own_tables(report):
     assert "Southern Advisory Board" in report.subject_duties("board")
     assert "Close Linnet Lane" in report.subject_duties("change")
-    matrix = report.centre_matrix()
+    matrix = unescaped(report.centre_matrix())
     assert "Orchard End Children's Centre" in matrix and "✖" in matrix
 
 
 def test_centre_targets_and_comparators_are_shown_as_such(report):
-    assert "(centre's own target)" in report.kpi_dashboard() + report.kpi_matrix("provider") or \
-        "Oak Hollow" in report.centre_targets()
-    assert "Oak Hollow Children's Centre" in report.centre_targets()
+    assert "(centre's own target)" in unescaped(report.kpi_matrix("centre", provider="PRV-OAK"))
+    assert "Oak Hollow Children's Centre" in unescaped(report.centre_targets())
     assert "| England |" in report.kpi_dashboard().replace("England |", "England |")
     assert "69.3%" in report.kpi_dashboard()
 
