@@ -108,6 +108,13 @@ class Condition:
         walk(self.root)
         return found
 
+    @property
+    def words(self) -> str:
+        """The condition in plain words (rules/words.py), for readers of rules show and the catalogue."""
+        from ccassure.rules.words import condition_words
+
+        return condition_words(self.root)
+
     def sql(self, aliases: dict[str, str], parameters: dict[str, Any], period: tuple[date, date]) -> str:
         return _render(self.root, aliases, parameters, period)
 

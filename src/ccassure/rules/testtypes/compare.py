@@ -26,6 +26,7 @@ from ccassure.contracts.model import Contract
 from ccassure.rules.expr import Condition, quote_ident, sql_literal
 from ccassure.rules.testtypes.base import CompileContext, LoadContext, Lookup, SqlPlan, TestType
 from ccassure.rules.testtypes.common import CHOICE, COLUMN, EXPRESSION, LOOKUP
+from ccassure.rules.words import column_words
 
 LOOKUPS_SCHEMA = {"oneOf": [LOOKUP, {"type": "array", "items": LOOKUP}]}
 
@@ -135,7 +136,7 @@ class Compare(TestType):
         return SqlPlan(sql)
 
     def describe(self, spec: CompareSpec) -> str:
-        return f"check that {spec.that.text}"
+        return f"check that {spec.that.words}"
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ class DateOrder(TestType):
         return SqlPlan(sql)
 
     def describe(self, spec: DateOrderSpec) -> str:
-        return f"{'.'.join(filter(None, spec.first))} before {', '.join('.'.join(filter(None, r)) for r in spec.before)}"
+        return f"{column_words(spec.first)} is before {' and '.join(column_words(r) for r in spec.before)}"
 
 
 def _label(ref: tuple[str, str], subject_table: str) -> str:

@@ -29,6 +29,7 @@ from ccassure.rules.testtypes.common import (
     parse_link,
     parse_window,
 )
+from ccassure.rules.words import words
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,12 @@ class Count(TestType):
         return SqlPlan(sql)
 
     def describe(self, spec: CountSpec) -> str:
-        what = f"distinct {spec.distinct} values" if spec.distinct else "rows"
-        text = f"count {what} of {spec.table}"
+        what = f"distinct {words(spec.distinct)} values" if spec.distinct else "rows"
+        text = f"count {what} of {words(spec.table)}"
         if spec.where:
-            text += f" where {spec.where.text}"
+            text += f" where {spec.where.words}"
         if spec.window:
-            text += f", dated by {spec.window.column} {spec.window.describe()}"
+            text += f", dated by {words(spec.window.column)} {spec.window.describe()}"
         return text
 
 

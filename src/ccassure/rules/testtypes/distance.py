@@ -28,6 +28,7 @@ from typing import Any
 from ccassure.rules.expr import Condition, quote_ident, sql_literal
 from ccassure.rules.testtypes.base import CompileContext, LoadContext, Ref, SqlPlan, TestType, Thresholds
 from ccassure.rules.testtypes.common import CHOICE, EXPRESSION, LINK, NUMBER_OR_PARAM, THRESHOLDS, parse_link
+from ccassure.rules.words import words
 
 
 @dataclass(frozen=True)
@@ -217,5 +218,5 @@ class Distance(TestType):
         return SqlPlan(sql)
 
     def describe(self, spec: DistanceSpec) -> str:
-        return (f"share of {spec.points.table} ({spec.points.weight or 'rows'}) within {spec.within.describe()} m "
-                f"of a {spec.sites.table} row")
+        return (f"share of {words(spec.points.table)} ({words(spec.points.weight or 'rows')}) within "
+                f"{words(spec.within.describe())} metres of one of the {words(spec.sites.table)}")

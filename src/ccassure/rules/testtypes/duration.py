@@ -42,6 +42,7 @@ from ccassure.rules.testtypes.compare import (
     parse_lookups,
     scope_tables,
 )
+from ccassure.rules.words import column_words, words
 
 UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.4375, "years": 365.25}
 
@@ -167,5 +168,5 @@ class Duration(TestType):
 
     def describe(self, spec: DurationSpec) -> str:
         if spec.table:
-            return f"{spec.unit} since the latest {spec.table}.{spec.start[1]}"
-        return f"{spec.unit} from {'.'.join(filter(None, spec.start))} to {'.'.join(filter(None, spec.end))}"
+            return f"{spec.unit} since the latest {words(spec.start[1])} in {words(spec.table)}"
+        return f"{spec.unit} from {column_words(spec.start)} to {column_words(spec.end)}"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ccassure.rules.checks import CheckContext, get_check
 from ccassure.rules.testtypes.base import RESULT_COLUMNS, CompileContext, LoadContext, PythonPlan, TestType
+from ccassure.rules.words import words
 
 
 @dataclass(frozen=True)
@@ -78,4 +79,4 @@ class PythonCheck(TestType):
         return PythonPlan(run)
 
     def describe(self, spec: CheckSpec) -> str:
-        return f"Python check {spec.name} over {', '.join(spec.tables)}"
+        return f"a checked-in calculation ({words(spec.name)}) over {', '.join(words(t) for t in spec.tables)}"

@@ -27,6 +27,7 @@ from ccassure.rules.testtypes.common import (
     parse_link,
     parse_window,
 )
+from ccassure.rules.words import words
 
 
 @dataclass(frozen=True)
@@ -108,5 +109,5 @@ class Share(TestType):
         return SqlPlan(sql)
 
     def describe(self, spec: ShareSpec) -> str:
-        base = f"share of {spec.table}" + (f" weighted by {spec.weight}" if spec.weight else " rows")
-        return base + f" where {spec.numerator.text}"
+        base = f"share of {words(spec.table)}" + (f" weighted by {words(spec.weight)}" if spec.weight else " rows")
+        return base + f" where {spec.numerator.words}"
