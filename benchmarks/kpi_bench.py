@@ -135,6 +135,10 @@ def make_tables(authorities: int = 150, contacts: int = 10_000_000, centres_per_
     })
     for column in ("family_ref", "centre_id", "level"):
         cases[column] = cases[column].astype("str")
+    casework = contact_frame["contact_type"].to_numpy() == "casework"  # casework is recorded against a case
+    case_ids = pd.Series(pd.NA, index=contact_frame.index, dtype="string")
+    case_ids[casework] = cases["case_id"].to_numpy()[rng.integers(0, n_cases, int(casework.sum()))]
+    contact_frame["case_id"] = case_ids
     n_sessions = n_centres * 150
     sessions = pd.DataFrame({
         "session_id": _codes("S", n_sessions, 8), "centre_id": centre_ids.to_numpy()[rng.integers(0, n_centres, n_sessions)],

@@ -51,7 +51,7 @@ COLUMNS: dict[str, list[str]] = {
     "registrations": ["child_ref", "family_ref", "centre_id", "registration_date", "birth_month", "lsoa_code",
                       "target_group", "lone_parent", "workless_household", "teenage_parent", "disabled_child",
                       "eligible_2yo_funding", "took_up_2yo_place", "fsm_eligible", "eyfsp_gld"],
-    "contacts": ["contact_id", "family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id"],
+    "contacts": ["contact_id", "family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id", "case_id"],
     "cases": ["case_id", "family_ref", "centre_id", "level", "complex_needs", "start_date", "end_date",
               "engagements", "star_start", "star_review", "star_review_date", "star_end", "star_end_date"],
     "boards": ["board_id", "board_name", "authority_code"],
@@ -60,8 +60,8 @@ COLUMNS: dict[str, list[str]] = {
     "kpi_returns": ["kpi_id", "subject_id", "period", "numerator", "denominator", "value"],
     "reach_areas": ["reach_area_id", "centre_id", "lsoa_code", "authority_code"],
     "providers": ["provider_id", "provider_name", "authority_code", "contract_ref", "contract_start", "contract_end"],
-    "service_changes": ["change_id", "authority_code", "centre_id", "change_type", "description", "proposal_date",
-                        "savings_committed_date", "decision_date", "implementation_date", "consultation_id",
+    "service_changes": ["change_id", "authority_code", "centre_id", "change_type", "programme_ref", "description",
+                        "proposal_date", "savings_committed_date", "committing_step_date", "decision_date", "implementation_date", "consultation_id",
                         "eqia_date", "disadvantaged_impact_assessed", "outcomes_impact_assessed",
                         "sufficiency_after_assessed", "responses_analysis_before_decision", "decision_published",
                         "cites_statutory_guidance", "departure_reasons"],
@@ -682,7 +682,8 @@ def _index(world: _World) -> None:
     for cid in np.unique(cc_centre):
         mask = cc_centre == cid
         world.cc_by_centre[str(cid)] = {"date": cc["date"].to_numpy().astype("datetime64[D]")[mask],
-                                        "family_ref": cc["family_ref"].to_numpy(dtype=object)[mask]}
+                                        "family_ref": cc["family_ref"].to_numpy(dtype=object)[mask],
+                                        "case_id": cc["case_id"].to_numpy(dtype=object)[mask]}
 
 
 def _state(world: _World, centre: _Centre, q_end: np.datetime64) -> dict[str, Any]:
@@ -750,6 +751,7 @@ def _make_cases(world: _World) -> None:
     cc = cc.sort_values(["case", "date"], kind="stable").reset_index(drop=True)
     cases["case_id"] = _ids(f"{spec.short}-CS-", 1, len(cases), 5)
     cc["family_ref"] = cases["family_ref"].to_numpy()[cc["case"].to_numpy()]
+    cc["case_id"] = cases["case_id"].to_numpy()[cc["case"].to_numpy()]  # casework is recorded against its case
     cc["date"] = cc["date"].to_numpy().astype("datetime64[D]")
     world.cases = cases
     world.case_contacts = cc
@@ -757,7 +759,7 @@ def _make_cases(world: _World) -> None:
 
 SESSION_KEYS = ("session_id", "centre_id", "date", "activity", "activity_type", "on_site", "min_age_months",
                 "max_age_months")
-CONTACT_KEYS = ("family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id")
+CONTACT_KEYS = ("family_ref", "child_ref", "centre_id", "date", "contact_type", "session_id", "case_id")
 
 
 def _cat(parts: list[dict[str, np.ndarray]], keys: Sequence[str]) -> dict[str, np.ndarray]:
@@ -832,7 +834,8 @@ def _contacts(world: _World, centre: _Centre, q_index: int, start: np.datetime64
     else:
         types = np.where(types == "session", "phone", types).astype(object)
     parts = [{"family_ref": pool["family_ref"][idx], "child_ref": pool["child_ref"][idx], "centre_id": contact_centre,
-              "date": dates.astype("datetime64[D]"), "contact_type": types, "session_id": session_ids}]
+              "date": dates.astype("datetime64[D]"), "contact_type": types, "session_id": session_ids,
+              "case_id": np.full(len(idx), "", dtype=object)}]
     # (d) new-birth visits for babies registered within eight weeks of birth
     born = pool["birth_month"].astype("datetime64[M]").astype("datetime64[D]")
     new = (pool["registration_date"] >= start) & ((pool["registration_date"] - born).astype(int) <= 56)
@@ -840,14 +843,16 @@ def _contacts(world: _World, centre: _Centre, q_index: int, start: np.datetime64
     parts.append({"family_ref": pool["family_ref"][new], "child_ref": pool["child_ref"][new],
                   "centre_id": np.full(n_new, cid, dtype=object), "date": pool["registration_date"][new],
                   "contact_type": np.full(n_new, "birth_visit", dtype=object),
-                  "session_id": np.full(n_new, "", dtype=object)})
+                  "session_id": np.full(n_new, "", dtype=object), "case_id": np.full(n_new, "", dtype=object)})
     # (e) casework with families on targeted support (family-level, no child)
-    cc = world.cc_by_centre.get(cid, {"date": np.array([], "datetime64[D]"), "family_ref": np.array([], object)})
+    cc = world.cc_by_centre.get(cid, {"date": np.array([], "datetime64[D]"), "family_ref": np.array([], object),
+                                      "case_id": np.array([], object)})
     in_q = (cc["date"] >= start) & (cc["date"] <= end)
     n_cw = int(in_q.sum())
     parts.append({"family_ref": cc["family_ref"][in_q], "child_ref": np.full(n_cw, "", dtype=object),
                   "centre_id": np.full(n_cw, cid, dtype=object), "date": cc["date"][in_q],
-                  "contact_type": np.full(n_cw, "casework", dtype=object), "session_id": np.full(n_cw, "", dtype=object)})
+                  "contact_type": np.full(n_cw, "casework", dtype=object), "session_id": np.full(n_cw, "", dtype=object),
+                  "case_id": cc["case_id"][in_q]})
     return _cat(parts, CONTACT_KEYS)
 
 
@@ -1081,6 +1086,7 @@ def _authority_records(world: _World) -> None:
                                        "contract_ref": p.contract_ref, "contract_start": p.contract_start,
                                        "contract_end": p.contract_end} for p in spec.providers])
     consultations, changes = _changes(spec)
+    _programme_refs(changes)
     recs["service_changes"] = pd.DataFrame(changes, columns=COLUMNS["service_changes"])
     recs["consultations"] = pd.DataFrame(consultations, columns=COLUMNS["consultations"])
     recs["needs_assessments"] = pd.DataFrame(
@@ -1194,6 +1200,17 @@ def _change(change_id: str, code: str, centre: str, kind: str, description: str,
                  "responses_analysis_before_decision", "decision_published", "cites_statutory_guidance"):
         row[name] = flags.get(name, True)
     return row
+
+
+def _programme_refs(changes: list[dict[str, Any]]) -> None:
+    """Changes one authority decided on the same day belong to one decision: they share a programme reference."""
+    decided: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in changes:
+        if row.get("decision_date"):
+            decided.setdefault((row["authority_code"], row["decision_date"]), []).append(row)
+    for (code, day), rows in decided.items():
+        for row in rows:
+            row["programme_ref"] = f"DEC-{code[-3:]}-{day}" if len(rows) > 1 else ""
 
 
 def _changes(spec: AuthoritySpec) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -94,7 +94,10 @@ class BatchEvaluator:
             plans[table] = TablePlan(table, next(iter(key_set)) if key_set else None)
         for table, items in by_table.items():
             if table in plans:
-                plans[table].requests = [(r, "") for r in items]
+                # a having-test on a table that is not batched (it has several keys) runs on its own
+                planned = [r for r in items if r.agg.measure.having is None or r.agg.measure.having.table in plans]
+                fallback += [r for r in items if r not in planned]
+                plans[table].requests = [(r, "") for r in planned]
         return plans, fallback
 
     # execution ------------------------------------------------------------------------------------------

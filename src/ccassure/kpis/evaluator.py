@@ -202,17 +202,17 @@ class SubjectIndex:
         self.active = subjects["active"].to_numpy(dtype=bool)
         self.columns = {c: subjects[c].to_numpy(dtype=object) for c in ("subject_id", "subject_name",
                                                                           "authority_code", "provider_id")}
-        self._cache: dict[int, np.ndarray] = {}
+        self._cache: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
         """Position of each row of ``frame`` (-1 when the subject is unknown), cached per frame."""
-        cached = self._cache.get(id(frame))
-        if cached is None:
+        entry = self._cache.get(id(frame))
+        if entry is None or entry[0] is not frame:  # the frame is kept with its positions, so an id is never reused
             keys = zip(frame["level"].tolist(), frame["authority_code"].tolist(), frame["subject_id"].tolist(),
                        strict=True)
-            cached = np.array([self.position.get(k, -1) for k in keys], dtype=np.int64)
-            self._cache[id(frame)] = cached
-        return cached
+            entry = (frame, np.array([self.position.get(k, -1) for k in keys], dtype=np.int64))
+            self._cache[id(frame)] = entry
+        return entry[1]
 
     def align(self, frame: pd.DataFrame, column: str) -> np.ndarray:
         """``frame[column]`` laid out by subject (0 where the subject has no row)."""
@@ -424,6 +424,14 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
         value = float(match["value"])
         diff = None if reported is None else reported - value
         agrees = diff is not None and abs(diff) <= tolerance + 1e-9
+        min_den = float(params.get("min_denominator", 0) or 0)
+        if not agrees and kpi.kind == "ratio" and _float(match["denominator"]) is not None and float(match["denominator"]) < min_den:
+            findings.append({**common, "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
+                             "message": f"{kpi_id} for {subject_id} in {label} rests on a denominator of {_fmt(match['denominator'])} "
+                                        f"in the data, below the minimum of {_fmt(min_den)} the KPI needs, so "
+                                        "a difference from the provider's figure is not flagged (small numbers swing widely).",
+                             "data_versions": json.dumps({"kpi_returns": versions.get("kpi_returns", [])})})
+            continue
         common.update({"subject_type": match["subject_type"], "subject_name": match["subject_name"],
                        "authority_code": match["authority_code"], "provider_id": match["provider_id"],
                        "data_versions": match["data_versions"]})
