@@ -14,7 +14,7 @@ from ccassure.impact.checklist import describe_change, readiness
 from ccassure.impact.checks import check_proposal
 from ccassure.impact.figures import compute_figures
 from ccassure.impact.geometry import nearest_distances, points_frame, scenario_frames
-from ccassure.impact.judge import judge_sufficiency, rule_parameters
+from ccassure.impact.judge import impact_rules, judge_sufficiency, rule_parameters
 from ccassure.impact.losses import centre_losses
 from ccassure.impact.proposal import Proposal, read_proposal
 from ccassure.impact.result import ImpactResult
@@ -25,18 +25,21 @@ from ccassure.project import Project, current_project
 
 def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None = None,
            period: str | Period | None = None, authority: str | None = None, project: Project | None = None,
-           parameters: dict[str, Any] | None = None, judge: bool = True) -> ImpactResult:
-    """Assess a proposal against the current state; raises ProposalError for a proposal that cannot be used."""
+           parameters: dict[str, Any] | None = None, judge: bool = True, rules: Any = None,
+           contracts: Any = None) -> ImpactResult:
+    """Assess a proposal against the current state; raises ProposalError for a proposal that cannot be used.
+
+    ``rules`` and ``contracts`` may be passed in when assessing many proposals (they are loaded otherwise).
+    """
     from ccassure.contracts import load_contracts
-    from ccassure.rules.loader import load_rules
 
     project = project or current_project()
     if not isinstance(proposal, Proposal):
         proposal = read_proposal(proposal)
     state = current_state(data, project=project, authority=authority or proposal.authority, period=period)
     check_proposal(proposal, state.centres)
-    contracts = load_contracts(project.contracts_dir)
-    rules = load_rules(project.rules_dir, contracts=contracts, checks_dir=project.checks_dir)
+    contracts = contracts or load_contracts(project.contracts_dir)
+    rules = rules or impact_rules(project, contracts)
     parameters = project.parameters if parameters is None else parameters
     settings = rule_parameters(rules, parameters)
     scenarios = list(proposal.scenarios)
@@ -46,13 +49,15 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
     con = duckdb.connect()
     nearest_distances(con, points, sites, removed, added, len(scenarios))
     figures = compute_figures(con, points, settings["max_distance_m"], settings["most_deprived_deciles"])
-    base = con.sql("SELECT lsoa_code, before, nearest FROM imp_base").df()
+    base = con.sql("SELECT i, before, nearest FROM imp_base ORDER BY i").df()
     con.close()
     names = [s.name for s in scenarios]
     for key in ("summary", "deciles", "areas", "lsoas"):
         frame = figures[key]
         frame.insert(0, "scenario", frame.pop("scenario").map(dict(enumerate(names))))
-    points = points.merge(base, on="lsoa_code", how="left")
+    site_ids = sites["centre_id"].tolist()
+    points = points.assign(before=base["before"].to_numpy(),
+                           nearest=[site_ids[int(j)] if j == j and j is not None else None for j in base["nearest"]])
     judgements = judge_sufficiency(state, scenarios, rules, contracts, parameters) if judge else pd.DataFrame()
     checklist = readiness(state, scenarios, rules, contracts, parameters) if judge else pd.DataFrame()
     manifest = {

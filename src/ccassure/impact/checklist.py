@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ccassure.impact.proposal import Scenario
-from ccassure.impact.state import CurrentState, resolve_ids
+from ccassure.impact.state import CurrentState
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def planned_records(state: CurrentState, scenario: Scenario, index: int) -> dict
     """The service changes and consultation the scenario would put on record."""
     plan = scenario.consultation
     cid = f"PLAN-{index + 1}"
-    ids = resolve_ids(state.centres)
+    ids = state.ids
     changes = []
     for change in scenario.changes:
         centre_id = change.centre if change.action == "open" else ids.get(change.centre, change.centre)
@@ -101,12 +101,20 @@ def readiness(state: CurrentState, scenarios: list[Scenario], rules: Any, contra
     from ccassure.rules.evaluator import Evaluator
 
     selected = rules.select([r for r in CHECKLIST_RULES if r in rules])
+    records = [planned_records(state, scenario, index) for index, scenario in enumerate(scenarios)]
+    data = {name: pd.concat([r[name] for r in records], ignore_index=True) for name in ("service_changes",
+                                                                                      "consultations")}
+    data["centres"] = state.centres
+    # one evaluation for every scenario: each change record carries its scenario's number in its id
+    findings = list(Evaluator(data, contracts=contracts, authority=state.authority)
+                    .evaluate(selected, state.period, parameters))
+    by_scenario: dict[int, list[Any]] = {}
+    for finding in findings:
+        number = int(str(finding.subject_id).split("-")[1]) - 1 if str(finding.subject_id).startswith("PLAN-") else -1
+        by_scenario.setdefault(number, []).append(finding)
     rows = []
     for index, scenario in enumerate(scenarios):
-        records = planned_records(state, scenario, index)
-        data = {**records, "centres": state.centres}
-        findings = list(Evaluator(data, contracts=contracts, authority=state.authority)
-                        .evaluate(selected, state.period, parameters))
+        findings = by_scenario.get(index, [])
         for item in ITEMS:
             mine = [f for f in findings if f.rule_id in item.rules]
             relevant = [f for f in mine if f.status != "not_applicable"]
@@ -129,13 +137,8 @@ def readiness(state: CurrentState, scenarios: list[Scenario], rules: Any, contra
 
 def describe_change(change: Any, state: CurrentState | None = None) -> str:
     """A change in plain words: 'close Ambervale Children's Centre from 1 October 2017'."""
-    names = {}
-    if state is not None:
-        centres = state.centres
-        names = dict(zip(centres["centre_id"].astype(str), centres["centre_name"].astype(str), strict=False))
-        ids = resolve_ids(centres)
-    else:
-        ids = {}
+    names = state.names if state is not None else {}
+    ids = state.ids if state is not None else {}
 
     def name(ref: str | None) -> str:
         if ref is None:

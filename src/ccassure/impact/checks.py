@@ -16,17 +16,18 @@ from ccassure.impact.state import in_network, resolve_ids
 def check_proposal(proposal: Proposal, centres: pd.DataFrame) -> None:
     """Raise ProposalError listing every problem; return quietly when the proposal can be assessed."""
     problems: list[str] = []
-    for scenario in proposal.scenarios:
-        problems += _scenario_problems(proposal.path, scenario, centres)
-    if problems:
-        raise ProposalError(problems)
-
-
-def _scenario_problems(source: str, scenario: Scenario, centres: pd.DataFrame) -> list[str]:
     ids = resolve_ids(centres)
     open_now = set(centres.loc[in_network(centres), "centre_id"].astype(str))
     names = dict(zip(centres["centre_id"].astype(str), centres.get("centre_name", centres["centre_id"]).astype(str),
                      strict=False))
+    for scenario in proposal.scenarios:
+        problems += _scenario_problems(proposal.path, scenario, ids, open_now, names)
+    if problems:
+        raise ProposalError(problems)
+
+
+def _scenario_problems(source: str, scenario: Scenario, ids: dict[str, str], open_now: set[str],
+                       names: dict[str, str]) -> list[str]:
     at = f"{source}:{scenario.line}" if scenario.line else source
     if not scenario.changes:
         return [f"{at}: scenario '{scenario.name}' has no changes; list at least one under changes"]

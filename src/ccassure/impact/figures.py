@@ -12,67 +12,116 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-ATTRS = ["lsoa_code", "under5", "imd_decile", "area", "registered", "target_families"]
+ATTRS = ["i", "lsoa_code", "under5", "imd_decile", "area", "registered", "target_families"]
 
 
 def _flags(radius: float) -> str:
     r = float(radius)
     return f"""
-    SELECT l.scenario, l.lsoa_code, l.before, l.after, a.under5, a.imd_decile, a.area, a.registered, a.target_families,
+    SELECT l.scenario, a.lsoa_code, l.before, l.after, a.under5, a.imd_decile, a.area, a.registered, a.target_families,
            coalesce(l.before <= {r}, FALSE) AS within_before, coalesce(l.after <= {r}, FALSE) AS within_after,
            coalesce(l.before <= {r}, FALSE) AND NOT coalesce(l.after <= {r}, FALSE) AS newly_beyond,
            coalesce(l.after <= {r}, FALSE) AND NOT coalesce(l.before <= {r}, FALSE) AS newly_within,
            l.after - l.before AS change
-    FROM imp_lsoa l JOIN imp_attrs a USING (lsoa_code)"""
+    FROM imp_lsoa l JOIN imp_attrs a USING (i)"""
+
+
+PEOPLE = ("under5_newly_beyond", "under5_newly_within", "deprived_under5_newly_beyond", "registered_newly_beyond",
+          "target_families_newly_beyond")
 
 
 def compute_figures(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, radius: float,
                     deprived_deciles: int) -> dict[str, pd.DataFrame]:
-    """Summary per scenario, by decile, by area and the LSOAs whose distance changes (scenario = index)."""
-    con.register("imp_attrs", pa.Table.from_pandas(points[ATTRS], preserve_index=False))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE imp_flags AS {_flags(radius)}")
+    """Summary per scenario, by decile, by area and the LSOAs whose distance changes (scenario = index).
+
+    Only the LSOAs a scenario can change are in imp_lsoa; every other LSOA keeps its distance (a change of
+    zero), so each figure is today's value plus what the changed LSOAs add.
+    """
+    r = float(radius)
     deprived = int(deprived_deciles)
+    attrs = points.assign(i=range(len(points)))[ATTRS]
+    con.register("imp_attrs", pa.Table.from_pandas(attrs, preserve_index=False))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE imp_flags AS {_flags(radius)}")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE imp_now AS
+        SELECT a.*, b.before, coalesce(b.before <= {r}, FALSE) AS within_before
+        FROM imp_attrs a JOIN imp_base b USING (i)""")
     summary = con.sql(f"""
-        WITH cum AS (
-            SELECT scenario, change, under5,
+        WITH now AS (
+            SELECT count(*) AS lsoas, sum(under5) AS under5,
+                   sum(under5) FILTER (WHERE within_before) AS under5_within_before,
+                   sum(under5) FILTER (WHERE before IS NOT NULL) AS located_w,
+                   sum(under5 * before) FILTER (WHERE before IS NOT NULL) AS located_wd
+            FROM imp_now),
+        per AS (
+            SELECT scenario,
+                   sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
+                   sum(under5) FILTER (WHERE newly_within) AS under5_newly_within,
+                   sum(under5) FILTER (WHERE newly_beyond AND imd_decile <= {deprived}) AS deprived_under5_newly_beyond,
+                   count(*) FILTER (WHERE newly_beyond) AS lsoas_newly_beyond,
+                   count(*) FILTER (WHERE newly_beyond AND imd_decile <= {deprived}) AS deprived_lsoas_newly_beyond,
+                   sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
+                   sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
+                   count(*) FILTER (WHERE after IS NULL) AS lsoas_without_centre,
+                   coalesce(sum(under5) FILTER (WHERE after IS NULL AND before IS NOT NULL), 0) AS lost_w,
+                   coalesce(sum(under5 * before) FILTER (WHERE after IS NULL AND before IS NOT NULL), 0) AS lost_wd,
+                   coalesce(sum(under5) FILTER (WHERE change IS NOT NULL), 0) AS changed_w,
+                   coalesce(sum(under5 * change) FILTER (WHERE change IS NOT NULL), 0) AS changed_wd
+            FROM imp_flags GROUP BY scenario),
+        base AS (
+            SELECT s.scenario, per.* EXCLUDE (scenario), now.*,
+                   now.located_w - coalesce(per.lost_w, 0) AS denom
+            FROM imp_scenarios s CROSS JOIN now LEFT JOIN per ON per.scenario = s.scenario),
+        dist AS (  -- the changed LSOAs, plus one row holding every unchanged child at a change of zero
+            SELECT scenario, change, under5 FROM imp_flags WHERE change IS NOT NULL AND under5 > 0
+            UNION ALL
+            SELECT scenario, 0.0, denom - coalesce(changed_w, 0) FROM base WHERE denom - coalesce(changed_w, 0) > 0),
+        cum AS (
+            SELECT scenario, change,
                    sum(under5) OVER (PARTITION BY scenario ORDER BY change ROWS UNBOUNDED PRECEDING) AS cum,
                    sum(under5) OVER (PARTITION BY scenario) AS total
-            FROM imp_flags WHERE change IS NOT NULL AND under5 > 0),
+            FROM dist),
         p90 AS (SELECT scenario, min(change) FILTER (WHERE cum >= 0.9 * total) AS p90_change FROM cum GROUP BY ALL),
         worst AS (SELECT scenario, arg_max(lsoa_code, change) AS worst_lsoa, max(change) AS worst_change,
                          arg_max(area, change) AS worst_area, arg_max(after, change) AS worst_after
-                  FROM imp_flags WHERE change IS NOT NULL GROUP BY ALL)
-        SELECT f.scenario, count(*) AS lsoas, sum(under5) AS under5,
-               sum(under5) FILTER (WHERE within_before) AS under5_within_before,
-               sum(under5) FILTER (WHERE within_after) AS under5_within_after,
-               sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
-               sum(under5) FILTER (WHERE newly_within) AS under5_newly_within,
-               sum(under5) FILTER (WHERE newly_beyond AND imd_decile <= {deprived}) AS deprived_under5_newly_beyond,
-               count(*) FILTER (WHERE newly_beyond) AS lsoas_newly_beyond,
-               count(*) FILTER (WHERE newly_beyond AND imd_decile <= {deprived}) AS deprived_lsoas_newly_beyond,
-               sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
-               sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
-               count(*) FILTER (WHERE after IS NULL) AS lsoas_without_centre,
-               sum(under5 * before) FILTER (WHERE change IS NOT NULL) / nullif(sum(under5) FILTER (WHERE change IS NOT NULL), 0) AS mean_before,
-               sum(under5 * after) FILTER (WHERE change IS NOT NULL) / nullif(sum(under5) FILTER (WHERE change IS NOT NULL), 0) AS mean_after,
-               sum(under5 * change) FILTER (WHERE change IS NOT NULL) / nullif(sum(under5) FILTER (WHERE change IS NOT NULL), 0) AS mean_change,
-               any_value(p90.p90_change) AS p90_change, any_value(w.worst_lsoa) AS worst_lsoa,
-               any_value(w.worst_area) AS worst_area, any_value(w.worst_change) AS worst_change,
-               any_value(w.worst_after) AS worst_after
-        FROM imp_flags f LEFT JOIN p90 USING (scenario) LEFT JOIN worst w USING (scenario)
-        GROUP BY f.scenario ORDER BY f.scenario""").df()
+                  FROM imp_flags WHERE change > 0 GROUP BY ALL)
+        SELECT b.scenario, b.lsoas, b.under5, b.under5_within_before,
+               b.under5_within_before - coalesce(b.under5_newly_beyond, 0) + coalesce(b.under5_newly_within, 0)
+                   AS under5_within_after,
+               b.under5_newly_beyond, b.under5_newly_within, b.deprived_under5_newly_beyond,
+               coalesce(b.lsoas_newly_beyond, 0) AS lsoas_newly_beyond,
+               coalesce(b.deprived_lsoas_newly_beyond, 0) AS deprived_lsoas_newly_beyond,
+               b.registered_newly_beyond, b.target_families_newly_beyond,
+               coalesce(b.lsoas_without_centre, 0) AS lsoas_without_centre,
+               (b.located_wd - coalesce(b.lost_wd, 0)) / nullif(b.denom, 0) AS mean_before,
+               (b.located_wd - coalesce(b.lost_wd, 0) + coalesce(b.changed_wd, 0)) / nullif(b.denom, 0) AS mean_after,
+               coalesce(b.changed_wd, 0) / nullif(b.denom, 0) AS mean_change,
+               p90.p90_change, w.worst_lsoa, w.worst_area, coalesce(w.worst_change, 0.0) AS worst_change,
+               w.worst_after
+        FROM base b LEFT JOIN p90 USING (scenario) LEFT JOIN worst w USING (scenario)
+        ORDER BY b.scenario""").df()
     deciles = con.sql("""
-        SELECT scenario, imd_decile, count(*) AS lsoas, sum(under5) AS under5,
-               sum(under5) FILTER (WHERE within_before) AS under5_within_before,
-               sum(under5) FILTER (WHERE within_after) AS under5_within_after,
-               sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
-               sum(under5) FILTER (WHERE newly_within) AS under5_newly_within,
-               sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
-               sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
-               count(*) FILTER (WHERE newly_beyond) AS lsoas_newly_beyond
-        FROM imp_flags GROUP BY ALL ORDER BY scenario, imd_decile NULLS LAST""").df()
+        WITH now AS (
+            SELECT imd_decile, count(*) AS lsoas, sum(under5) AS under5,
+                   sum(under5) FILTER (WHERE within_before) AS under5_within_before
+            FROM imp_now GROUP BY ALL),
+        per AS (
+            SELECT scenario, imd_decile,
+                   sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
+                   sum(under5) FILTER (WHERE newly_within) AS under5_newly_within,
+                   sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
+                   sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
+                   count(*) FILTER (WHERE newly_beyond) AS lsoas_newly_beyond
+            FROM imp_flags GROUP BY ALL)
+        SELECT s.scenario, now.imd_decile, now.lsoas, now.under5, now.under5_within_before,
+               coalesce(now.under5_within_before, 0) - coalesce(per.under5_newly_beyond, 0)
+                   + coalesce(per.under5_newly_within, 0) AS under5_within_after,
+               per.under5_newly_beyond, per.under5_newly_within, per.registered_newly_beyond,
+               per.target_families_newly_beyond, coalesce(per.lsoas_newly_beyond, 0) AS lsoas_newly_beyond
+        FROM imp_scenarios s CROSS JOIN now
+        LEFT JOIN per ON per.scenario = s.scenario AND per.imd_decile IS NOT DISTINCT FROM now.imd_decile
+        ORDER BY s.scenario, now.imd_decile NULLS LAST""").df()
     areas = con.sql("""
-        SELECT scenario, coalesce(area, 'Outside every reach area') AS area, count(*) AS lsoas, sum(under5) AS under5,
+        SELECT scenario, coalesce(area, 'Outside every reach area') AS area, count(*) AS lsoas,
                sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
                sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
                sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
@@ -90,7 +139,7 @@ def compute_figures(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, radius
                sum(under5) FILTER (WHERE imd_decile <= {deprived}) AS deprived_under5,
                sum(under5) FILTER (WHERE within_before AND imd_decile <= {deprived}) AS deprived_under5_within,
                sum(under5 * before) / nullif(sum(under5) FILTER (WHERE before IS NOT NULL), 0) AS mean_distance
-        FROM imp_flags WHERE scenario = 0""").df()
+        FROM imp_now""").df()
     for frame in (summary, deciles, areas):
         for column in frame.columns:
             if column.startswith(("under5", "registered", "target", "deprived_under5")):

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ccassure.impact.proposal import Scenario
-from ccassure.impact.state import CurrentState, in_network, resolve_ids
+from ccassure.impact.state import CurrentState, in_network
 
 
 @dataclass
@@ -65,7 +65,7 @@ def _areas(state: CurrentState) -> pd.DataFrame:
     reach = state.tables.get("reach_areas")
     if reach is None or not len(reach):
         return pd.DataFrame({"lsoa_code": pd.Series(dtype=str), "area": pd.Series(dtype=str)})
-    names = dict(zip(state.centres["centre_id"].astype(str), state.centres["centre_name"].astype(str), strict=False))
+    names = state.names
     reach = reach.drop_duplicates("lsoa_code")
     return pd.DataFrame({"lsoa_code": reach["lsoa_code"].astype(str),
                          "area": [f"{names.get(str(c), str(c))} area" for c in reach["centre_id"]]})
@@ -100,7 +100,7 @@ def scenario_frames(state: CurrentState, scenarios: list[Scenario]) -> tuple[pd.
     sites = pd.DataFrame({"centre_id": net["centre_id"].astype(str).to_numpy(),
                           "easting": net["easting"].astype("float64").to_numpy(),
                           "northing": net["northing"].astype("float64").to_numpy()})
-    ids = resolve_ids(centres)
+    ids = state.ids
     removed, added = [], []
     for index, scenario in enumerate(scenarios):
         for change in scenario.changes:
@@ -116,44 +116,59 @@ def scenario_frames(state: CurrentState, scenarios: list[Scenario]) -> tuple[pd.
 
 
 NEAREST_SQL = """
-CREATE OR REPLACE TEMP TABLE imp_dist AS
-    SELECT p.lsoa_code, s.centre_id,
-           sqrt((s.easting - p.easting) ^ 2 + (s.northing - p.northing) ^ 2) AS dist
-    FROM imp_points p CROSS JOIN imp_sites s;
+-- every LSOA's K nearest centres now (K = the most centres any scenario removes, plus one), so the nearest
+-- centre a scenario keeps is always among them
+CREATE OR REPLACE TEMP TABLE imp_top AS
+    SELECT p.i, s.j, sqrt((s.easting - p.easting) ^ 2 + (s.northing - p.northing) ^ 2) AS dist
+    FROM imp_points p CROSS JOIN imp_sites s
+    QUALIFY row_number() OVER (PARTITION BY p.i ORDER BY dist, s.j) <= {k};
 CREATE OR REPLACE TEMP TABLE imp_base AS
-    SELECT p.lsoa_code, min(d.dist) AS before, arg_min(d.centre_id, d.dist) AS nearest
-    FROM imp_points p LEFT JOIN imp_dist d USING (lsoa_code) GROUP BY p.lsoa_code;
+    SELECT p.i, min(t.dist) AS before, arg_min(t.j, t.dist) AS nearest
+    FROM imp_points p LEFT JOIN imp_top t ON t.i = p.i GROUP BY p.i;
+CREATE OR REPLACE TEMP TABLE imp_hit AS  -- LSOAs whose nearest centre the scenario removes
+    SELECT r.scenario, b.i FROM imp_base b JOIN imp_removed r ON r.j = b.nearest;
+CREATE OR REPLACE TEMP TABLE imp_recomputed AS  -- their nearest among the centres the scenario keeps
+    SELECT h.scenario, h.i, min(t.dist) AS dist
+    FROM imp_hit h JOIN imp_top t ON t.i = h.i
+    WHERE NOT EXISTS (SELECT 1 FROM imp_removed r WHERE r.scenario = h.scenario AND r.j = t.j)
+    GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE imp_opened AS  -- the nearest centre a scenario opens, where nearer than today's
+    SELECT o.* FROM (
+        SELECT a.scenario, p.i, min(sqrt((a.easting - p.easting) ^ 2 + (a.northing - p.northing) ^ 2)) AS dist
+        FROM imp_added a CROSS JOIN imp_points p GROUP BY ALL) o
+    JOIN imp_base b ON b.i = o.i WHERE b.before IS NULL OR o.dist < b.before;
 CREATE OR REPLACE TEMP TABLE imp_lsoa AS
-WITH hit AS (  -- LSOAs whose nearest centre the scenario removes
-    SELECT r.scenario, b.lsoa_code FROM imp_base b JOIN imp_removed r ON r.centre_id = b.nearest),
-recomputed AS (
-    SELECT h.scenario, h.lsoa_code, min(d.dist) AS dist
-    FROM hit h JOIN imp_dist d ON d.lsoa_code = h.lsoa_code
-    LEFT JOIN imp_removed r ON r.scenario = h.scenario AND r.centre_id = d.centre_id
-    WHERE r.centre_id IS NULL GROUP BY ALL),
-opened AS (
-    SELECT a.scenario, p.lsoa_code,
-           min(sqrt((a.easting - p.easting) ^ 2 + (a.northing - p.northing) ^ 2)) AS dist
-    FROM imp_added a CROSS JOIN imp_points p GROUP BY ALL),
-grid AS (SELECT s.scenario, b.lsoa_code, b.before, b.nearest FROM imp_scenarios s CROSS JOIN imp_base b)
-SELECT g.scenario, g.lsoa_code, g.before,
-       CASE WHEN h.lsoa_code IS NULL THEN
-                CASE WHEN o.dist IS NULL THEN g.before ELSE least(coalesce(g.before, o.dist), o.dist) END
-            ELSE CASE WHEN o.dist IS NULL THEN rc.dist ELSE least(coalesce(rc.dist, o.dist), o.dist) END
-       END AS after
-FROM grid g
-LEFT JOIN hit h ON h.scenario = g.scenario AND h.lsoa_code = g.lsoa_code
-LEFT JOIN recomputed rc ON rc.scenario = g.scenario AND rc.lsoa_code = g.lsoa_code
-LEFT JOIN opened o ON o.scenario = g.scenario AND o.lsoa_code = g.lsoa_code;
+    WITH candidates AS (SELECT scenario, i FROM imp_hit UNION SELECT scenario, i FROM imp_opened)
+    SELECT c.scenario, c.i, b.before,
+           CASE WHEN h.i IS NULL THEN o.dist
+                WHEN o.dist IS NULL THEN rc.dist
+                WHEN rc.dist IS NULL THEN o.dist
+                ELSE least(rc.dist, o.dist) END AS after
+    FROM candidates c JOIN imp_base b ON b.i = c.i
+    LEFT JOIN imp_hit h ON h.scenario = c.scenario AND h.i = c.i
+    LEFT JOIN imp_recomputed rc ON rc.scenario = c.scenario AND rc.i = c.i
+    LEFT JOIN imp_opened o ON o.scenario = c.scenario AND o.i = c.i;
 """
 
 
 def nearest_distances(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, sites: pd.DataFrame,
                       removed: pd.DataFrame, added: pd.DataFrame, n_scenarios: int) -> None:
-    """Fill imp_lsoa (scenario, lsoa_code, before, after) on ``con``; NULL distance = no centre at all."""
-    con.register("imp_points", pa.Table.from_pandas(points[["lsoa_code", "easting", "northing"]], preserve_index=False))
-    con.register("imp_sites", pa.Table.from_pandas(sites, preserve_index=False))
-    con.register("imp_removed", pa.Table.from_pandas(removed, preserve_index=False))
-    con.register("imp_added", pa.Table.from_pandas(added, preserve_index=False))
+    """Fill imp_base (i, before, nearest: every LSOA's nearest centre now) and imp_lsoa (scenario, i, before,
+    after: only the LSOAs a scenario can change) on ``con``. LSOAs and centres are numbered (i, j) so the
+    joins run on integers; NULL distance = no centre at all."""
+    index = {cid: j for j, cid in enumerate(sites["centre_id"])}
+    con.register("imp_points", pa.table({"i": pa.array(range(len(points)), pa.int64()),
+                                         "easting": points["easting"].to_numpy(float),
+                                         "northing": points["northing"].to_numpy(float)}))
+    con.register("imp_sites", pa.table({"j": pa.array(range(len(sites)), pa.int64()),
+                                        "easting": sites["easting"].to_numpy(float),
+                                        "northing": sites["northing"].to_numpy(float)}))
+    kept = removed[removed["centre_id"].isin(index)]
+    con.register("imp_removed", pa.table({"scenario": kept["scenario"].to_numpy("int64"),
+                                          "j": kept["centre_id"].map(index).to_numpy("int64")}))
+    con.register("imp_added", pa.table({"scenario": added["scenario"].to_numpy("int64"),
+                                        "easting": added["easting"].to_numpy(float),
+                                        "northing": added["northing"].to_numpy(float)}))
     con.register("imp_scenarios", pa.table({"scenario": pa.array(range(n_scenarios), pa.int64())}))
-    con.execute(NEAREST_SQL)
+    most_removed = int(kept.groupby("scenario").size().max()) if len(kept) else 0
+    con.execute(NEAREST_SQL.format(k=most_removed + 1))

@@ -22,6 +22,26 @@ CURRENT = "Current state"
 RULE_TABLES = ("centres", "lsoa_population", "deprivation", "authorities")
 
 
+def impact_rules(project: Any, contracts: Any) -> Any:
+    """The project's rules an assessment runs: only their files are read when each is named after its id
+    (as in rules/), else every rule file."""
+    from ccassure.impact.checklist import CHECKLIST_RULES
+    from ccassure.rules.loader import RuleSet, load_checks, load_rule_file, load_rules, rule_files
+
+    wanted = set(SUFFICIENCY_RULES) | set(CHECKLIST_RULES)
+    files = [p for p in rule_files(project.rules_dir) if p.stem in wanted]
+    if {p.stem for p in files} != wanted:
+        return load_rules(project.rules_dir, contracts=contracts, checks_dir=project.checks_dir)
+    load_checks(project.checks_dir)
+    try:
+        rules = {rule.id: rule for rule in (load_rule_file(p, contracts) for p in files)}
+    except ValueError:  # a broken rule file: the full load reports every problem with its line
+        return load_rules(project.rules_dir, contracts=contracts, checks_dir=project.checks_dir)
+    if set(rules) != wanted:
+        return load_rules(project.rules_dir, contracts=contracts, checks_dir=project.checks_dir)
+    return RuleSet(rules)
+
+
 def rule_parameters(rules: Any, project_parameters: dict[str, Any] | None) -> dict[str, Any]:
     """The reach distance and deprived-decile settings in force (rule defaults + ccassure.yml)."""
     overrides = project_parameters or {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +46,17 @@ class CurrentState:
 
     @property
     def centres(self) -> pd.DataFrame:
-        return self.tables.get("centres", pd.DataFrame(columns=["centre_id", "centre_name"]))
+        return self.tables["centres"]
+
+    @cached_property
+    def ids(self) -> dict[str, str]:
+        """Centre id or exact name -> centre id."""
+        return resolve_ids(self.centres)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Centre id -> centre name."""
+        return dict(zip(self.centres["centre_id"].astype(str), self.centres["centre_name"].astype(str), strict=False))
 
 
 def read_current_tables(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *, project: Project,
@@ -108,7 +119,7 @@ def in_network(centres: pd.DataFrame) -> pd.Series:
 def state_after(state: CurrentState, scenario: Scenario) -> dict[str, pd.DataFrame]:
     """The tables as they would be once every change of the scenario has taken effect (all at once)."""
     centres = state.centres.copy()
-    ids = resolve_ids(centres)
+    ids = state.ids
     added = []
     for change in scenario.changes:
         if change.action == "open":
