@@ -75,3 +75,28 @@ def test_a_reduction_does_not_need_the_closure_tests():
     items = checklist(judged(reduce, consultation=GOOD_PLAN), "shorter")
     assert items["disadvantaged"] == "not_applicable"
     assert items["eqia"] == "met"
+
+
+def test_pooling_unchanged_neighbourhoods_gives_the_same_judgements_as_listing_them_all():
+    from ccassure.impact.judge import judge_sufficiency
+    from ccassure.impact.state import current_state
+    from ccassure.project import current_project
+
+    world = tables([centre("A", 403000), centre("B", 409000), centre("C", 415000)],
+                   [lsoa(f"E010000{n:02d}", 400000 + 500 * n, 10 + n, 1 + n % 10) for n in range(40)])
+    scenarios = (close("A", "A"), close("B and C", "B", "C"))
+    pooled = assess(proposal_from_document(proposal(*scenarios)), data=world, period="2016Q4", parameters={})
+    state = current_state(world, project=current_project(), authority=None, period="2016Q4")
+    from ccassure.contracts import load_contracts
+    from ccassure.impact.judge import impact_rules
+
+    contracts = load_contracts()
+    full = judge_sufficiency(state, list(pooled_proposal(scenarios).scenarios), impact_rules(current_project(), contracts),
+                             contracts, {})
+    columns = ["scenario", "rule_id", "status", "observed"]
+    assert pooled.judgements[columns].to_dict("records") == full[columns].to_dict("records")
+    assert set(full["status"]) >= {"met", "at_risk"}
+
+
+def pooled_proposal(scenarios):
+    return proposal_from_document(proposal(*scenarios))

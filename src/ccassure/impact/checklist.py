@@ -55,7 +55,7 @@ READINESS = {"met": "Ready", "at_risk": "At risk", "not_met": "Not ready", "not_
 ORDER = ("not_met", "not_evaluable", "at_risk", "met", "not_applicable")
 
 
-def planned_records(state: CurrentState, scenario: Scenario, index: int) -> dict[str, pd.DataFrame]:
+def planned_records(state: CurrentState, scenario: Scenario, index: int) -> dict[str, list[dict[str, Any]]]:
     """The service changes and consultation the scenario would put on record."""
     plan = scenario.consultation
     cid = f"PLAN-{index + 1}"
@@ -79,7 +79,7 @@ def planned_records(state: CurrentState, scenario: Scenario, index: int) -> dict
                     "open_date": _ts(plan.opens), "close_date": _ts(plan.closes),
                     "reasons_given": plan.reasons_given, "alternatives_given": plan.alternatives_given,
                     "usage_data_given": plan.usage_data_given, "analysis_date": _ts(plan.responses_analysed)}
-    return {"service_changes": _typed(pd.DataFrame(changes)), "consultations": _typed(pd.DataFrame([consultation]))}
+    return {"service_changes": changes, "consultations": [consultation]}
 
 
 def _ts(value: Any) -> Any:
@@ -102,8 +102,8 @@ def readiness(state: CurrentState, scenarios: list[Scenario], rules: Any, contra
 
     selected = rules.select([r for r in CHECKLIST_RULES if r in rules])
     records = [planned_records(state, scenario, index) for index, scenario in enumerate(scenarios)]
-    data = {name: pd.concat([r[name] for r in records], ignore_index=True) for name in ("service_changes",
-                                                                                      "consultations")}
+    data = {name: _typed(pd.DataFrame([row for r in records for row in r[name]]))
+            for name in ("service_changes", "consultations")}
     data["centres"] = state.centres
     # one evaluation for every scenario: each change record carries its scenario's number in its id
     findings = list(Evaluator(data, contracts=contracts, authority=state.authority)
