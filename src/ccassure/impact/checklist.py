@@ -32,7 +32,7 @@ ITEMS: tuple[Item, ...] = (
          "Set the consultation's closing date before the decision date and the first change."),
     Item("time", "The consultation is long enough", ("GUN-3-TIME",),
          "Allow enough weeks for families to consider and respond; the authority's policy sets the minimum."),
-    Item("reasons", "The consultation document gives the reasons and the alternatives considered", ("GUN-2-REASONS",),
+    Item("reasons", "The consultation document gives the reasons and the alternatives considered", ("GUN-2-REASONS", "GUN-2-ALTERNATIVES"),
          "Explain why the change is proposed and which alternatives were considered and why they were rejected."),
     Item("eqia", "The equality impact assessment is completed before the decision", ("PSED-149",),
          "Date the equality impact assessment no later than the decision; this assessment can be its appendix."),
@@ -65,7 +65,7 @@ def planned_records(state: CurrentState, scenario: Scenario, index: int) -> dict
         centre_id = change.centre if change.action == "open" else ids.get(change.centre, change.centre)
         changes.append({
             "change_id": f"{cid}-{change.number}", "authority_code": state.authority, "centre_id": centre_id,
-            "change_type": change.change_type, "description": f"{scenario.name}: {describe_change(change, state)}",
+            "change_type": change.change_type, "programme_ref": cid, "description": f"{scenario.name}: {describe_change(change, state)}",
             "savings_committed_date": _ts(plan.savings_committed), "decision_date": _ts(plan.decision),
             "implementation_date": _ts(change.effective), "consultation_id": cid if plan.closes or plan.opens else None,
             "eqia_date": _ts(plan.equality_assessment), "disadvantaged_impact_assessed": plan.disadvantaged_assessed,
