@@ -48,7 +48,9 @@ def test_the_document_names_things_in_words_not_codes_or_columns():
                       sections.losses_table(r, "Close <A>")])
     for code in ("under5_newly_beyond", "CA06-S5A", "GUN-3", "PSED-149", "imd_decile", "not_met", "statute.md"):
         assert code not in text
-    assert "A Children's Centre" in text and "Weekly sessions in the library" in text
+    assert "A Children\\'s Centre" in text  # named, and escaped once (quotes stay straight in both renderers)
+    assert "\\\\" not in text  # never escaped twice
+    assert "Weekly sessions in the library" in text
     assert "&lt;A&gt;" in text or "\\<A\\>" in text  # scenario names are escaped, never raw markup
 
 

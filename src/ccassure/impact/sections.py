@@ -168,7 +168,7 @@ def worst_areas(result: ImpactResult, scenario: str, min_count: int = 5, limit: 
                      align="lrrrrr")
     worst = result.lsoas[(result.lsoas["scenario"] == scenario) & result.lsoas["newly_beyond"].astype(bool)]
     worst = worst.sort_values(["imd_decile", "change"], ascending=[True, False]).head(limit)
-    rows = [[f"{row.lsoa_code}", text(row.area) if isinstance(row.area, str) else "Outside every reach area",
+    rows = [[f"{row.lsoa_code}", row.area if isinstance(row.area, str) else "Outside every reach area",
              "–" if pd.isna(row.imd_decile) else str(int(row.imd_decile)), _people(row.under5, min_count),
              _km(row.before), _km(row.after)] for row in worst.itertuples()]
     detail = md_table(rows, ["Neighbourhood (LSOA)", "Reach area", "Decile", "Under-fives", "Nearest centre now",
@@ -181,9 +181,9 @@ def losses_table(result: ImpactResult, scenario: str, min_count: int = 5) -> str
     body = []
     for row in rows.itertuples():
         sessions = f"{row.sessions_lost:,}" if row.action != "open" else "–"
-        body.append([text(row.description[:1].upper() + row.description[1:]), sessions,
+        body.append([row.description[:1].upper() + row.description[1:], sessions,
                      _people(row.attendances_lost, min_count) if row.action != "open" else "–",
-                     text(row.activities_lost) if row.activities_lost else "–",
+                     row.activities_lost if row.activities_lost else "–",
                      _people(row.registered_children, min_count) if row.action != "open" else "–"])
     return md_table(body, ["Change", "Sessions in the quarter that stop", "Attendances", "Activities that stop there",
                            "Children registered at the centre"], align="lrrlr")
@@ -199,9 +199,9 @@ def differences(result: ImpactResult, min_count: int = 5) -> str:
     if len(every):
         out.append(f"{len(every)} neighbourhoods would be beyond reach whichever option is chosen.")
     if len(some):
-        rows = [[row.lsoa_code, text(row.area) if isinstance(row.area, str) else "Outside every reach area",
+        rows = [[row.lsoa_code, row.area if isinstance(row.area, str) else "Outside every reach area",
                  "–" if pd.isna(row.imd_decile) else str(int(row.imd_decile)), _people(row.under5, min_count),
-                 text(row.scenarios)] for row in some.itertuples()]
+                 row.scenarios] for row in some.itertuples()]
         out.append("Neighbourhoods newly beyond reach under some options only:\n\n"
                    + md_table(rows, ["Neighbourhood (LSOA)", "Reach area", "Decile", "Under-fives",
                                      "Beyond reach under"], align="llrrl"))
