@@ -382,7 +382,7 @@ class AuthorityReport:
                     cells.append(self._kpi_cell(by_cell.get((m.kpi_id, m.window, sid))))
                 label = f"{text(kv.title_text(m, self.results))} ({kv.WINDOW_WORDS.get(m.window, m.window)})"
                 rows.append((label, kv.target_text(m), *cells))
-            out.append(md_table(rows, ["Measure", "Target", *(text(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
+            out.append(md_table(rows, ["Measure", "Target", *(str(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
                                 escape=[False] * (2 + len(chosen))))
         return "\n\n".join(out)
 
