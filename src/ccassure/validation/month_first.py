@@ -16,14 +16,32 @@ import pandas as pd
 
 from ccassure.contracts import ContractSet
 from ccassure.readers import RawReturn
+from ccassure.validation.arrowtext import regex_mask
 
 _SHAPE = r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{2}|\d{4})(?:[ T].*)?\s*$"
+# Quick tests over a whole column in pyarrow (RE2): a second part that can only be a day, a first part that
+# can only be a day. Only a column that passes the first is looked at cell by cell.
+_SECOND_IS_DAY = r"^\s*(?:0?[1-9]|1[0-2])[/.\-](?:1[3-9]|2\d|3[01])[/.\-]\d"
+_FIRST_IS_DAY = r"^\s*(?:1[3-9]|2\d|3[01])[/.\-](?:0?[1-9]|1[0-2])[/.\-]\d"
+
+
+def _text(raw: pd.Series) -> pd.Series | None:
+    if pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object:
+        return raw
+    if raw.dtype != object:
+        return None
+    return raw.where(raw.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
+
+
+def _has(raw: pd.Series, pattern: str) -> bool:
+    text = _text(raw)
+    return text is not None and bool(regex_mask(text, pattern).any())
 
 
 def _parts(raw: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    if not (raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype)):
+    text = _text(raw)
+    if text is None:
         return None
-    text = raw.where(raw.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool))
     parts = text.astype("str").str.extract(_SHAPE)
     first = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     second = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -37,6 +55,8 @@ def _written_month_first(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 def month_first_example(raw: pd.Series) -> str | None:
     """The first value of a column that only makes sense month first (04/13/2016), if any."""
+    if not _has(raw, _SECOND_IS_DAY):
+        return None
     parts = _parts(raw)
     if parts is None:
         return None
@@ -48,24 +68,19 @@ def return_example(source: RawReturn, contracts: ContractSet) -> str | None:
     """A value written month first in the return's date columns, when no date in it is written day first
     (13/04/2016): then the whole return was saved month first. A return that has both is judged column by
     column, so one mistyped date does not flag every other column."""
-    example = None
-    for name, table in source.tables.items():
-        for spec in contracts[name].columns:
-            if spec.type != "date" or spec.name not in table.frame:
-                continue
-            parts = _parts(table.frame[spec.name])
-            if parts is None:
-                continue
-            if _written_month_first(parts[1], parts[0]).any():  # a first part above 12: written day first
-                return None
-            if example is None:
-                example = month_first_example(table.frame[spec.name])
+    columns = [table.frame[spec.name] for name, table in source.tables.items() for spec in contracts[name].columns
+               if spec.type == "date" and spec.name in table.frame]
+    example = next((found for column in columns if (found := month_first_example(column)) is not None), None)
+    if example is None or any(_has(column, _FIRST_IS_DAY) for column in columns):
+        return None
     return example
 
 
 def month_first_cells(raw: pd.Series, seen: str | None = None) -> tuple[np.ndarray, str] | None:
     """The cells to report when a date column (or, ``seen``, another date column of the same return) shows
     month-first writing, and one value that shows it; None when nothing is written month first."""
+    if seen is None and not _has(raw, _SECOND_IS_DAY):
+        return None
     parts = _parts(raw)
     if parts is None:
         return None
