@@ -55,6 +55,27 @@ class Project:
         """Policy parameter overrides set by the authority (rule id -> {name: value})."""
         return dict(self.settings.get("parameters", {}) or {})
 
+    def frameworks_for(self, authority: str | None) -> list[str]:
+        """The KPI frameworks this authority reports (ccassure.yml ``reporting:``; default CORE only)."""
+        return frameworks_for(self.settings, authority)
+
+
+DEFAULT_FRAMEWORKS: tuple[str, ...] = ("CORE",)
+
+
+def frameworks_for(settings: dict[str, Any], authority: str | None) -> list[str]:
+    """The KPI frameworks an authority reports, from ccassure.yml::
+
+        reporting:
+          frameworks: [CORE]              # every authority (default: CORE only)
+          by_authority:
+            E10000016: [CORE, ESSEX]      # one authority's own choice
+    """
+    reporting = settings.get("reporting") or {}
+    chosen = (reporting.get("by_authority") or {}).get(authority) if authority else None
+    chosen = chosen or reporting.get("frameworks") or DEFAULT_FRAMEWORKS
+    return [str(f) for f in chosen]
+
 
 def find_project_root(start: Path | None = None) -> Path:
     env = os.environ.get("CCASSURE_PROJECT")

@@ -90,8 +90,28 @@ def _build(data: dict[str, Any], path: Path) -> Contract:
         personal_data=data.get("personal_data", "none"),
         primary_key=tuple(data.get("primary_key", ())), foreign_keys=foreign_keys,
         date_order=tuple(DateOrder(d["start"], d["end"]) for d in data.get("date_order", ())),
-        source=path,
+        source=path, **_table_facts(data, {c.name for c in columns}),
     )
+
+
+def _table_facts(data: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    """Role, event date, authority scope and sheet order: as declared, else what the columns imply (a return
+    table is a snapshot, other tables records; an ``authority_code`` column scopes rows to the authority; a
+    return table without one belongs to its centre's or board's authority)."""
+    role = data.get("role") or ("snapshot" if data["dataset"] == "provider_return" else "record")
+    column = data.get("authority_column") or ("authority_code" if "authority_code" in names else None)
+    scope = data.get("authority_scope")
+    if scope is None:
+        if column is not None:
+            scope = "authority_column"
+        elif data["dataset"] == "provider_return" and "centre_id" in names:
+            scope = "centre"
+        elif data["dataset"] == "provider_return" and "board_id" in names:
+            scope = "board"
+        else:
+            scope = "none"
+    return {"role": role, "event_date": data.get("event_date"), "authority_scope": scope,
+            "authority_column": column, "sheet_order": data.get("sheet_order")}
 
 
 def _check_self(contract: Contract, document: Any, path: Path) -> None:
@@ -115,6 +135,17 @@ def _check_self(contract: Contract, document: Any, path: Path) -> None:
         if fk.column not in names:
             raise ContractError(path, line_of(document, ["foreign_keys", index]),
                                 f"foreign key column {fk.column!r} is not declared")
+    if contract.role == "event" and (contract.event_date not in names
+                                     or contract.column(contract.event_date).type != "date"):
+        raise ContractError(path, line_of(document, ["event_date"]) or line_of(document, ["role"]),
+                            f"an event table needs event_date naming one of its date columns, not "
+                            f"{contract.event_date!r}")
+    if contract.event_date is not None and contract.role != "event":
+        raise ContractError(path, line_of(document, ["event_date"]), "event_date is only for role: event")
+    for key in ("authority_column",):
+        if contract.authority_column is not None and contract.authority_column not in names:
+            raise ContractError(path, line_of(document, [key]),
+                                f"{key} {contract.authority_column!r} is not a declared column")
     for index, order in enumerate(contract.date_order):
         for name in (order.start, order.end):
             if name not in names or contract.column(name).type != "date":

@@ -10,6 +10,12 @@ from typing import Any, Literal
 ColumnType = Literal["string", "integer", "number", "boolean", "date", "month"]
 Dataset = Literal["provider_return", "authority_records", "reference"]
 DATASETS: tuple[Dataset, ...] = ("provider_return", "authority_records", "reference")
+# What a table's rows are: dated events (a check reads their whole history and windows them by date),
+# a snapshot a provider returns each quarter, or records (authority records and reference data).
+ROLES: tuple[str, ...] = ("event", "snapshot", "record")
+# How a table's rows belong to an authority: its own authority column, its centre's or board's authority,
+# the LSOAs of the authority (reference areas), or not at all (national reference tables).
+AUTHORITY_SCOPES: tuple[str, ...] = ("authority_column", "centre", "board", "area", "none")
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,11 @@ class Contract:
     foreign_keys: tuple[ForeignKey, ...] = ()
     date_order: tuple[DateOrder, ...] = ()
     source: Path | None = None
+    role: str = "record"
+    event_date: str | None = None
+    authority_scope: str = "none"
+    authority_column: str | None = None
+    sheet_order: int | None = None
 
     def column(self, name: str) -> ColumnSpec:
         for spec in self.columns:
@@ -91,6 +102,15 @@ class ContractSet:
 
     def in_dataset(self, dataset: str) -> list[Contract]:
         return [contract for contract in self if contract.dataset == dataset]
+
+    def event_dates(self) -> dict[str, str]:
+        """Event tables and the column that dates each row (read with their history, windowed by date)."""
+        return {c.table: c.event_date for c in self if c.role == "event" and c.event_date}
+
+    def in_sheet_order(self, dataset: str) -> list[Contract]:
+        """A dataset's tables in the order its workbook lists them (declared ``sheet_order`` first)."""
+        tables = self.in_dataset(dataset)
+        return sorted(tables, key=lambda c: (c.sheet_order is None, c.sheet_order or 0))
 
     @property
     def tables(self) -> list[str]:

@@ -27,15 +27,9 @@ TYPE_WORDS = {
     "month": "year and month (yyyy-mm), never a full date of birth",
 }
 BOOLEAN_CHOICES = ["yes", "no"]
-# Sheets in the order a provider fills them in (the design's order); tables not named here follow.
-SHEET_ORDER = ("centres", "services", "sessions", "registrations", "contacts", "cases", "boards", "board_members",
-               "board_meetings", "kpi_returns")
-
-
 def ordered_tables(contracts: ContractSet, dataset: str) -> list[Contract]:
-    tables = contracts.in_dataset(dataset)
-    rank = {name: index for index, name in enumerate(SHEET_ORDER)}
-    return sorted(tables, key=lambda c: rank.get(c.table, len(rank)))
+    """Sheets in the order a provider fills them in: each contract's ``sheet_order``; undeclared ones follow."""
+    return contracts.in_sheet_order(dataset)
 
 
 def column_note(spec: ColumnSpec, contract: Contract) -> str:

@@ -11,7 +11,6 @@ Each stage prints what it did; the exit code is non-zero if any stage failed.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import time
@@ -53,17 +52,12 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
     if store_path.exists():
         store_path.unlink()
     store = Store(store_path)
-    folder = results / "validation"
-    folder.mkdir(parents=True, exist_ok=True)
     failures = 0
     items = [(r["path"], r["provider_id"], r["period"], r["authority_code"]) for r in summary["provider_returns"]]
     quarters = summary["quarters"]
     items += [(path, code, quarters[0], code) for code, path in summary["authority_records"].items()]
-    for path, provider, period, authority in items:
-        result = validate(Path(path))
-        record = {**result.to_dict(), "file": str(path), "provider": provider, "period": period,
-                  "authority_code": authority}
-        (folder / f"{provider}-{period}.json").write_text(json.dumps(record, default=str, indent=1), encoding="utf-8")
+    for path, provider, period, _authority in items:
+        result = validate(Path(path))  # its summary is kept by the store; the results writer copies it
         if result.has_errors:
             failures += 1
             print(f"   {provider} {period}: {result.summary()}")
@@ -81,39 +75,35 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
 
 
 def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
-    from ccassure.kpis.api import check_kpis
-    from ccassure.rules.api import check_project
+    """Each quarter checked once for every authority (rules and frameworks loaded once), written by the one
+    results writer that ``ccassure check`` uses."""
+    from ccassure.assessment import CheckData, load_engine, run_check, store_tables
+    from ccassure.periods import parse_period
+    from ccassure.project import current_project
+    from ccassure.results import write_results
     from ccassure.store import Store
-    from ccassure.store.for_check import tables_for_check
 
-    started = stage("Checking every statutory rule and KPI, per authority and quarter")
+    started = stage("Checking every statutory rule and KPI, per quarter for every authority")
+    project = current_project()
+    engine = load_engine(project)
     store = Store(store_path)
-    findings, kpis, kpi_findings, problems = [], [], [], 0
-    for authority in summary["authorities"]:
-        code = authority["authority_code"]
-        for period in summary["quarters"]:
-            tables = tables_for_check(store, authority=code, period=period)
-            try:
-                findings.append(check_project(data=tables, authority=code, period=period).to_frame())
-                kpi = check_kpis(data=tables, authority=code, period=period)
-                kpis.append(kpi.to_frame())
-                kpi_findings.append(kpi.findings)
-            except Exception as exc:  # one authority's failure must not stop the others
-                problems += 1
-                print(f"   {code} {period}: check failed: {type(exc).__name__}: {exc}")
-    all_findings = pd.concat(findings, ignore_index=True) if findings else pd.DataFrame()
-    all_kpis = pd.concat(kpis, ignore_index=True) if kpis else pd.DataFrame()
-    results.mkdir(parents=True, exist_ok=True)
-    all_findings.to_parquet(results / "findings.parquet", index=False)
-    all_kpis.to_parquet(results / "kpi_results.parquet", index=False)
-    flagged = pd.concat(kpi_findings, ignore_index=True) if kpi_findings else pd.DataFrame()
-    flagged.to_parquet(results / "kpi_findings.parquet", index=False)
-    names = {a["authority_code"]: a["authority_name"] for a in summary["authorities"]}
-    (results / "manifest.json").write_text(json.dumps({"synthetic": True, "authorities": names,
-                                                       "generated": time.strftime("%Y-%m-%d %H:%M:%S")}, indent=1))
-    counts = all_findings["status"].value_counts().to_dict() if len(all_findings) else {}
+    runs, problems = [], 0
+    for label in summary["quarters"]:
+        period = parse_period(label)
+        try:
+            tables, versions = store_tables(store, authority=None, period=period)
+            data = CheckData(tables, "store", "the store", versions, store=store)
+            runs.append(run_check(data=data, period=period, project=project, engine=engine))
+        except Exception as exc:  # one quarter's failure must not stop the others
+            problems += 1
+            print(f"   {label}: check failed: {type(exc).__name__}: {exc}")
+    write_results(results, runs, project=project, engine=engine, synthetic=bool(summary.get("synthetic", True)))
+    findings = pd.read_parquet(results / "findings.parquet")
+    kpis = pd.read_parquet(results / "kpi_results.parquet")
+    flagged = pd.read_parquet(results / "kpi_findings.parquet")
+    counts = findings["status"].value_counts().to_dict() if len(findings) else {}
     disagree = int((flagged["status"] == "not_met").sum()) if len(flagged) else 0
-    done(started, f"{len(all_findings):,} findings {counts}; {len(all_kpis):,} KPI results; "
+    done(started, f"{len(findings):,} findings {counts}; {len(kpis):,} KPI results; "
                   f"{disagree} provider KPI figures disagree with the data")
     return problems
 

@@ -170,7 +170,7 @@ def _subjects(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
     authorities_seen: set[str] = set()
     for centre, name, code, provider, cluster, status in zip(*(units[c].tolist() for c in units.columns),
                                                              strict=True):
-        rows.append(("centre", centre, name or centre, code, provider, status != "closed"))
+        rows.append(("centre", centre, name or centre, code, provider, status != "closed", cluster))
         if cluster is not None and code is not None:
             clusters.setdefault((code, cluster), set()).add(provider)
         if provider is not None and code is not None:
@@ -178,15 +178,16 @@ def _subjects(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
         if code is not None:
             authorities_seen.add(code)
     for (code, cluster), owners in clusters.items():
-        rows.append(("cluster", cluster, cluster, code, next(iter(owners)) if len(owners) == 1 else None, True))
+        rows.append(("cluster", cluster, cluster, code, next(iter(owners)) if len(owners) == 1 else None, True,
+                     cluster))
     for code, provider in providers_seen:
-        rows.append(("provider", provider, provider_names.get(provider, provider), code, provider, True))
+        rows.append(("provider", provider, provider_names.get(provider, provider), code, provider, True, None))
     for code in authorities_seen:
-        rows.append(("authority", code, authority_names.get(code, code), code, None, True))
+        rows.append(("authority", code, authority_names.get(code, code), code, None, True, None))
     order = {lv: i for i, lv in enumerate(LEVELS)}
     rows.sort(key=lambda r: (order[r[0]], str(r[3]), str(r[1])))
     return pd.DataFrame(rows, columns=["level", "subject_id", "subject_name", "authority_code", "provider_id",
-                                       "active"], dtype=object)
+                                       "active", "cluster"], dtype=object)
 
 
 class SubjectIndex:
@@ -201,7 +202,8 @@ class SubjectIndex:
         self.level = subjects["level"].to_numpy(dtype=object)
         self.active = subjects["active"].to_numpy(dtype=bool)
         self.columns = {c: subjects[c].to_numpy(dtype=object) for c in ("subject_id", "subject_name",
-                                                                          "authority_code", "provider_id")}
+                                                                          "authority_code", "provider_id",
+                                                                          "cluster")}
         self._cache: dict[int, tuple[pd.DataFrame, np.ndarray]] = {}
 
     def positions(self, frame: pd.DataFrame) -> np.ndarray:
@@ -226,14 +228,16 @@ class SubjectIndex:
 
 # One KPI -----------------------------------------------------------------------------------------------
 
-def _instances(kpi: Kpi, quarters: list[str]) -> tuple[list[WindowSpan], list[tuple[WindowSpan, WindowSpan]]]:
+def _instances(kpi: Kpi, quarters: list[str]) -> tuple[list[WindowSpan], list[tuple[WindowSpan, ...]]]:
+    """The window spans to aggregate: each wanted (current, previous, same quarter a year before)."""
     spans: list[WindowSpan] = []
-    wanted: list[tuple[WindowSpan, WindowSpan]] = []
+    wanted: list[tuple[WindowSpan, ...]] = []
     for kind in kpi.windows:
         for quarter in quarters:
-            current, before = span(quarter, kind), span(previous(quarter, kind), kind)
-            wanted.append((current, before))
-            for s in (current, before):
+            year_before = f"{int(quarter[:4]) - 1}Q{quarter[-1]}"
+            current, before, last_year = span(quarter, kind), span(previous(quarter, kind), kind), span(year_before, kind)
+            wanted.append((current, before, last_year))
+            for s in (current, before, last_year):
                 if s not in spans:
                     spans.append(s)
     return spans, wanted
@@ -286,7 +290,7 @@ def _measure_arrays(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, index
 
 
 def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: list[WindowSpan],
-              wanted: list[tuple[WindowSpan, WindowSpan]], arrays: dict[str, np.ndarray], index: SubjectIndex,
+              wanted: list[tuple[WindowSpan, ...]], arrays: dict[str, np.ndarray], index: SubjectIndex,
               versions: dict[str, list[str]]) -> pd.DataFrame:
     in_levels = np.isin(index.level, list(kpi.levels))
     has_rows = np.zeros(index.n, dtype=bool)
@@ -305,18 +309,22 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
     levels = index.level[rows]
     out = []
     window_order = {w: i for i, w in enumerate(kpi.windows)}
-    for current, before in sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind])):
+    for current, before, last_year in sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind])):
         num, den, value, small = _values(kpi, picked, position[current], min_den)
         _, _, prev_value, _ = _values(kpi, picked, position[before], min_den)
+        _, _, year_value, _ = _values(kpi, picked, position[last_year], min_den)
         out.append(pd.DataFrame({
             "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
             "kpi_version": float(kpi.version), "title": kpi.title, "subject_type": levels,
             "subject_id": strings["subject_id"], "subject_name": strings["subject_name"],
             "authority_code": strings["authority_code"], "provider_id": strings["provider_id"],
-            "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
+            "cluster": strings["cluster"], "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
             "value": value, "unit": kpi.unit, "target": np.nan if target is None else target,
             "amber_from": np.nan if amber is None else amber, "direction": kpi.direction,
-            "rag": _rag(value, small, target, amber, kpi.direction), "change_on_previous": value - prev_value,
+            "target_source": "framework" if target is not None else None,
+            "rag": _rag(value, small, target, amber, kpi.direction),
+            "rating_reason": _rating_reason(value, small, target), "change_on_previous": value - prev_value,
+            "change_on_year_before": value - year_value,
             "parameters": param_text, "data_versions": version_text,
         }))
     return pd.concat(out, ignore_index=True) if out else empty_results()
@@ -342,6 +350,17 @@ def _values(kpi: Kpi, arrays: dict[str, np.ndarray], i: int, min_den: float):
             value = np.where(den > 0, scale * num / den, np.nan)
             small = (den > 0) & (den < min_den)
     return num, den, value, small
+
+
+def _rating_reason(value: np.ndarray, small: np.ndarray, target: float | None) -> np.ndarray:
+    """Why a KPI result is not rated: no target set, too few (denominator below the minimum), or no data."""
+    reason = np.full(len(value), None, dtype=object)
+    if target is None:
+        reason[:] = "no_target"
+        return reason
+    reason[np.isnan(value)] = "no_data"
+    reason[small & ~np.isnan(value)] = "too_few"
+    return reason
 
 
 def _rag(value: np.ndarray, small: np.ndarray, target: float | None, amber: float | None,

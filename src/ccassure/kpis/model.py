@@ -23,8 +23,9 @@ KINDS: tuple[str, ...] = ("ratio", "count", "gap")
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "framework", "framework_version", "kpi_id", "kpi_version", "title", "subject_type", "subject_id",
-    "subject_name", "authority_code", "provider_id", "period", "window", "numerator", "denominator", "value",
-    "unit", "target", "amber_from", "direction", "rag", "change_on_previous", "parameters", "data_versions",
+    "subject_name", "authority_code", "provider_id", "cluster", "period", "window", "numerator", "denominator",
+    "value", "unit", "target", "target_source", "amber_from", "direction", "rag", "rating_reason",
+    "change_on_previous", "change_on_year_before", "parameters", "data_versions",
 )
 FINDING_COLUMNS: tuple[str, ...] = (
     "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",

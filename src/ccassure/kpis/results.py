@@ -25,7 +25,8 @@ def empty_findings() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "rule_version" else "str") for c in FINDING_COLUMNS})
 
 
-_NUMERIC = {"numerator", "denominator", "value", "target", "amber_from", "change_on_previous", "framework_version",
+_NUMERIC = {"numerator", "denominator", "value", "target", "amber_from", "change_on_previous", "change_on_year_before",
+            "framework_version",
             "kpi_version"}
 
 

@@ -36,13 +36,18 @@ from ccassure.rules.testtypes import TEST_TYPES
 from ccassure.rules.testtypes.base import CompileContext
 
 OUTCOME_STATUS = {"pass": "met", "warn": "at_risk", "missing": "not_evaluable", "na": "not_applicable"}
-AUTHORITY_SOURCES = ("centres", "boards", "service_changes", "needs_assessments", "consultations", "data_feeds",
-                     "providers", "partner_agreements", "outcome_metrics")
 DEFAULT_MESSAGES = {
     "not_evaluable": "{subject_name}: cannot be evaluated for {period}: {detail}",
     "not_applicable": "{subject_name}: this rule does not apply.",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def authority_sources(contracts: ContractSet, present: Iterable[str]) -> list[str]:
+    """The tables an authority subject is listed from: every provider-return or authority-records table whose
+    contract scopes it by an authority_code column (a fact of the contract, not a list kept here)."""
+    return [c.table for c in contracts if c.table in set(present) and c.dataset != "reference"
+            and c.authority_scope == "authority_column" and c.authority_column == "authority_code"]
 
 
 def latest_period(data: Mapping[str, pd.DataFrame] | duckdb.DuckDBPyConnection) -> Period | None:
@@ -134,8 +139,7 @@ class Evaluator:
                 self._subject_views[subject.type] = None
                 return None
         elif subject.table is None:
-            sources = [t for t in AUTHORITY_SOURCES if t in self.present
-                       and self.contracts[t].has_column("authority_code")]
+            sources = authority_sources(self.contracts, self.present)
             if not sources:
                 self._subject_views[subject.type] = None
                 return None

@@ -46,10 +46,9 @@ from ccassure.store.lock import StoreLock
 from ccassure.store.plausible import check_plausible
 
 RETURN_DATASETS = ("provider_return", "authority_records")
-# Tables whose rows are events on a date: a period read keeps the rows dated inside the period, from every
-# submission whose period overlaps it. Every other return table is a snapshot, read from each provider's
-# latest submission within the period.
-EVENT_DATES: dict[str, str] = {"sessions": "date", "contacts": "date", "board_meetings": "meeting_date"}
+# A contract with role: event (its event_date column dates each row) is read, for a period, with the rows
+# dated inside the period from every submission whose period overlaps it; every other return table is a
+# snapshot, read from each provider's latest submission within the period.
 PROVIDER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")
 TEST_PAUSE_ENV = "CCASSURE_STORE_TEST_PAUSE"   # test hook: pause inside the write transaction
 MAX_SUBMISSION_BYTES = 2_000_000_000
@@ -681,7 +680,7 @@ class Store:
         per_table: dict[str, list[str]] = {}
         for contract in self.contracts:
             if contract.dataset == "provider_return":
-                per_table[contract.table] = [r[0] for r in provider_rows] if contract.table in EVENT_DATES \
+                per_table[contract.table] = [r[0] for r in provider_rows] if contract.role == "event" \
                     else snapshot
             elif contract.dataset == "authority_records":
                 per_table[contract.table] = latest_per_provider(authority_rows)
@@ -710,9 +709,9 @@ class Store:
         ids = selection.per_table.get(name, [])
         conditions = ["submission_id IN (SELECT unnest(?::VARCHAR[]))"]
         params: list[Any] = [ids]
-        if period and name in EVENT_DATES:
+        if period and contract.role == "event":
             p = _period(period)
-            conditions.append(f"{q(EVENT_DATES[name])} BETWEEN ? AND ?")
+            conditions.append(f"{q(contract.event_date)} BETWEEN ? AND ?")
             params += [p.start, p.end]
         if authority is not None:
             cond, extra = self._authority_condition(contract, selection, authority)
@@ -733,28 +732,25 @@ class Store:
 
     @staticmethod
     def _authority_condition(contract: Contract, selection: _Selection, authority: str) -> tuple[str, list[Any]]:
-        names = set(contract.column_names)
+        """SQL keeping the rows of one authority, from the contract's declared authority scope."""
         candidates = selection.candidates.get("provider_return", [])
-        if contract.dataset == "reference":
-            if contract.table in ("authorities", "eyfsp", "postcodes"):
-                return "authority_code = ?", [authority]
+        scope, column = contract.authority_scope, contract.authority_column
+        if scope == "area":
             postcode_ids = selection.per_table.get("postcodes", [])
             population_ids = selection.per_table.get("lsoa_population", [])
             lsoas = ("lsoa_code IN (SELECT lsoa_code FROM postcodes WHERE authority_code = ? AND submission_id IN "
                      "(SELECT unnest(?::VARCHAR[])) UNION SELECT lsoa_code FROM lsoa_population WHERE "
                      "authority_code = ? AND submission_id IN (SELECT unnest(?::VARCHAR[])))")
             lsoa_params = [authority, postcode_ids, authority, population_ids]
-            if contract.table == "lsoa_population":
-                return f"(authority_code = ? OR {lsoas})", [authority, *lsoa_params]
-            if contract.table == "deprivation":
-                return f"(lad_code = ? OR {lsoas})", [authority, *lsoa_params]
-            return "", []
-        if "authority_code" in names:
-            return "authority_code = ?", [authority]
-        if contract.dataset == "provider_return" and "centre_id" in names:
+            if column is None:
+                return lsoas, lsoa_params
+            return f"({schema.quote(column)} = ? OR {lsoas})", [authority, *lsoa_params]
+        if scope == "authority_column" and column is not None:
+            return f"{schema.quote(column)} = ?", [authority]
+        if scope == "centre":
             return ("centre_id IN (SELECT centre_id FROM centres WHERE authority_code = ? AND submission_id IN "
                     "(SELECT unnest(?::VARCHAR[])))", [authority, candidates])
-        if contract.dataset == "provider_return" and "board_id" in names:
+        if scope == "board":
             return ("board_id IN (SELECT board_id FROM boards WHERE authority_code = ? AND submission_id IN "
                     "(SELECT unnest(?::VARCHAR[])))", [authority, candidates])
         return "", []

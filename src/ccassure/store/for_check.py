@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from ccassure.store.core import EVENT_DATES, Store
+from ccassure.store.core import Store
 from ccassure.store.supplied import keep_supplied, previous_register, supplied_tables
 
 
@@ -21,7 +21,7 @@ def tables_for_check(store: Store, *, authority: str | None, period: str,
     """Typed tables for checking ``period``. A table no submission supplied is left out (rules report it
     not_evaluable); a table supplied with no rows stays in, empty, and is judged (docs/blanks.md)."""
     state = store.read_tables(authority=authority, period=period, as_at=as_at)
-    events = store.read_tables(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
+    events = store.read_tables(authority=authority, as_at=as_at, tables=list(store.contracts.event_dates()))
     tables = {**state, **events}
     supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
     return {**keep_supplied(tables, supplied), **previous_register(store, authority=authority, period=period,
@@ -32,5 +32,5 @@ def versions_for_check(store: Store, *, authority: str | None, period: str,
                        as_at: str | date | datetime | None = None) -> dict[str, list[str]]:
     """The submission ids :func:`tables_for_check` read, per table."""
     state = store.data_versions(authority=authority, period=period, as_at=as_at)
-    events = store.data_versions(authority=authority, as_at=as_at, tables=list(EVENT_DATES))
+    events = store.data_versions(authority=authority, as_at=as_at, tables=list(store.contracts.event_dates()))
     return {**state, **events}

@@ -1,0 +1,63 @@
+"""The findings and KPI-results tables as docs/results.md (format 2) lays them out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pandas as pd
+
+from ccassure.kpis.model import RESULT_COLUMNS
+from ccassure.rules.model import SUBJECTS
+from ccassure.rules.result import FINDING_COLUMNS
+
+RESULTS_FINDING_COLUMNS: tuple[str, ...] = (
+    "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",
+    "provider_id", "period", "status", "reason", "observed", "threshold", "message", "evidence", "evidence_total",
+    "parameters", "data_versions", "severity", "citation", "guidance",
+)
+WINDOW_NAMES = {"quarter": "quarter", "ytd": "year_to_date", "r12": "rolling_12_months"}
+RAG_NAMES = {"not_evaluable": "not_rated"}
+
+
+def not_evaluable_reason(status: str | None, message: str | None) -> str | None:
+    """Why a finding could not be evaluated, from what the evaluator said (null unless not_evaluable)."""
+    if status != "not_evaluable":
+        return None
+    text = (message or "").lower()
+    if "not supplied" in text or "was not given" in text:
+        return "table_not_supplied"
+    if "blank" in text:
+        return "field_blank"
+    if "too few" in text:
+        return "too_few"
+    return "no_data"
+
+
+def _evidence_total(text: object, subject_type: object, subject_id: object) -> int:
+    """Evidence rows recorded beyond the pointer to the subject's own row. The evaluator records at most its
+    evidence limit per test, so at that limit this is a lower bound (see docs/results.md)."""
+    if not isinstance(text, str) or not text:
+        return 0
+    subject = SUBJECTS.get(str(subject_type))
+    own = {"table": subject.table, "keys": {subject.key: subject_id}} if subject and subject.table else None
+    return sum(1 for item in json.loads(text) if item != own)
+
+
+def findings_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frames = [p for p in parts if p is not None and len(p.columns)]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FINDING_COLUMNS))
+    frame["reason"] = [not_evaluable_reason(s, m) for s, m in zip(frame["status"], frame["message"], strict=True)]
+    frame["evidence_total"] = pd.array([_evidence_total(e, t, i) for e, t, i in
+                                        zip(frame["evidence"], frame["subject_type"], frame["subject_id"], strict=True)],
+                                       dtype="Int64")
+    frame["reason"] = frame["reason"].astype("string")
+    return frame[list(RESULTS_FINDING_COLUMNS)].reset_index(drop=True)
+
+
+def kpi_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else parts[0].copy()
+    frame["window"] = frame["window"].map(lambda w: WINDOW_NAMES.get(w, w))
+    frame["rag"] = frame["rag"].map(lambda r: RAG_NAMES.get(r, r))
+    return frame[list(RESULT_COLUMNS)].reset_index(drop=True)
