@@ -31,7 +31,7 @@ def sample_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "name: sample-check\n"
         f"paths:\n  data_contracts: {REPO / 'data_contracts'}\n  rules: {REPO / 'rules'}\n"
         f"  checks: {REPO / 'checks'}\n  output: _output\n  store: .ccassure/store.duckdb\n"
-        "reporting:\n  frameworks: [CORE]\n  by_authority:\n    E06000903: [CORE, ESSEX]\n", encoding="utf-8")
+        "reporting:\n  frameworks: [CORE]\n  by_authority:\n    E06000903: [CORE, ESX]\n", encoding="utf-8")
     (root / "sample_data").symlink_to(REPO / "sample_data")
     monkeypatch.delenv("CCASSURE_STORE")
     monkeypatch.setenv("CCASSURE_PROJECT", str(root))
@@ -63,7 +63,7 @@ def test_the_manifest_follows_its_published_schema(results: Path) -> None:
 
 def test_frameworks_reported_per_authority_come_from_the_project_file(results: Path) -> None:
     manifest = json.loads((results / "manifest.json").read_text(encoding="utf-8"))
-    assert {a["code"]: a["frameworks"] for a in manifest["authorities"]} == {"E06000903": ["CORE", "ESSEX"]}
+    assert {a["code"]: a["frameworks"] for a in manifest["authorities"]} == {"E06000903": ["CORE", "ESX"]}
 
 
 def test_findings_and_kpi_results_have_the_documented_columns(results: Path) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ccassure.kpis.batch import BatchEvaluator, Request, fallback_sql
+from ccassure.kpis.centre_targets import apply_centre_targets
 from ccassure.kpis.compiler import kpi_aggregates, population_sql
 from ccassure.kpis.loader import POPULATION_TABLE, REACH_TABLE, FrameworkSet, load_frameworks
 from ccassure.kpis.model import FINDING_COLUMNS, LEVELS, RESULT_COLUMNS, Framework, Kpi
@@ -72,7 +73,7 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
             arrays = _measure_arrays(con, batch, index, kpi, values, by_table, present, left)
             parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
-        frame = frame[list(RESULT_COLUMNS)]
+        frame = apply_centre_targets(frame[list(RESULT_COLUMNS)], tables.get("centre_targets"))
         for column in ("framework_version", "kpi_version"):
             frame[column] = frame[column].astype("Int64")
         if "kpi_returns" in tables and len(tables["kpi_returns"]):

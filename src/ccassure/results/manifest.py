@@ -55,6 +55,11 @@ def validation_summaries(runs: Sequence[Any]) -> list[dict[str, Any]]:
         frame = run.data.tables.get("providers")
         if frame is not None and len(frame):
             providers.update(zip(frame["provider_id"].astype(str), frame["provider_name"].astype(str), strict=True))
+    owners: dict[str, str] = {}
+    for run in runs:
+        centres = run.data.tables.get("centres")
+        if centres is not None and len(centres):
+            owners.update(zip(centres["provider_id"].astype(str), centres["authority_code"].astype(str), strict=True))
     out = []
     for sid in sorted(wanted):
         sub = wanted[sid].get(sid)
@@ -64,7 +69,7 @@ def validation_summaries(runs: Sequence[Any]) -> list[dict[str, Any]]:
         counts = validation.get("counts") or {}
         problems = [{k: p.get(k) for k in ("severity", "code", "sheet", "row", "column", "message", "fix")}
                     for p in validation.get("problems") or []]
-        authority = sub.provider if sub.dataset == "authority_records" else None
+        authority = sub.provider if sub.dataset == "authority_records" else owners.get(sub.provider)
         out.append({"submission_id": sid, "provider_id": sub.provider, "provider_name": providers.get(sub.provider),
                     "authority_code": authority, "dataset": sub.dataset, "period": sub.period,
                     "file_name": Path(sub.file_name).name if sub.file_name else None,
@@ -169,7 +174,7 @@ def build_manifest(runs: Sequence[Any], *, project: Any, engine: Any, synthetic:
                         for code in sorted(codes)],
         "providers": [{"id": p["provider_id"], "name": p["provider_name"], "authority_code": p["authority_code"]}
                       for p in sorted(provider_rows, key=lambda p: str(p["provider_id"]))],
-        "centres": [{"id": c["centre_id"], "name": c["centre_name"], "type": c.get("designation"),
+        "centres": [{"id": c["centre_id"], "name": c["centre_name"], "type": "site" if c.get("designation") == "linked_site" else "centre",
                      "provider_id": c["provider_id"], "authority_code": c["authority_code"], "cluster": c["cluster"],
                      "parent_id": c["parent_centre_id"], "board_id": c["advisory_board_id"], "status": c["status"],
                      "designation": c["designation"]}
