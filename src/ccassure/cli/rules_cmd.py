@@ -100,7 +100,7 @@ def show(rule_id: str, rules_dir: str | None) -> None:
         lines.append(f"  note:        {rule.basis.note}")
     lines += [
         f"  subject:     {rule.subject}",
-        f"  applies when: {rule.applies_when.text if rule.applies_when else 'always'}",
+        f"  applies when: {rule.applies_when.words if rule.applies_when else 'always'}",
         f"  test:        {rule.test_type}: {TEST_TYPES[rule.test_type].describe(rule.test)}",
         f"  reads:       {', '.join(rule.tables)}",
         f"  failing test gives: {rule.effective_severity}"

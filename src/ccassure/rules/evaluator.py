@@ -219,7 +219,7 @@ class Evaluator:
             if flag is None:
                 out.append(base.finding(sid, name, authority, provider, "not_evaluable", None, None,
                                         "a value needed to decide whether the rule applies is blank "
-                                        f"({rule.applies_when.text})", []))
+                                        f"({rule.applies_when.words})", []))
             elif not flag:
                 out.append(base.finding(sid, name, authority, provider, "not_applicable", None, None, None, []))
             elif not current:
