@@ -16,21 +16,13 @@ def title_block(title: str) -> str:
     return f"::: {{.ccassure-title}}\n# {text(title)}\n:::\n"
 
 
-def _provider_name(results, provider: str) -> str:
-    named = getattr(results, "provider_name", None)  # the results reader's, once the manifest names providers
-    return str(named(provider)) if callable(named) else str(provider)
-
-
 def authority_title(results, code: str) -> str:
     return title_block(f"{results.authority_name(code)}: children's centres compliance and performance")
 
 
 def centre_title(results, centre: str) -> str:
-    rows = results.centres()
-    match = rows[rows["subject_id"] == centre]
-    name = match["subject_name"].iloc[0] if len(match) and match["subject_name"].iloc[0] else centre
-    return title_block(f"{name}: centre evidence pack")
+    return title_block(f"{results.centre_name(centre) or centre}: centre evidence pack")
 
 
 def provider_title(results, provider: str) -> str:
-    return title_block(f"{_provider_name(results, provider)}: return validation report")
+    return title_block(f"{results.provider_name(provider) or provider}: return validation report")
