@@ -16,7 +16,8 @@ def rule_test_summary(rule: Any) -> str:
     """What the rule's test checks, as its test type describes it."""
     from ccassure.rules.testtypes import TEST_TYPES
 
-    return f"{rule.test_type}: {TEST_TYPES[rule.test_type].describe(rule.test)}"
+    said = TEST_TYPES[rule.test_type].describe(rule.test)  # plain words (rules/words.py), no test-type code
+    return said[:1].upper() + said[1:]
 
 
 def rule_applies_to(rule: Any) -> str:
@@ -24,7 +25,7 @@ def rule_applies_to(rule: Any) -> str:
     noun = SUBJECT_WORDS.get(rule.subject, rule.subject)
     if rule.applies_when is None:
         return f"each {noun}"
-    return f"each {noun} where {rule.applies_when.text}"
+    return f"each {noun} where {rule.applies_when.words}"
 
 
 def kpi_summary(framework: Any, kpi: Any, values: dict[str, Any]) -> str:

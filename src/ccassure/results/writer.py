@@ -20,6 +20,7 @@ from ccassure.safe_text import csv_safe
 
 FORMAT_VERSION = "2.0"
 RECORD_TABLES = ("centres", "providers", "boards", "board_members", "inspections", "actions", "self_evaluations",
+                 "service_changes",
                  "centre_targets", "comparators")
 OWNED_FILES = ("manifest.json", "findings.parquet", "findings.csv", "findings.json", "kpi_results.parquet",
                "kpi_results.csv", "kpi_findings.parquet")
