@@ -36,7 +36,7 @@ def test_the_results_folder_reads_back_the_same_figures(tmp_path: Path):
 
 def test_counts_of_fewer_than_five_people_are_suppressed_in_the_document():
     table = sections.side_by_side(result(), min_count=5)
-    assert "&lt;5" in table  # three under-fives, three registered children, three families lose reach
+    assert "| c |" in table  # three under-fives, three registered children, three families lose reach
     assert "| 3 |" not in table
     assert "| 3 |" in sections.side_by_side(result(), min_count=0)
 
@@ -65,3 +65,19 @@ def test_the_map_rings_each_neighbourhood_newly_beyond_reach():
 def test_the_notebook_view_escapes_scenario_names():
     html = result()._repr_html_()
     assert "Close &lt;A&gt;" in html and "<A>" not in html
+
+
+def test_a_small_decile_count_cannot_be_worked_out_from_the_total():
+    regs = []
+    world = tables([centre("A", 403000), centre("B", 409000)],
+                   [lsoa("E01000001", 403000, 3, 2), lsoa("E01000002", 403500, 40, 5),
+                    lsoa("E01000003", 409000, 50, 8)], registrations=regs or None)
+    r = assess(proposal_from_document(proposal(SCENARIOS[0])), data=world, period="2016Q4", parameters={})
+    table = sections.deciles_table(r, "Close <A>", min_count=5)
+    decile_2 = next(line for line in table.splitlines() if line.startswith("| 2 "))
+    decile_5 = next(line for line in table.splitlines() if line.startswith("| 5 "))
+    assert "| c |" in decile_2  # 3 under-fives: hidden
+    assert "| c |" in decile_5  # 40 would give back the 3 from the total of 43 shown in the summary: hidden too
+    assert "| 40 |" not in decile_5
+    svg = mapsvg.decile_chart(r.deciles, r.scenarios, 5)
+    assert ">40<" not in svg and ">3<" not in svg

@@ -135,9 +135,14 @@ def _legend(top: float, width: int, radius: float) -> list[str]:
 
 def decile_chart(deciles: pd.DataFrame, scenarios: list[str], min_count: int = 5, width: int = 760) -> str:
     """Under-fives newly beyond reach by decile: one bar per scenario in each decile, counts written on."""
-    from ccassure.reports.format import suppress
+    from ccassure.impact.sections import _protected
 
     rows = deciles.dropna(subset=["imd_decile"])
+    labels = {}  # (scenario, decile) -> the count as the tables show it (hidden counts get no bar length)
+    for name in scenarios:
+        mine = rows[rows["scenario"] == name]
+        shown = _protected(mine["under5_newly_beyond"].tolist(), mine["under5_newly_beyond"].sum(), min_count)
+        labels.update({(name, int(d)): t for d, t in zip(mine["imd_decile"], shown, strict=False)})
     biggest = max(int(rows["under5_newly_beyond"].max() or 0), 1) if len(rows) else 1
     bar_h, gap = 12, 10
     group_h = bar_h * len(scenarios) + gap
@@ -145,9 +150,11 @@ def decile_chart(deciles: pd.DataFrame, scenarios: list[str], min_count: int = 5
     height = 40 + 10 * group_h + 24 * len(scenarios)
     patterns = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
     label = "Under-fives newly beyond reach, by deprivation decile"
+    desc = ("Horizontal bars per decile and scenario; each bar is labelled with its count; a count hidden to "
+            "protect privacy is marked c and drawn with no length.")
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
            f'font-family="{FONT}" font-size="11" role="img"><title>{escape(label)}</title>'
-           f"<desc>{escape('Horizontal bars per decile and scenario; each bar is labelled with its count.')}</desc>"]
+           f"<desc>{escape(desc)}</desc>"]
     for d in range(1, 11):
         top = 20 + (d - 1) * group_h
         out.append(f'<text x="{left - 8}" y="{top + group_h / 2}" text-anchor="end">Decile {d}'
@@ -157,12 +164,13 @@ def decile_chart(deciles: pd.DataFrame, scenarios: list[str], min_count: int = 5
         for i, name in enumerate(scenarios):
             value = rows.loc[(rows["scenario"] == name) & (rows["imd_decile"] == d), "under5_newly_beyond"]
             n = int(value.iloc[0]) if len(value) else 0
-            w = (width - left - right) * n / biggest
+            label = labels.get((name, d), str(n))
+            w = 0.0 if label == "c" else (width - left - right) * n / biggest
             y = top + i * bar_h
             colour = patterns[i % len(patterns)]
             out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h - 2}" fill="{colour}" stroke="#000" '
                        f'stroke-width="0.4"/><text x="{left + w + 4:.1f}" y="{y + bar_h - 3}">'
-                       f"{escape(suppress(n, min_count))}</text>")
+                       f"{escape(label)}</text>")
         out.append(f'<path d="M{left},{top + group_h - gap / 2}h{width - left - right}" stroke="#DDD"/>')
     legend_top = 30 + 10 * group_h
     for i, name in enumerate(scenarios):

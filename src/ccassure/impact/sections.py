@@ -1,8 +1,9 @@
 """Markdown sections of reports/impact.qmd, formatted from a results folder (nothing is recomputed here).
 
-Counts of people (under-fives, registered children, families) from 1 to ``min_count - 1`` are shown as
-"<min_count", as in every committee output. Distances and counts of neighbourhoods or centres are not
-counts of people and are shown as they are.
+Counts of people (under-fives, registered children, families) go through the disclosure policy of every
+committee output (ccassure.reports.disclosure): small counts hidden, and in tables whose rows add up to a
+total shown elsewhere (deciles, reach areas) a second count hidden where one hidden count could be worked
+out. Distances and counts of neighbourhoods or centres are not counts of people and are shown as they are.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from ccassure.impact.result import ImpactResult
-from ccassure.reports.format import md_table, status_label, suppress, text
+from ccassure.reports.disclosure import Cell, Policy, cell_text, protect_family
+from ccassure.reports.format import md_table, status_label, text
 
 CURRENT = "Current state"
 
@@ -31,7 +33,25 @@ def _signed_km(metres: Any) -> str:
 
 
 def _people(n: Any, min_count: int) -> str:
-    return suppress(0 if n is None or pd.isna(n) else int(n), min_count)
+    return Policy(threshold=min_count).count(0 if n is None or pd.isna(n) else int(n))
+
+
+def _protected(values: list[Any], total: Any, min_count: int) -> list[str]:
+    """Counts that add up to a published total, with primary and secondary suppression."""
+    policy = Policy(threshold=min_count)
+    cells = [Cell(None if v is None or pd.isna(v) else float(v)) for v in values]
+    for cell in cells:
+        cell.hidden = policy.is_small(cell.value)
+    whole = Cell(None if total is None or pd.isna(total) else float(total))
+    whole.hidden = policy.is_small(whole.value)
+    if policy.active:
+        protect_family(cells, whole)
+    return [cell_text(c) for c in cells]
+
+
+def _rate(part: Any, whole: Any, min_count: int, part_hidden: bool = False) -> str:
+    cells = Policy(threshold=min_count).rate(part, whole)
+    return _share(part, whole) if cells.shown and not part_hidden else "c"
 
 
 def _share(part: Any, whole: Any) -> str:
@@ -141,15 +161,22 @@ def rule_judgements(result: ImpactResult) -> str:
 
 
 def deciles_table(result: ImpactResult, scenario: str, min_count: int = 5) -> str:
-    rows = result.deciles[result.deciles["scenario"] == scenario]
+    rows = result.deciles[result.deciles["scenario"] == scenario].reset_index(drop=True)
+    summary = result.summary.set_index("scenario").loc[scenario]
+    base = result.baseline.iloc[0]
+    columns = {}
+    for column, total in (("under5", base["under5"]), ("under5_newly_beyond", summary["under5_newly_beyond"]),
+                          ("registered_newly_beyond", summary["registered_newly_beyond"]),
+                          ("target_families_newly_beyond", summary["target_families_newly_beyond"])):
+        columns[column] = _protected(rows[column].tolist(), total, min_count)
     body = []
-    for row in rows.itertuples():
+    for k, row in enumerate(rows.itertuples()):
         decile = "Not known" if pd.isna(row.imd_decile) else (
             f"{int(row.imd_decile)}{' (most deprived)' if int(row.imd_decile) == 1 else ''}")
-        body.append([decile, _people(row.under5, min_count), _share(row.under5_within_before, row.under5),
-                     _share(row.under5_within_after, row.under5), _people(row.under5_newly_beyond, min_count),
-                     _people(row.registered_newly_beyond, min_count),
-                     _people(row.target_families_newly_beyond, min_count)])
+        hidden = columns["under5"][k] == "c"
+        body.append([decile, columns["under5"][k], _rate(row.under5_within_before, row.under5, min_count, hidden),
+                     _rate(row.under5_within_after, row.under5, min_count, hidden), columns["under5_newly_beyond"][k],
+                     columns["registered_newly_beyond"][k], columns["target_families_newly_beyond"][k]])
     return md_table(body, ["Deprivation decile", "Under-fives", "Within reach now", "Within reach after",
                            "Under-fives newly beyond reach", "Registered children", "Target-group families"],
                     align="lrrrrrr")
@@ -159,10 +186,13 @@ def worst_areas(result: ImpactResult, scenario: str, min_count: int = 5, limit: 
     areas = result.areas[result.areas["scenario"] == scenario]
     if areas.empty:
         return "_No neighbourhood loses its centre within reach in this option._"
-    body = [[row.area, _people(row.under5_newly_beyond, min_count), _people(row.registered_newly_beyond, min_count),
-             _people(row.target_families_newly_beyond, min_count),
+    summary = result.summary.set_index("scenario").loc[scenario]
+    protected = {column: _protected(areas[column].tolist(), summary[column], min_count)
+                 for column in ("under5_newly_beyond", "registered_newly_beyond", "target_families_newly_beyond")}
+    body = [[row.area, protected["under5_newly_beyond"][k], protected["registered_newly_beyond"][k],
+             protected["target_families_newly_beyond"][k],
              "–" if pd.isna(row.most_deprived_decile_newly_beyond) else str(int(row.most_deprived_decile_newly_beyond)),
-             _signed_km(row.largest_change)] for row in areas.head(limit).itertuples()]
+             _signed_km(row.largest_change)] for k, row in enumerate(areas.itertuples()) if k < limit]
     table = md_table(body, ["Reach area", "Under-fives newly beyond reach", "Registered children",
                             "Target-group families", "Most deprived decile affected", "Largest change in distance"],
                      align="lrrrrr")
@@ -247,6 +277,6 @@ def method_note(result: ImpactResult, min_count: int) -> str:
         "*target-group families* are registered families in the authority's target groups.",
         "- *Duty checks* are the authority's own sufficiency and reach rules run on the state after each option. "
         "They are risk indicators, not findings of unlawfulness.",
-        f"- *Small numbers*: counts of people from 1 to {min_count - 1} are shown as <{min_count}."
-        if min_count else "- *Small numbers*: not suppressed (internal working paper).",
+        "",
+        Policy(threshold=min_count).note(),
     ])
