@@ -133,7 +133,10 @@ class Results:
     # --- providers and centres ------------------------------------------------------------------------------
     def provider_table(self, authority: str | None = None) -> pd.DataFrame:
         """id, name, authority_code of the organisations that run centres (never the authority itself)."""
-        return self._memoised(("providers", authority), lambda: self._provider_table(authority)).copy()
+        frame = self._memoised(("providers",), lambda: self._provider_table(None))
+        if authority:
+            frame = frame[frame["authority_code"] == str(authority)]
+        return frame.reset_index(drop=True).copy()
 
     def _provider_table(self, authority: str | None) -> pd.DataFrame:
         listed = [p for p in self.manifest.get("providers") or [] if isinstance(p, dict) and p.get("id")]
@@ -172,9 +175,12 @@ class Results:
     def provider_name(self, provider_id: Any) -> str:
         if provider_id is None or (isinstance(provider_id, float) and provider_id != provider_id):
             return ""
-        names = self._memoised(("provider_names",), lambda: dict(zip(self._provider_table(None)["id"],
-                                                                     self._provider_table(None)["name"], strict=False)))
+        names = self._memoised(("provider_names",), self._provider_names)
         return str(names.get(str(provider_id), provider_id))
+
+    def _provider_names(self) -> dict[str, str]:
+        every = self.provider_table()
+        return dict(zip(every["id"], every["name"], strict=False))
 
     def centres(self, authority: str | None = None) -> pd.DataFrame:
         """One row per centre or site: subject_id, subject_name, provider_id, provider_name, cluster,
@@ -280,6 +286,10 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
+    for column in frame.columns:  # plain Python strings: arrow-backed text is slow to iterate row by row
+        if str(frame[column].dtype) in ("str", "string", "string[pyarrow]", "large_string[pyarrow]") or \
+                str(frame[column].dtype).startswith("string"):
+            frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
     for column in _TEXT_COLUMNS:
         if column in frame.columns:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
