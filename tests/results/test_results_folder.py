@@ -107,3 +107,28 @@ def test_a_supplied_empty_table_reaches_the_rules_while_an_unsupplied_one_does_n
     assert "consultations" in tables and len(tables["consultations"]) == 0
     assert versions["consultations"]
     assert "needs_assessments" not in tables
+
+
+def test_a_check_from_the_store_copies_each_submissions_validation_summary(tmp_path: Path) -> None:
+    from ccassure.assessment import CheckData, load_engine, run_check, store_tables
+    from ccassure.periods import parse_period
+    from ccassure.project import current_project
+    from ccassure.results import write_results
+    from ccassure.store import Store
+
+    store = Store(tmp_path / "store.duckdb")
+    submitted = store.submit(REPO / "sample_data" / "provider_return", provider="PRV-SLM-TRUST", period="2016Q4",
+                             accept_warnings=True)
+    period = parse_period("2016Q4")
+    tables, versions = store_tables(store, authority=None, period=period)
+    project = current_project()
+    engine = load_engine(project)
+    run = run_check(data=CheckData(tables, "store", "the store", versions, store=store), period=period,
+                    project=project, engine=engine)
+    write_results(tmp_path / "results", [run], project=project, engine=engine)
+    summary = json.loads((tmp_path / "results" / "validation" / f"{submitted.submission_id}.json").read_text())
+    assert summary["provider_id"] == "PRV-SLM-TRUST" and summary["file_name"] == "provider_return"
+    assert summary["authority_code"] == "E06000903" and set(summary["counts"]) == {"errors", "warnings"}
+    manifest = json.loads((tmp_path / "results" / "manifest.json").read_text())
+    assert manifest["source"] == "store"
+    assert [v["submission_id"] for v in manifest["data_versions"]] == [submitted.submission_id]

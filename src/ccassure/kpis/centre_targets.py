@@ -28,7 +28,9 @@ def apply_centre_targets(results: pd.DataFrame, targets: pd.DataFrame | None) ->
     for r in targets.itertuples():
         if pd.notna(r.target):
             wanted[(str(r.centre_id), str(r.kpi_id))].append((str(r.period), float(r.target)))
-    centre_rows = np.flatnonzero((out["subject_type"] == "centre").to_numpy())
+    keys = pd.Series(list(zip(out["subject_id"].astype(str), out["kpi_id"].astype(str), strict=True)),
+                     index=out.index)
+    centre_rows = np.flatnonzero(((out["subject_type"] == "centre") & keys.isin(list(wanted))).to_numpy())
     for i in centre_rows:
         row = out.iloc[i]
         choices = [t for label, t in wanted.get((str(row["subject_id"]), str(row["kpi_id"])), ())

@@ -60,9 +60,12 @@ def validation_summaries(runs: Sequence[Any]) -> list[dict[str, Any]]:
         centres = run.data.tables.get("centres")
         if centres is not None and len(centres):
             owners.update(zip(centres["provider_id"].astype(str), centres["authority_code"].astype(str), strict=True))
+    found: dict[str, Any] = {}
+    for store in {id(s): s for s in wanted.values()}.values():
+        found.update(store.get_many([sid for sid, s in wanted.items() if s is store]))
     out = []
-    for sid in sorted(wanted):
-        sub = wanted[sid].get(sid)
+    for sid in sorted(found):
+        sub = found[sid]
         if sub.dataset == "reference":
             continue
         validation = sub.validation or {}

@@ -615,6 +615,19 @@ class Store:
         frame["row_counts"] = counts
         return frame[columns].reset_index(drop=True)
 
+    def get_many(self, submission_ids: Sequence[str]) -> dict[str, Submission]:
+        """Several submissions with their validation summaries, read over one connection."""
+        with self._reading() as con:
+            rows = [] if con is None else con.execute(
+                "SELECT submission_id, provider, period, dataset, file_name, content_sha256, submitted_at, submitter, "
+                "status, row_counts, superseded_by, superseded_at, validation FROM submissions "
+                "WHERE submission_id IN (SELECT unnest(?::VARCHAR[]))", [list(submission_ids)]).fetchall()
+        return {row[0]: Submission(submission_id=row[0], provider=row[1], period=row[2], dataset=row[3],
+                                   file_name=row[4], content_sha256=row[5], submitted_at=row[6], submitter=row[7],
+                                   status=row[8], row_counts=json.loads(row[9] or "{}"), superseded_by=row[10],
+                                   superseded_at=row[11], validation=json.loads(row[12]) if row[12] else None)
+                for row in rows}
+
     def get(self, submission_id: str) -> Submission:
         """One submission with its validation summary."""
         with self._reading() as con:
