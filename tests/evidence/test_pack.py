@@ -129,3 +129,9 @@ def test_the_authoritys_agreed_action_sits_beside_the_gap(results):
     gaps = evidence.gaps_summary(evidence.load_pack(results, "OAK-CC-01"))
     row = next(line for line in gaps.splitlines() if "representing the parent interest" in line)
     assert "Recruit two parent members." in row and "due 31 March 2017" in row and "in progress" in row
+
+
+def test_when_every_evidence_row_is_present_each_table_is_counted():
+    rows = [{"table": "centres", "key": {}, "matched": True, "row": {"centre_id": "C1"}}]
+    rows += [{"table": "sessions", "key": {}, "matched": True, "row": {"session_id": f"S{i}"}} for i in range(5)]
+    assert "(1 in centres, 5 in sessions)" in evidence.evidence_block(rows, 6)

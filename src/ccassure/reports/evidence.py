@@ -339,6 +339,9 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
         return f"**Evidence:** {counted}{where} (rows about families are not listed in this pack)."
     shown = items[:EVIDENCE_SHOWN]
     rows = [i.get("row") for i in shown if isinstance(i.get("row"), dict)]
+    if len(items) == exact and len(tables) > 1:  # every row is here: count each table exactly
+        counts = {t: sum(1 for i in items if str(i.get("table")) == t) for t in tables}
+        where = " (" + ", ".join(f"{n:,} in {text(_humanise(t).lower())}" for t, n in counts.items()) + ")"
     if not rows:
         return f"**Evidence:** {exact:,} matching row(s){where}."
     columns: list[str] = []
