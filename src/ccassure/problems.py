@@ -127,6 +127,9 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
                 "Use a reference that exists on the {detail_sheet} sheet, or add the missing row there."),
     ProblemType("date-order", "error", "Dates in the wrong order",
                 "{column} ({value}) is before {detail}.", "Check both dates; the later event cannot come first."),
+    ProblemType("implausible-value", "warning", "Implausible value",
+                "{column} ({value}) {detail}.",
+                "Check the value; correct it if it is a mistake, or explain it to the authority."),
     # privacy
     ProblemType("personal-data-column", "error", "Personal data column",
                 "Column {column!r} in {sheet!r} looks like it holds {detail}, which must not be in a return.",

@@ -15,6 +15,7 @@ from ccassure.readers import RawReturn, RawTable, read_source
 from ccassure.validation import cross_table, month_first, privacy
 from ccassure.validation.coerce import coerce_column, excel_error_mask
 from ccassure.validation.located import located_problem
+from ccassure.validation.plausibility import plausibility_problems
 from ccassure.validation.result import ValidationResult
 
 ENGINES = ("pandera", "gx")
@@ -54,6 +55,7 @@ def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, con
             problems += cross_table.primary_key_problems(contract, typed, table)
             problems += cross_table.foreign_key_problems(contract, typed, table, typed_tables, contracts)
             problems += cross_table.date_order_problems(contract, typed, table)
+        problems += plausibility_problems(contract, typed, table, typed_tables, contracts)
         problems += privacy.content_problems(contract, typed, table)
     problems = privacy.header_problems(problems, {c.table: c for c in contracts})
     result.problems = group_problems(privacy.mask_problems(problems))
