@@ -15,6 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 
 from ccassure.contracts.model import ColumnSpec, Contract, ContractSet, DateOrder, ForeignKey
+from ccassure.contracts.plausibility import parse_plausibility, plausibility_errors
 from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
 
 
@@ -90,7 +91,8 @@ def _build(data: dict[str, Any], path: Path) -> Contract:
         personal_data=data.get("personal_data", "none"),
         primary_key=tuple(data.get("primary_key", ())), foreign_keys=foreign_keys,
         date_order=tuple(DateOrder(d["start"], d["end"]) for d in data.get("date_order", ())),
-        source=path, **_table_facts(data, {c.name for c in columns}),
+        source=path, plausibility=parse_plausibility(data.get("plausibility")),
+        **_table_facts(data, {c.name for c in columns}),
     )
 
 
@@ -146,6 +148,8 @@ def _check_self(contract: Contract, document: Any, path: Path) -> None:
         if contract.authority_column is not None and contract.authority_column not in names:
             raise ContractError(path, line_of(document, [key]),
                                 f"{key} {contract.authority_column!r} is not a declared column")
+    for index, message in plausibility_errors(contract.plausibility, names):
+        raise ContractError(path, line_of(document, ["plausibility", index]), message)
     for index, order in enumerate(contract.date_order):
         for name in (order.start, order.end):
             if name not in names or contract.column(name).type != "date":

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ccassure.contracts.plausibility import PlausibilityCheck
+
 ColumnType = Literal["string", "integer", "number", "boolean", "date", "month"]
 Dataset = Literal["provider_return", "authority_records", "reference"]
 DATASETS: tuple[Dataset, ...] = ("provider_return", "authority_records", "reference")
@@ -67,6 +69,7 @@ class Contract:
     authority_scope: str = "none"
     authority_column: str | None = None
     sheet_order: int | None = None
+    plausibility: tuple[PlausibilityCheck, ...] = ()  # contracts/plausibility.py (intake lane)
 
     def column(self, name: str) -> ColumnSpec:
         for spec in self.columns:
