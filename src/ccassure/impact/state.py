@@ -61,13 +61,15 @@ class CurrentState:
 
 def read_current_tables(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *, project: Project,
                         authority: str | None, period: str | None) -> tuple[dict[str, pd.DataFrame], str, list[str]]:
-    """Typed tables of the current state: the seam where the engine's data session plugs in."""
+    """Typed tables of the current state, loaded as ``ccassure check`` loads them (the engine's one data
+    session: the paths given, else the store as at the period, else sample_data/)."""
     if isinstance(data, dict):
         return dict(data), "the tables given", []
-    from ccassure.rules.api import load_data
+    from ccassure.assessment import load_check_data
 
-    loaded = load_data(list(data) if data else None, project=project, authority=authority, period=period)
-    return loaded.tables, loaded.source, list(loaded.notes)
+    loaded = load_check_data(list(data) if data else None, project=project, authority=authority,
+                             period=parse_period(period) if period else None)
+    return loaded.tables, loaded.description, list(loaded.notes)
 
 
 def current_state(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *, project: Project,
@@ -83,7 +85,7 @@ def current_state(data: Sequence[Path | str] | dict[str, pd.DataFrame] | None, *
                              + "; name the authority in the proposal (authority: E10000901) or with --authority")
         authority = codes[0]
     if period is None:
-        from ccassure.rules.evaluator import latest_period
+        from ccassure.assessment import latest_period
 
         period = latest_period(tables)
         if period is None:
