@@ -31,6 +31,17 @@ _ACTIONS = {
         ("ACT-HRF-01", "CA06-S5C-ACTIVE", "HRF-BRD-04", "Set a quarterly meeting calendar for Board 4.",
          "Family Hubs Manager", "2016-10-01", "2017-04-30", "done"),
     ],
+    "E06000903": [  # the small sample_data/ authority
+        ("ACT-SLM-01", "CA06-S5C-MEMBERS-PARENTS", "SLM-BRD-01",
+         "Recruit a second parent member through the stay and play sessions.", "Children's Centres Lead",
+         "2016-11-07", "2017-03-31", "in_progress"),
+    ],
+}
+_CENTRE_TARGETS = {
+    "E10000901": [("WXC-CC-17", "CORE-REG-U5", 65.0, "2016-17",
+                   "Stepped target agreed for the first year after the centre moved to a new building.")],
+    "E06000903": [("SLM-CC-01", "CORE-REG-U5", 75.0, "2016-17",
+                   "Stepped target agreed with the advisory board for the year after the harbour works.")],
 }
 
 
@@ -41,11 +52,9 @@ def demo_actions(authority_code: str) -> pd.DataFrame:
 
 
 def demo_centre_targets(authority_code: str) -> pd.DataFrame:
-    rows = []
-    if authority_code == "E10000901":
-        rows.append({"centre_id": "WXC-CC-17", "kpi_id": "CORE-REG-U5", "target": 65.0, "period": "2016-17",
-                     "authority_code": authority_code,
-                     "reason": "Stepped target agreed for the first year after the centre moved to a new building."})
+    rows = [{"centre_id": centre, "kpi_id": kpi, "target": target, "period": period,
+             "authority_code": authority_code, "reason": reason}
+            for centre, kpi, target, period, reason in _CENTRE_TARGETS.get(authority_code, [])]
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
 
 
