@@ -9,10 +9,10 @@ MAX_ROWS = 5_000_000                  # one table, whatever its format
 MAX_CELLS = 30_000_000                # filled cells in one sheet
 MAX_CELL_TEXT = 32_767                # characters in one cell (Excel's own limit)
 MAX_XML_DEPTH = 64                    # nesting of a workbook part's XML
-# A dense reader allocates the rectangle from A1 to the furthest value: allowed up to this many cells, or
-# this many times the filled cells, whichever is more (a 300-row sheet with a note in column XFD is fine;
-# one value in XFD1048576 is not).
-MAX_DENSE_AREA = 8_000_000
+# A dense reader allocates the rectangle from A1 to the furthest value: allowed up to this many cells (about
+# 60 MB), or this many times the filled cells, whichever is more; a value far outside the table (XFD1048576,
+# or column XFD on a short sheet) is refused with its cell named rather than costing gigabytes.
+MAX_DENSE_AREA = 2_000_000
 DENSE_AREA_FACTOR = 64
 MAX_NESTING = 8                       # levels of lists/structs in a Parquet column (none are read)
 
