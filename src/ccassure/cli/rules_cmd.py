@@ -77,7 +77,7 @@ def list_rules(rules_dir: str | None) -> None:
 @_fail_on_load_errors
 def show(rule_id: str, rules_dir: str | None) -> None:
     """Everything about one rule: basis, test, parameters (with this project's values), messages."""
-    from ccassure.rules.testtypes import TEST_TYPES
+    from ccassure.results.describe import applies_when_words, rule_test_summary
 
     ruleset, _ = _load(rules_dir)
     if rule_id not in ruleset:
@@ -100,8 +100,8 @@ def show(rule_id: str, rules_dir: str | None) -> None:
         lines.append(f"  note:        {rule.basis.note}")
     lines += [
         f"  subject:     {rule.subject}",
-        f"  applies when: {rule.applies_when.words if rule.applies_when else 'always'}",
-        f"  test:        {rule.test_type}: {TEST_TYPES[rule.test_type].describe(rule.test)}",
+        f"  applies when: {applies_when_words(rule)}",
+        f"  test:        {rule.test_type}: {rule_test_summary(rule)}",
         f"  reads:       {', '.join(rule.tables)}",
         f"  failing test gives: {rule.effective_severity}"
         + (f"  (capped: {rule.cap_reason})" if rule.cap else ""),

@@ -25,7 +25,12 @@ def rule_applies_to(rule: Any) -> str:
     noun = SUBJECT_WORDS.get(rule.subject, rule.subject)
     if rule.applies_when is None:
         return f"each {noun}"
-    return f"each {noun} where {rule.applies_when.words}"
+    return f"each {noun} where {applies_when_words(rule)}"
+
+
+def applies_when_words(rule: Any) -> str:
+    """The rule's applies_when condition in plain words ("always" when it has none)."""
+    return rule.applies_when.words if rule.applies_when is not None else "always"
 
 
 def kpi_summary(framework: Any, kpi: Any, values: dict[str, Any]) -> str:
