@@ -125,3 +125,26 @@ def test_the_project_frameworks_load_with_their_kpis():
     assert any(k.startswith("ESX-U-") for k in ids["ESX"]) and any(k.startswith("ESX-S-") for k in ids["ESX"])
     for _, kpi in frameworks.kpis():
         assert kpi.basis.source and kpi.examples, kpi.id
+
+
+def test_a_title_names_its_parameters_and_shows_the_value_in_force(tmp_path: Path) -> None:
+    write_framework(tmp_path, GOOD.replace("title: Home visits among contacts",
+                                           "title: Home visits among contacts (target {target}%)"))
+    (framework,) = load_frameworks(tmp_path)
+    (kpi,) = framework.kpis
+    assert kpi.title_for(framework.parameter_values(kpi)) == "Home visits among contacts (target 50%)"
+    overridden = framework.parameter_values(kpi, {"T-SHARE": {"target": 65}})
+    assert kpi.title_for(overridden) == "Home visits among contacts (target 65%)"
+
+
+def test_a_title_naming_an_unknown_parameter_is_refused_at_its_line(tmp_path: Path) -> None:
+    message = error_for(tmp_path, GOOD.replace("title: Home visits among contacts",
+                                               "title: Home visits within {weeks} weeks"))
+    assert "{weeks}" in message and "not a parameter" in message
+
+
+def test_no_shipped_kpi_title_keeps_a_placeholder() -> None:
+    for framework in load_frameworks(REPO / "rules" / "kpis"):
+        for kpi in framework.kpis:
+            title = kpi.title_for(framework.parameter_values(kpi))
+            assert "{" not in title and " N " not in f" {title} ", (kpi.id, title)

@@ -52,7 +52,7 @@ def list_kpis(directory: Path | None) -> None:
             shown = {k: v for k, v in values.items() if k in kpi.parameters or k in framework.parameters}
             params = ", ".join(f"{k}={v}" for k, v in shown.items())
             target = f"target {kpi.target.resolve(values)}" if kpi.target else "no target"
-            click.echo(f"  {kpi.id:<22} {kpi.title}")
+            click.echo(f"  {kpi.id:<22} {kpi.title_for(values)}")
             click.echo(f"  {'':<22} {kpi.kind}, {kpi.unit}, {kpi.direction} is better, {target}; windows "
                        f"{'/'.join(kpi.windows)}; levels {'/'.join(kpi.levels)}")
             click.echo(f"  {'':<22} parameters: {params}")

@@ -316,7 +316,7 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
         _, _, year_value, _ = _values(kpi, picked, position[last_year], min_den)
         out.append(pd.DataFrame({
             "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
-            "kpi_version": float(kpi.version), "title": kpi.title, "subject_type": levels,
+            "kpi_version": float(kpi.version), "title": kpi.title_for(params), "subject_type": levels,
             "subject_id": strings["subject_id"], "subject_name": strings["subject_name"],
             "authority_code": strings["authority_code"], "provider_id": strings["provider_id"],
             "cluster": strings["cluster"], "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
@@ -430,7 +430,7 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
         tolerance = float(params.get("tolerance", 0) or 0)
         window = forced if forced in kpi.windows else kpi.windows[0]
         match = lookup.get((kpi_id, subject_id, end_quarter, window))
-        title = f"Provider-reported {kpi.title.lower()} agrees with the data"
+        title = f"Provider-reported {kpi.title_for(params).lower()} agrees with the data"
         common = {**base, "rule_version": kpi.version, "title": title, "citation": kpi.basis.source,
                   "parameters": json.dumps({"tolerance": tolerance}),
                   "guidance": "Ask the provider how the figure was produced; the recomputed value counts the rows "

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 from ccassure.contracts import ColumnSpec, Contract, ContractSet, load_contracts
 from ccassure.kpis.model import (
     LEVELS,
+    TITLE_PLACEHOLDER,
     WINDOWS,
     AgeBelow,
     Basis,
@@ -285,6 +286,10 @@ def _kpi(raw: dict[str, Any], framework_id: str, fw_params: dict[str, Parameter]
     if unused:
         raise loc.error(f"parameter(s) declared but never used: {', '.join(unused)}", *steps, "parameters", unused[0])
     kpi_params = {name: p for name, p in {**fw_params, **params}.items()}
+    unknown = sorted(set(TITLE_PLACEHOLDER.findall(raw["title"])) - set(kpi_params))
+    if unknown:
+        raise loc.error(f"the title names {{{unknown[0]}}}, which is not a parameter of this KPI or its framework",
+                        *steps, "title")
     kpi = Kpi(id=kpi_id, version=raw["version"], title=" ".join(raw["title"].split()), basis=_basis(raw["basis"]),
               kind=kind, unit=raw["unit"], direction=direction, windows=tuple(raw.get("windows") or ("quarter",)),
               levels=tuple(raw.get("levels") or LEVELS), numerator=numerator, denominator=denominator, group=group,

@@ -8,11 +8,14 @@ for and the subject levels it is rolled up to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from ccassure.rules.expr import Condition
+
+TITLE_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 Window = Literal["quarter", "ytd", "r12"]
 WINDOWS: tuple[str, ...] = ("quarter", "ytd", "r12")
@@ -182,6 +185,16 @@ class Kpi:
     description: str = ""
     line: int | None = None
     areas: tuple[str, ...] = ()  # inspection areas it evidences (ccassure.areas)
+
+    def title_for(self, values: dict[str, Any]) -> str:
+        """The title with each ``{parameter}`` filled in from the values in force, so a report never shows
+        a placeholder and an authority that changes a threshold sees its own number in the title."""
+        def fill(match: re.Match[str]) -> str:
+            value = values.get(match.group(1))
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            return match.group(0) if value is None else str(value)
+        return TITLE_PLACEHOLDER.sub(fill, self.title)
 
     @property
     def tables(self) -> tuple[str, ...]:

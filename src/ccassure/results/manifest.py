@@ -120,7 +120,7 @@ def kpi_nodes(engine: Any, project: Any) -> list[dict[str, Any]]:
         declared = {**framework.parameters, **kpi.parameters}
         target = kpi.target.resolve(values) if kpi.target else None
         nodes.append({
-            "id": kpi.id, "kind": "kpi", "version": kpi.version, "title": kpi.title,
+            "id": kpi.id, "kind": "kpi", "version": kpi.version, "title": kpi.title_for(values),
             "summary": kpi_summary(framework, kpi, values), "applies_to": kpi_applies_to(kpi),
             "subject": "centre", "areas": list(getattr(kpi, "areas", ()) or ()),
             "basis": {"citation": None, "wording": None, "source": kpi.basis.source,
@@ -133,7 +133,7 @@ def kpi_nodes(engine: Any, project: Any) -> list[dict[str, Any]]:
         })
         nodes.append({
             "id": f"KPI-XCHECK-{kpi.id}", "kind": "kpi_crosscheck", "version": kpi.version,
-            "title": f"Provider's own figure agrees with the data: {kpi.title}",
+            "title": f"Provider's own figure agrees with the data: {kpi.title_for(values)}",
             "summary": "the figure a provider reports for this KPI is compared with the figure recomputed from "
                        "its return", "applies_to": "each provider-reported figure", "subject": "centre",
             "areas": list(getattr(kpi, "areas", ()) or ()), "basis": None, "parameters": {},
