@@ -73,8 +73,8 @@ class PythonCheck(TestType):
                     frame[column] = None
             frame["evidence"] = [
                 [item if isinstance(item, str) else json.dumps(item, default=str) for item in (ev or [])]
-                for ev in frame["evidence"]
-            ]
+                for ev in (value if isinstance(value, (list, tuple)) else None for value in frame["evidence"])
+            ]  # a subject whose result gave no evidence (NaN where others did) has none
             return frame[list(RESULT_COLUMNS)]
         return PythonPlan(run)
 
