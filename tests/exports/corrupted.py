@@ -14,6 +14,11 @@ from tests.conftest import REPO
 
 SAMPLE = REPO / "sample_data" / "provider_return"
 
+# Plausibility checks (contracts' plausibility: block, cross-field and cross-table) have no counterpart in the
+# exported formats: left out of the comparisons (the planted close_date 2001-01-01 makes later sessions
+# implausible, which only ccassure says).
+NOT_EXPORTED = frozenset({"implausible-value"})
+
 # (table, data row counted from 0, column, new value, the problem ccassure reports)
 MISTAKES: tuple[tuple[str, int, str, str, str], ...] = (
     ("sessions", 3, "date", "2016-13-45", "type-date"),
