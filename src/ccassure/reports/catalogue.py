@@ -11,6 +11,7 @@ from typing import Any
 
 from ccassure.areas import AREAS
 from ccassure.reports.format import fmt_number, md_table, text
+from ccassure.reports.plain_text import plain_message
 from ccassure.reports.results import Results, inspection_area
 
 KIND_HEADINGS = {"rule": "Statutory duties and guidance", "kpi": "Key performance indicators",
@@ -34,7 +35,7 @@ def _value(value: Any) -> str:
         return ", ".join(_value(v) for v in value)
     if isinstance(value, dict):  # never dump a structure: name its parts
         return "; ".join(f"{_humanise(k).lower()} {_value(v)}" for k, v in value.items())
-    return "–" if value in (None, "") else str(value)
+    return "–" if value in (None, "") else str(value).replace("_", " ")  # a metric name, never a column
 
 
 def parameters_table(parameters: Any) -> str:
@@ -80,7 +81,7 @@ def _history(node: dict[str, Any], results: Results) -> str:
 def node_entry(node: dict[str, Any], results: Results) -> str:
     lines = [f"#### {text(node.get('title') or node.get('id'))}\n"]
     if node.get("summary"):
-        lines.append(text(node["summary"]) + "\n")
+        lines.append(text(plain_message(node["summary"])) + "\n")
     facts = []
     if node.get("applies_to"):
         facts.append(f"**Applies to:** {text(node['applies_to'])}  ")
@@ -102,7 +103,7 @@ def node_entry(node: dict[str, Any], results: Results) -> str:
         facts.append(f"**Measure:** {text(', '.join(measure))}  ")
     facts.append(f"**Version and history:** {_history(node, results)}  ")
     if node.get("guidance"):
-        facts.append(f"**Guidance:** {text(node['guidance'])}")
+        facts.append(f"**Guidance:** {text(plain_message(node['guidance']))}")
     lines.append("\n".join(facts) + "\n")
     table = parameters_table(node.get("parameters"))
     if table:
@@ -123,7 +124,7 @@ def catalogue(results: Results) -> str:
             continue
         out.append(f"## {heading}\n")
         if kind == "kpi_crosscheck":
-            rows = [(text(n.get("title")), text(n.get("summary") or "")) for n in sorted(mine, key=_title)]
+            rows = [(text(n.get("title")), text(plain_message(n.get("summary") or ""))) for n in sorted(mine, key=_title)]
             out.append(md_table(rows, ["Cross-check", "What it compares"], escape=[False, False]) + "\n")
             continue
         for area, area_heading in [*AREAS.items(), (None, "Not declared for an inspection area")]:

@@ -17,8 +17,9 @@ import pandas as pd
 
 from ccassure.areas import AREAS
 from ccassure.reports import kpi_view
-from ccassure.reports.disclosure import Policy
+from ccassure.reports.disclosure import Policy, sentence_is_disclosive
 from ccassure.reports.format import md_table, status_label, text
+from ccassure.reports.plain_text import plain_message
 from ccassure.reports.results import Results, inspection_area, parse_json
 
 GAP_STATUSES = ("not_met", "at_risk", "not_evaluable")
@@ -182,9 +183,19 @@ def _board_nodes(results: Results) -> list[dict[str, Any]]:
     return [n for n in results.nodes().values() if n.get("subject") == "board" and n.get("kind") == "rule"]
 
 
+def finding_words(message: Any, min_count: int = 5) -> str:
+    """A rule's finding as the pack prints it: plain words without column values, and withheld in words
+    where its "N of M" counts are small numbers (the authority report's rule, so no document gives back
+    what another hides)."""
+    words = plain_message(message)
+    if sentence_is_disclosive(words, Policy(threshold=int(min_count or 0))):
+        return "The figures behind this finding are not shown because they involve small numbers."
+    return words
+
+
 def _missing_text(row: Any) -> str:
     """What is missing to judge a not-evaluable duty, and what would close a gap, in plain words."""
-    guidance = "" if _blank(getattr(row, "guidance", None)) else str(row.guidance)
+    guidance = "" if _blank(getattr(row, "guidance", None)) else plain_message(row.guidance)
     if row.status == "not_evaluable":
         reason = REASONS.get(str(getattr(row, "reason", "") or ""), "the data needed were not supplied")
         return f"Cannot be judged because {reason}. {guidance}".strip()
@@ -224,7 +235,7 @@ def gap_rows(pack: CentrePack) -> list[dict[str, str]]:
     latest = pack.latest_findings()
     gaps = latest[latest["status"].isin(GAP_STATUSES)].copy()
     gaps["worst_rank"] = gaps["status"].map(WORST_FIRST.index)
-    rows = [{"status": r.status, "duty": str(r.title), "subject": _subject_label(pack, r), "found": str(r.message),
+    rows = [{"status": r.status, "duty": str(r.title), "subject": _subject_label(pack, r), "found": finding_words(r.message),
              "close": " ".join(t for t in (_missing_text(r), agreed_actions(pack, r.subject_id, r.rule_id)) if t)}
             for r in gaps.sort_values(["worst_rank", "title"]).itertuples()]
     if not pack.board_id:
@@ -366,7 +377,7 @@ def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> st
         out.append(f"**Status in {text(last.period)}:** {status_label(last.status)}  ")
         if not _blank(last.citation):
             out.append(f"**Basis:** {text(last.citation)}  ")
-        out.append(f"**Finding:** {text(last.message)}\n")
+        out.append(f"**Finding:** {text(finding_words(last.message, min_count))}\n")
         out.append(evidence_block(last.evidence, last.get("evidence_total"), min_count) + "\n")
         if last.status in GAP_STATUSES:
             out.append(f"**What would close the gap:** {text(_missing_text(last))}\n")
@@ -524,7 +535,8 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
         wide = wide[(wide["period"] == pack.latest) & wide["rule_id"].map(lambda r: _area_of(pack, r) == area)]
     if len(wide):
         out.append(f"\n**Authority-wide duties in {text(pack.latest)}** (they bear on every centre):\n")
-        out.append(md_table([(status_label(r.status), text(r.title), text(r.message)) for r in wide.itertuples()],
+        out.append(md_table([(status_label(r.status), text(r.title), text(finding_words(r.message, min_count)))
+                             for r in wide.itertuples()],
                             ["Status", "Duty", "Finding"], escape=[False] * 3) + "\n")
     return "\n".join(out)
 
