@@ -164,7 +164,7 @@ def profile(pack: CentrePack) -> str:
     if not _blank(designation):
         kind = DESIGNATIONS.get(str(designation), str(designation).replace("_", " "))
         status = pack.info.get("status")
-        lines.append(f"**Designation:** {text(kind)}" + (f" ({text(status)})" if not _blank(status) else "") + "  ")
+        lines.append(f"**Designation:** {text(kind)}" + (f" ({text(str(status).replace('_', ' '))})" if not _blank(status) else "") + "  ")
     if not _blank(pack.info.get("cluster")):
         lines.append(f"**Cluster:** {text(pack.info['cluster'])}  ")
     parent = _parent_name(pack)
