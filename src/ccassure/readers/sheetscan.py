@@ -266,19 +266,25 @@ def stream_scan(source: IO[bytes], title: str, limit: int) -> SheetScan:
     parser.StartElementHandler = state.start
     parser.EndElementHandler = state.end
     parser.CharacterDataHandler = state.text
+    _feed(parser, source, limit, too_large=f"sheet {title!r} is over {limit / 1e6:,.0f} MB when unpacked",
+          damaged=f"sheet {title!r} is damaged (its XML breaks off or is malformed at ")
+    return state.scan
+
+
+def _feed(parser: expat.XMLParserType, source: IO[bytes], limit: int, too_large: str, damaged: str) -> None:
+    """Parse ``source`` in chunks, refusing it once more than ``limit`` bytes have been unpacked or when the
+    XML is not well formed: the one streaming loop behind every part the scan reads."""
     total = 0
     try:
         with source:
             while chunk := source.read(SCAN_CHUNK):
                 total += len(chunk)
                 if total > limit:
-                    raise ReadRefused("file-too-large", f"sheet {title!r} is over {limit / 1e6:,.0f} MB when unpacked")
+                    raise ReadRefused("file-too-large", too_large)
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except expat.ExpatError as exc:
-        raise ReadRefused("file-unreadable", f"sheet {title!r} is damaged (its XML breaks off or is malformed at "
-                                             f"line {exc.lineno}, {expat.ErrorString(exc.code)})") from None
-    return state.scan
+        raise ReadRefused("file-unreadable", f"{damaged}line {exc.lineno}, {expat.ErrorString(exc.code)})") from None
 
 
 def scan_text_sizes(source: IO[bytes], what: str, limit: int) -> None:
@@ -288,19 +294,8 @@ def scan_text_sizes(source: IO[bytes], what: str, limit: int) -> None:
     parser.StartElementHandler = lambda name, _a: _text_start(state, name)
     parser.EndElementHandler = lambda name: _text_end(state, name)
     parser.CharacterDataHandler = state.text
-    total = 0
-    try:
-        with source:
-            while chunk := source.read(SCAN_CHUNK):
-                total += len(chunk)
-                if total > limit:
-                    raise ReadRefused("file-too-large", f"the workbook's {what} are over {limit / 1e6:,.0f} MB "
-                                                        "when unpacked")
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except expat.ExpatError as exc:
-        raise ReadRefused("file-unreadable", f"the workbook's {what} are damaged (line {exc.lineno}, "
-                                             f"{expat.ErrorString(exc.code)})") from None
+    _feed(parser, source, limit, too_large=f"the workbook's {what} are over {limit / 1e6:,.0f} MB when unpacked",
+          damaged=f"the workbook's {what} are damaged (")
 
 
 def _text_start(state: _Pass, name: str) -> None:
