@@ -4,6 +4,7 @@ headline figures and table rows."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -162,13 +163,21 @@ def test_titles_name_the_authority_centre_and_provider(rendered_both):
     assert pdf_text(quarto / "authority-E90000000.pdf").startswith("Synthshire 1 (synthetic):")
 
 
+def _project_env(project: Path) -> dict[str, str]:
+    """The environment of a user working in the copy: no CCASSURE_PROJECT pointing back at the repository
+    (the suite's own autouse fixture sets one), so the copy's own results folder is the one rendered."""
+    env = {**os.environ, "CI": "true"}
+    env.pop("CCASSURE_PROJECT", None)
+    return env
+
+
 def test_ccassure_render_engine_quarto_drives_real_quarto_over_the_plan(rendered_both, quarto, tmp_path):
     _, _, project = rendered_both
     out = tmp_path / "engine-quarto"
     proc = subprocess.run([sys.executable, "-m", "ccassure", "render", "--engine", "quarto", "--quarto", quarto,
                            "--only", "rules", "--to", "html", "--output-dir", str(out)], cwd=project,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600,
-                          env={**__import__("os").environ, "CI": "true"})
+                          env=_project_env(project))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert [p.name for p in out.iterdir()] == ["rules.html"]
     assert "Rule catalogue" in page(out / "rules.html").title
