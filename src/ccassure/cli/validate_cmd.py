@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-FORMATS = ("text", "json", "csv", "xlsx", "html")
+from ccassure.validation.outputs import OUTPUTS, format_for, format_help
+
 DATASETS = ("provider_return", "authority_records", "reference")
 
 
@@ -32,20 +33,14 @@ def _echo_to_pipe(text: str) -> None:
         os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not fail either
 
 
-def format_for(output: Path | None) -> str:
-    """The format named by an output file's extension (problems.xlsx -> xlsx), else text."""
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    return {"htm": "html", "txt": "text"}.get(suffix, suffix if suffix in FORMATS else "text")
-
-
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="text (default): summary and first problems; json/csv/xlsx/html: the full list. "
-                   "Guessed from --output's extension when not given.")
+@click.option("--format", "fmt", type=click.Choice(tuple(OUTPUTS)), default=None,
+              help=format_help())
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report here (default: standard output for text and json, "
-                   "PATH-problems.<format> in the current folder for csv, xlsx and html).")
+              help="Write the report here (default: standard output for "
+                   f"{', '.join(n for n, f in OUTPUTS.items() if f.to_stdout)}, PATH-problems.<format> in the "
+                   f"current folder for {', '.join(n for n, f in OUTPUTS.items() if not f.to_stdout)}).")
 @click.option("--dataset", type=click.Choice(DATASETS), default=None,
               help="Which set of tables PATH holds (default: guessed from its sheet names).")
 @click.option("--engine", type=click.Choice(("pandera", "gx")), default="pandera", show_default=True,
@@ -71,7 +66,7 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         fail("the data contracts cannot be loaded:\n" + "\n".join(f"  {error}" for error in exc.errors))
         return
     from ccassure.validation import validate as run_validation
-    from ccassure.validation.outputs import SUFFIXES, render_text, terminal_safe, write_result
+    from ccassure.validation.outputs import render_text, terminal_safe, write_result
 
     try:
         result = run_validation(path, contracts=contracts, dataset=dataset, engine=engine)
@@ -88,8 +83,8 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         if output is None and fmt != "json":  # json still goes to a script reading standard output
             sys.exit(2)
 
-    if output is None and fmt not in ("text", "json"):
-        output = Path.cwd() / f"{path.stem or 'return'}-problems{SUFFIXES[fmt]}"
+    if output is None and not OUTPUTS[fmt].to_stdout:
+        output = Path.cwd() / f"{path.stem or 'return'}-problems{OUTPUTS[fmt].suffix}"
     try:
         text = write_result(result, fmt, output, limit=limit)
     except OSError as exc:
@@ -97,7 +92,7 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         return
     if text is not None:
         _echo_to_pipe(text)
-    elif fmt == "text" or fmt == "json":
+    elif OUTPUTS[fmt].to_stdout:
         click.echo(f"{result.summary()}\nReport written to {output}")
     else:
         click.echo(render_text(result, limit=min(limit, 5)).rstrip("\n"))

@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +23,6 @@ from ccassure.safe_text import csv_safe, html_safe
 if TYPE_CHECKING:
     from ccassure.validation.result import ValidationResult
 
-FORMATS = ("text", "json", "csv", "xlsx", "html")
-TEXT_FORMATS = ("text", "json")  # may go to standard output
-SUFFIXES = {"text": ".txt", "json": ".json", "csv": ".csv", "xlsx": ".xlsx", "html": ".html"}
 
 # What the problem list shows, in order, with plain-English headings.
 LIST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -267,27 +266,83 @@ def render_html(result: ValidationResult) -> str:
     return "".join(parts)
 
 
+# ------------------------------------------------------------------------------------ the formats
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One way of writing a validation result. ``OUTPUTS`` below is the only list of them: the ``--format``
+    choices, their help, the extension guessed from ``--output`` and the table in docs/validation.md all
+    come from it."""
+
+    name: str
+    suffixes: tuple[str, ...]  # the first is the one a default output file gets
+    summary: str               # what it holds, for --help and the docs
+    to_stdout: bool            # may go to standard output when no --output is given
+    text: Callable[[ValidationResult, int], str] | None = None  # the text to print or write
+    write: Callable[[ValidationResult, Path], None] | None = None  # writes a binary file itself
+    encoding: str = "utf-8"
+
+    @property
+    def suffix(self) -> str:
+        return self.suffixes[0]
+
+
+OUTPUTS: dict[str, OutputFormat] = {f.name: f for f in (
+    OutputFormat("text", (".txt",), "a summary and the first problems (the default)", True,
+                 text=lambda result, limit: render_text(result, limit)),
+    OutputFormat("json", (".json",), "the full result for scripts (what the reports read)", True,
+                 text=lambda result, limit: render_json(result)),
+    OutputFormat("csv", (".csv",), "the full problem list for spreadsheets (UTF-8 with a byte-order mark)",
+                 False, text=lambda result, limit: render_csv(result), encoding="utf-8-sig"),
+    OutputFormat("xlsx", (".xlsx",), "the full problem list as an Excel workbook, with a summary sheet", False,
+                 write=lambda result, path: write_xlsx(result, path)),
+    OutputFormat("html", (".html", ".htm"), "the full problem list as one self-contained web page", False,
+                 text=lambda result, limit: render_html(result)),
+)}
+
+
+def format_for(output: Path | None) -> str:
+    """The format named by an output file's extension (problems.xlsx -> xlsx, page.htm -> html), else text."""
+    suffix = output.suffix.lower() if output is not None else ""
+    return next((name for name, f in OUTPUTS.items() if suffix in f.suffixes), "text")
+
+
+def format_help() -> str:
+    """The ``--format`` help text, one clause per format."""
+    return "; ".join(f"{name}: {f.summary}" for name, f in OUTPUTS.items()) + ". Guessed from --output's extension."
+
+
+def formats_table() -> str:
+    """The Markdown table of formats that docs/validation.md carries (a test keeps the two the same)."""
+    rows = ["| `--format` | file | standard output | what it holds |", "|---|---|---|---|"]
+    for name, f in OUTPUTS.items():
+        rows.append(f"| `{name}` | {', '.join(f'`{s}`' for s in f.suffixes)} | {'yes' if f.to_stdout else 'no'} "
+                    f"| {f.summary} |")
+    return "\n".join(rows)
+
+
 # --------------------------------------------------------------------------------------------- write
 
 
 def write_result(result: ValidationResult, fmt: str, output: Path | None, *, limit: int = 20) -> str | None:
-    """Write ``result`` as ``fmt`` to ``output``; with no output, return the text (text and json only).
+    """Write ``result`` as ``fmt`` to ``output``; with no output, return the text (standard-output formats only).
 
     CSV is written as UTF-8 with a byte-order mark so that Excel opens it with the right characters.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if output is None and fmt not in TEXT_FORMATS:
+    if fmt not in OUTPUTS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUTS)}")
+    spec = OUTPUTS[fmt]
+    if output is None and not spec.to_stdout:
         raise ValueError(f"--format {fmt} needs --output FILE")
-    if fmt == "xlsx":
+    if spec.write is not None:
         assert output is not None
-        write_xlsx(result, output)
+        spec.write(result, output)
         return None
-    text = {"text": lambda: render_text(result, limit), "json": lambda: render_json(result),
-            "csv": lambda: render_csv(result), "html": lambda: render_html(result)}[fmt]()
+    assert spec.text is not None
+    text = spec.text(result, limit)
     if output is None:
         return text
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with output.open("w", encoding=encoding, newline="") as handle:
+    with output.open("w", encoding=spec.encoding, newline="") as handle:
         handle.write(text)
     return None
