@@ -52,33 +52,36 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     HTML (pandoc) and PDF (typst); or, with --engine quarto, runs the real `quarto render` for each
     document. One broken document does not stop the others; the exit code is 0 only if everything
     rendered."""
+    if dry_run and engine != "quarto":
+        raise click.UsageError("--dry-run prints quarto commands: use it with --engine quarto")
+    # The kernel is launched before anything heavy is imported here (pandas, the reports, the renderer):
+    # its own start-up and imports then run on the other core while this process loads results and plans.
+    from ccassure.render.kernel import WarmKernel
+
+    kernel = WarmKernel(timeout=timeout)
+    if engine == "builtin":
+        kernel.start_in_background()
     from rich.console import Console
 
     from ccassure.project import current_project
-    from ccassure.render.runner import KINDS, Renderer, plan
+    from ccassure.render.runner import FORMATS, KINDS, Renderer, plan
     from ccassure.reports import load_results
 
     console = Console(stderr=True)
     project = current_project()
-    from ccassure.render.kernel import WarmKernel
-    from ccassure.render.runner import FORMATS
 
     wanted_formats = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     bad = [f for f in wanted_formats if f not in FORMATS] or ([] if wanted_formats else ["(none)"])
     if bad:
+        kernel.shutdown()
         raise click.UsageError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
-
-    if dry_run and engine != "quarto":
-        raise click.UsageError("--dry-run prints quarto commands: use it with --engine quarto")
-    kernel = WarmKernel(timeout=timeout)
-    if engine == "builtin":
-        kernel.start_in_background()  # imports pandas & co. in the kernel while we load results here
     results_dir = (results_dir or project.output_dir / "results").resolve()
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
     kinds = tuple(k.strip().lower() for k in only.split(",") if k.strip())
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
+        kernel.shutdown()
         raise click.UsageError(f"Unknown document kind {', '.join(unknown)}: choose from {', '.join(KINDS)}")
     try:
         results = load_results(results_dir)

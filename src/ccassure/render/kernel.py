@@ -17,12 +17,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbformat.v4 import new_code_cell
+if TYPE_CHECKING:  # nbformat and nbclient are imported when the first document runs, not at start-up
+    import nbformat
 
 RESET_TAG = "ccassure-reset"
 
@@ -90,8 +88,17 @@ class WarmKernel:
 
     # --- life cycle -------------------------------------------------------------------------------------
     def start(self) -> None:
+        """Launch the kernel if it is not running, and wait until it answers."""
+        self.launch()
+        self._connect()
+
+    def launch(self) -> None:
+        """Spawn the kernel process (without waiting for it): the first thing ``ccassure render`` does, so
+        that the kernel's own start-up and imports run on the other core while this process plans."""
         if self.km is not None and self.km.is_alive():
             return
+        if self.km is not None:  # it died: start afresh
+            self._stop()
         from jupyter_client.manager import KernelManager
 
         # IPC sockets in a private temporary folder: no TCP ports, nothing left in the working directory
@@ -105,6 +112,12 @@ class WarmKernel:
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
         self.km.start_kernel(env=env, stdin=subprocess.DEVNULL, extra_arguments=[])
+        self.kc = None
+
+    def _connect(self) -> None:
+        """Wait for the launched kernel to answer, then send it the preload imports (not waited for)."""
+        if self.kc is not None:
+            return
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
@@ -113,9 +126,15 @@ class WarmKernel:
             self._pending = self.kc.execute(self.preload, silent=True, store_history=False)
 
     def start_in_background(self) -> None:
-        """Start the kernel (and its imports) in a thread while the caller loads results and plans."""
+        """Launch the kernel now, and connect to it (and send its imports) in a thread while the caller loads
+        results and plans."""
         import threading
 
+        try:
+            self.launch()
+        except Exception as exc:  # noqa: BLE001 - reported by the first execute()
+            self._start_error = exc
+            return
         self._starter = threading.Thread(target=self._start_quietly, name="ccassure-kernel-start", daemon=True)
         self._starter.start()
 
@@ -151,6 +170,9 @@ class WarmKernel:
     def shutdown(self) -> None:
         with contextlib.suppress(DocumentError):
             self._join_starter()
+        self._stop()
+
+    def _stop(self) -> None:
         if self.kc is not None:
             self.kc.stop_channels()
         if self.km is not None:
@@ -180,6 +202,10 @@ class WarmKernel:
         self._join_starter()
         self.start()
         self._wait_for_preload()
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from nbformat.v4 import new_code_cell
+
         reset = new_code_cell(_RESET_SOURCE.format(cwd=str(Path(cwd).resolve())))
         reset.metadata["tags"] = [RESET_TAG]
         nb.cells.insert(0, reset)

@@ -75,6 +75,22 @@ def _truthy(value: Any, default: bool) -> bool:
     return default if value is None else value is True or str(value).lower() in ("true", "yes", "1")
 
 
+def _in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+    """``function(*args, **kwargs)`` in a thread of its own; its result (or exception) from the future."""
+    import threading
+
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(function(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="ccassure-html", daemon=True).start()
+    return future
+
+
 def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
     """``execute:`` options from ``_quarto.yml`` (echo, warning, ...), as Quarto applies them."""
     path = project_root / "_quarto.yml"
@@ -156,17 +172,25 @@ class Renderer:
     def _convert(self, job: Job, markdown: str, front: dict[str, Any], workdir: Path) -> tuple[list[Path], float]:
         outputs = []
         t0 = time.perf_counter()
+        html = pdf = None
         try:
             ast = parse(markdown, workdir, front, self.look)
+            # the HTML writer runs beside pandoc's typst writer and typst (both cores for one document)
             if "html" in self.formats:
-                outputs.append(to_html(ast, workdir, self.output_dir / f"{job.stem}.html", self.look,
-                                       toc=_truthy(front.get("toc"), True)))
+                html = _in_thread(to_html, ast, workdir, self.output_dir / f"{job.stem}.html", self.look,
+                                  toc=_truthy(front.get("toc"), True))
             if "pdf" in self.formats:
-                outputs.append(to_pdf(ast, workdir, self.output_dir / f"{job.stem}.pdf", self.look,
-                                      lang=str(front.get("lang", "en-GB"))))
+                pdf = to_pdf(ast, workdir, self.output_dir / f"{job.stem}.pdf", self.look,
+                             lang=str(front.get("lang", "en-GB")))
+            if html is not None:
+                outputs.append(html.result())
+            if pdf is not None:
+                outputs.append(pdf)
             if self.keep_markdown:
                 (self.output_dir / f"{job.stem}.md").write_text(markdown, encoding="utf-8")
         finally:
+            if html is not None:
+                html.exception()  # wait for the HTML writer before its folder goes
             shutil.rmtree(workdir, ignore_errors=True)
         return outputs, time.perf_counter() - t0
 
