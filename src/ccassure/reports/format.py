@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ccassure.reports.columns import separator_dashes
 from ccassure.safe_text import markdown_safe
 
 # Status is never shown by colour alone: every label carries a symbol and a word.
@@ -149,23 +150,14 @@ def md_table(rows: Iterable[Sequence[Any]] | Any, headers: Sequence[str] | None 
 
     cells = [[cell(v, flags[i]) for i, v in enumerate(r[:width])] for r in body]
     head = [text(h) for h in headers]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(_rule(a, n) for a, n in
-                                                       zip(aligns, _relative_widths(head, cells), strict=False)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in cells]
-    return "\n".join(lines)
-
-
-def _relative_widths(head: list[str], cells: list[list[str]]) -> list[int]:
-    """Dashes per column in proportion to its content (pandoc sizes wrapped table columns by them), so a long
-    rule id or a sentence gets room in PDF and a count column does not."""
-    widths = []
-    for i, title in enumerate(head):
-        longest_word = max((len(w) for row in cells if i < len(row) for w in row[i].split()), default=3)
-        typical = sorted(len(row[i]) for row in cells if i < len(row))
-        median = typical[len(typical) // 2] if typical else 3
-        title_word = max((len(w) for w in title.split()), default=3)
-        widths.append(max(6, min(40, max(longest_word, title_word + 2, median // 2))))
-    return widths
+    rows = ["| " + " | ".join(row) + " |" for row in cells]
+    header = "| " + " | ".join(head) + " |"
+    aligns = (aligns + ["l"] * width)[:width]
+    # column widths in the PDF: every column at least as wide as its longest word (columns.py)
+    dashes = separator_dashes(head, cells, [2 if a == "c" else 1 for a in aligns],
+                              max(len(line) for line in [header, *rows]))
+    return "\n".join([header, "|" + "|".join(_rule(a, n) for a, n in zip(aligns, dashes, strict=True)) + "|",
+                      *rows])
 
 
 def _rule(align: str, dashes: int) -> str:
