@@ -77,6 +77,9 @@ KPI_HEADER = ["kpi_id", "subject_id", "period", "numerator", "denominator", "val
 
 
 @pytest.mark.parametrize(("row", "column", "severity"), [
+    (["CORE-REG-TG", "C1", "2016Q4", 40, 30, 133.3], "numerator", "error"),  # a share of the families counted
+    (["CORE-CASEWORK-N", "C1", "2016Q4", 7, 6, 116.7], "numerator", "error"),
+    (["OWN-MEASURE", "C1", "2016Q4", 5, 4, 125], "numerator", "error"),  # a KPI the project does not know
     (["CORE-REG-U5", "C1", "2016Q4", 3, 0, 50], "value", "warning"),
     (["CORE-REG-U5", "C1", "2016Q4", 3, 4, 60], "value", "warning"),
     (["CORE-REG-U5", "C1", "2016-18", 3, 4, 75], "period", "error"),
@@ -90,6 +93,8 @@ def test_kpi_figures_that_do_not_add_up_are_reported(tmp_path: Path, row: list, 
 
 
 @pytest.mark.parametrize("row", [["CORE-REG-U5", "C1", "2016Q4", 33, 32, 103.1],  # reach over 100% is possible
+                                 ["ESX-U-REACH", "C1", "2016Q4", 41, 40, 102.5],  # so in every framework
+                                 ["CORE-REG-TG", "C1", "2016Q4", 30, 30, 100],
                                  ["CORE-REG-U5", "C1", "2016Q4", 3, 4, 75], ["CORE-REG-U5", "C1", "2016Q4", 2, 3, 66.7],
                                  ["CORE-REG-U5", "C1", "2016-17", 1, 3, 0.333], ["CORE-CASEWORK-N", "C1", "2016Q4", None,
                                                                                    None, 12]])
@@ -118,3 +123,31 @@ def test_every_declared_check_kind_has_a_runner() -> None:
     assert set(KINDS) == set(RUNNERS)
     declared = {check.check for contract in load_contracts() for check in contract.plausibility}
     assert declared == set(KINDS)
+
+
+def test_a_numerator_above_its_denominator_is_located_to_its_row_and_column(tmp_path: Path) -> None:
+    sheets = minimal_return([session()])
+    sheets["KPI returns"] = [KPI_HEADER, ["CORE-REG-TG", "C1", "2016Q4", 3, 4, 75],
+                             ["CORE-REG-TG", "C2", "2016Q4", 40, 30, 133.3]]
+    problem = _implausible(validate(workbook(tmp_path / "r.xlsx", sheets)), "numerator")
+    assert (problem.sheet, problem.row, problem.column, problem.count) == ("KPI returns", 3, "numerator", 1)
+    assert "more than the denominator" in problem.message and "r.xlsx" in problem.file
+
+
+def test_which_kpis_may_pass_100_percent_comes_from_the_kpi_definitions() -> None:
+    """Reach counts registrations against a population estimate; shares count rows of one table."""
+    from ccassure.validation.kpi_estimates import kpis_counted_against_estimates
+
+    exempt = kpis_counted_against_estimates()
+    assert {"CORE-REG-U5", "BRAD-REACH", "ESX-U-REACH"} <= exempt
+    assert not {"CORE-REG-TG", "CORE-CASEWORK-N", "CORE-VOLUNTEERS"} & exempt
+
+
+@pytest.mark.parametrize(("gld", "flagged"), [(31, True), (30, False), (12, False)])
+def test_eyfsp_children_reaching_gld_cannot_outnumber_those_assessed(gld: int, flagged: bool) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame([{"authority_code": "E06000001", "time_period": 202425, "breakdown": "Total",
+                           "children_count": 30, "gld_count": gld}])
+    found = problems(validate({"eyfsp": frame}, dataset="reference"), "implausible-value")
+    assert [(p.column, p.row, p.severity) for p in found] == ([("gld_count", 1, "warning")] if flagged else [])

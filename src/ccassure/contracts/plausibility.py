@@ -3,7 +3,9 @@ ranges cannot state, across the columns of a row or across tables. Executed by v
 
 Each check is one of a few kinds, so a contract can say what it means and never hold code:
 
-- ``at_most``: ``column`` <= ``than`` (a column of the same row), e.g. min age <= max age, numerator <= denominator
+- ``at_most``: ``column`` <= ``than`` (a column of the same row), e.g. min age <= max age, numerator <= denominator;
+  with ``kpi`` (the column naming a KPI), rows of a KPI that counts against an estimate (its numerator and
+  denominator come from different tables, e.g. registrations against the under-five population) are left out
 - ``not_before``: ``column`` is not before ``than`` (a column of the row), e.g. registration not before birth
 - ``not_in_future``: ``column`` (a date or month) is not after today, e.g. a birth month
 - ``ratio``: ``column`` = ``numerator`` / ``denominator`` (times one of ``scales``) within ``tolerance``
@@ -35,6 +37,7 @@ class PlausibilityCheck:
     key: str | None = None
     start: str | None = None
     end: str | None = None
+    kpi: str | None = None        # at_most: the column naming a KPI (KPIs counted against an estimate are exempt)
     message: str = ""             # what is implausible, in words ("is above the maximum age")
 
     @property
@@ -43,6 +46,8 @@ class PlausibilityCheck:
         names = [self.column]
         if self.check in ("at_most", "not_before") and self.than:
             names.append(self.than)
+        if self.check == "at_most" and self.kpi:
+            names.append(self.kpi)
         if self.check == "ratio":
             names += [n for n in (self.numerator, self.denominator) if n]
         if self.check == "within_life" and self.key:
@@ -59,6 +64,7 @@ def parse_plausibility(items: Any) -> tuple[PlausibilityCheck, ...]:
             than=item.get("than"), numerator=item.get("numerator"), denominator=item.get("denominator"),
             scales=tuple(float(s) for s in item.get("scales", (1,))), tolerance=float(item.get("tolerance", 0)),
             table=item.get("table"), key=item.get("key"), start=item.get("start"), end=item.get("end"),
+            kpi=item.get("kpi"),
             message=" ".join(str(item.get("message", "")).split()),
         ))
     return tuple(checks)
@@ -77,6 +83,8 @@ def plausibility_errors(checks: tuple[PlausibilityCheck, ...], column_names: lis
             errors.append((index, "plausibility check ratio needs 'numerator' and 'denominator'"))
         if check.check == "within_life" and not (check.table and check.key and check.start):
             errors.append((index, "plausibility check within_life needs 'table', 'key' and 'start'"))
+        if check.kpi and check.check != "at_most":
+            errors.append((index, f"plausibility check {check.check} does not take 'kpi'"))
         if check.check == "no_cycles" and not check.key:
             errors.append((index, "plausibility check no_cycles needs 'key'"))
     return errors

@@ -58,6 +58,11 @@ def _at_most(check: PlausibilityCheck, typed: pd.DataFrame, *_: object) -> Faili
     if pd.api.types.is_datetime64_any_dtype(left.dtype) or left.dtype.name == "string":
         left, right = _as_time(left), _as_time(right)
     wrong = (left > right).fillna(False).to_numpy(dtype=bool)
+    if check.kpi and wrong.any():
+        from ccassure.validation.kpi_estimates import kpis_counted_against_estimates
+
+        exempt = typed[check.kpi].astype("string").isin(sorted(kpis_counted_against_estimates()))
+        wrong &= ~exempt.fillna(False).to_numpy(dtype=bool)
     return np.flatnonzero(wrong), _shown(typed[check.column]), f"is more than {check.than}"
 
 
