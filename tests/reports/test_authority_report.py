@@ -41,7 +41,30 @@ def test_member_summary_says_who_when_and_as_at(report):
 def test_a_red_provider_behind_a_green_authority_is_on_page_one(report):
     headlines = report.headline_markdown()
     assert "Larkspur Trust is off target (Red)" in headlines
-    assert "Larkspur Trust (provider)" in report.red_kpis()
+    assert "Larkspur Trust 48.8%" in unescaped(report.red_kpis())
+    assert "Larkspur Trust (provider)" in report.red_kpis_by_place()
+
+
+def _rows(table: str) -> list[list[str]]:
+    lines = [ln for ln in table.splitlines() if ln.startswith("| ")][1:]
+    return [[c.strip() for c in ln.strip("| ").split(" | ")] for ln in lines]
+
+
+def test_page_one_groups_red_figures_by_measure_and_the_appendix_keeps_every_one(report):
+    grouped, every = report.red_kpis(), report.red_kpis_by_place()
+    red = report.latest_kpis[report.latest_kpis["rag"] == "red"]
+    assert len(_rows(grouped)) == red.groupby(["kpi_id", "window"]).ngroups < len(red)
+    assert f"{len(red)} figures in all" in grouped
+    assert len(_rows(every)) == len(red)  # no figure lost: one appendix row per Red figure
+    star = next(r for r in _rows(grouped) if r[0].startswith("Closed cases"))
+    assert star[3] == "1 of 2 providers; 1 of 2 clusters; 1 of 4 centres"  # how widespread, by level
+    assert "Larkspur Trust" in star[4] and "Lark Rise Children" in star[5]
+
+
+def test_a_withheld_figure_is_named_last_among_the_furthest_off_target(report):
+    places = report._red()[report._red()["kpi_id"] == "K-STAR"]
+    ordered = report._furthest_off(places)
+    assert not bool(ordered.iloc[-1]["value_shown"]) or bool(ordered["value_shown"].all())
 
 
 def test_headlines_are_three_to_six_worst_first(report):

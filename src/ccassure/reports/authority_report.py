@@ -180,6 +180,12 @@ class AuthorityReport:
         return (text(r.get("action")), text(r.get("owner")), date_words(r.get("due_date")),
                 text(str(r.get("status") or "").replace("_", " ").capitalize()))
 
+    def action_words(self, item_id: str, subject_id: str) -> str:
+        """The recorded action in one cell: what, then owner, due date and progress ("" when none)."""
+        action, owner, due, state = self.action_for(item_id, subject_id)
+        details = "; ".join(b for b in (f"Owner: {owner}" if owner else "", f"due {due}" if due else "", state) if b)
+        return " ".join(b for b in (action.rstrip(".") + "." if action else "", details + "." if details else "") if b)
+
     # --- page one --------------------------------------------------------------------------------------------
     def member_summary(self) -> str:
         r = self.results
@@ -242,7 +248,7 @@ class AuthorityReport:
             if len(centre_red):
                 sentences.append((2, f"**{_plural(centre_red['subject_id'].nunique(), 'centre')} "
                                      f"{'has' if centre_red['subject_id'].nunique() == 1 else 'have'} at least one "
-                                     f"measure off target**; every one is listed in the exceptions table."))
+                                     f"measure off target**; every one is listed in the appendix."))
         missing = judged[judged["status"] == "not_evaluable"]
         if len(missing):
             sentences.append((4, f"{_plural(len(missing), 'check')} could not be made because the data needed were "
@@ -268,31 +274,27 @@ class AuthorityReport:
         problems["order_"] = problems["status"].map(WORST_FIRST.index)
         problems["where_"] = [self.where(r) for r in problems.itertuples()]
         for r in problems.sort_values(["order_", "where_", "title"]).itertuples():
-            action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
-            found = self.finding_words(r.message)
-            if action:
-                found += f" **Action:** {action}"
             rows.append((status_label(r.status), r.where_, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
-                         found, owner, due, state))
+                         self.finding_words(r.message), self.action_words(r.rule_id, r.subject_id)))
         crosschecks = self.results.kpi_findings
         if len(crosschecks):
             flagged = crosschecks[(crosschecks["authority_code"] == self.authority) & (crosschecks["period"] == self.period)
                                   & crosschecks["status"].isin(PROBLEMS)]
             for r in flagged.itertuples():
-                action, owner, due, state = self.action_for(r.rule_id, r.subject_id)
                 message = str(r.message or "")
                 kpi_id = str(r.rule_id).removeprefix("KPI-XCHECK-")
                 title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
                 if title:
                     message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
                 rows.append((status_label(r.status), self.where(r), "The provider's own figure agrees with its records",
-                             period_words(r.period), self.finding_words(message), owner, due, state))
+                             period_words(r.period), self.finding_words(message), self.action_words(r.rule_id, r.subject_id)))
         if not rows:
             return f"No duty is not met or at risk in {period_words(self.period)}."
-        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. Owner, due date "
-                 "and progress come from the authority's own actions list; a blank means no action is recorded yet.")
-        return intro + "\n\n" + md_table(rows, ["Status", "Where", "Duty", "Since", "What was found", "Owner", "Due",
-                                                "Progress"], "llllllll", escape=[False] * 8)
+        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. The action, its owner, "
+                 "due date and progress come from the authority's own actions list; a blank means no action is "
+                 "recorded yet.")
+        return intro + "\n\n" + md_table(rows, ["Status", "Where", "Duty", "Since", "What was found", "Action"],
+                                           escape=[False] * 6)
 
     def resolved(self) -> str:
         """Duties and provider figures that were not met or at risk earlier in the periods checked, but not now."""
@@ -329,22 +331,84 @@ class AuthorityReport:
         return (f"Not met or at risk earlier in the periods checked, but not in {period_words(self.period)}:\n\n"
                 + md_table(rows, ["Where", "Duty", "When", "Now"], escape=[False] * 4))
 
-    def red_kpis(self) -> str:
-        red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
+    def _red(self) -> pd.DataFrame:
+        return self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
+
+    def _no_red(self) -> str:
+        return (f"No measure is off target (Red) in {period_words(self.period)}." if len(self.latest_kpis)
+                else "_No KPI results were recorded for this authority._")
+
+    def red_kpis(self, named: int = 2) -> str:
+        """Page one: one row per measure off target anywhere, with the authority's own figure, how many
+        providers, clusters and centres are Red, every Red provider and the ``named`` centres furthest off
+        target by name, and the actions recorded. Every place, row by row, is in :meth:`red_kpis_by_place`
+        (the appendix), so no figure is lost."""
+        red = self._red()
         if red.empty:
-            return (f"No measure is off target (Red) in {period_words(self.period)}." if len(self.latest_kpis)
-                    else "_No KPI results were recorded for this authority._")
+            return self._no_red()
+        rated = self.latest_kpis[self.latest_kpis["rag"].isin(["green", "amber", "red"])]
+        levels = (("provider",), "provider", "providers"), (("cluster",), "cluster", "clusters"), \
+            (CENTRE_TYPES, "centre", "centres")
+        rows = []
+        for (kpi_id, window), part in red.groupby(["kpi_id", "window"], sort=False):
+            same = rated[(rated["kpi_id"] == kpi_id) & (rated["window"] == window)]
+            everyone = self.latest_kpis[(self.latest_kpis["kpi_id"] == kpi_id) & (self.latest_kpis["window"] == window)]
+            own = everyone[everyone["subject_type"] == "authority"]
+            framework = everyone[everyone["target_source"].astype(str) != "centre_target"] \
+                if "target_source" in everyone.columns else everyone
+            reference = own.iloc[0] if len(own) else (framework.iloc[0] if len(framework) else part.iloc[0])
+            authority = (f"{kv.shown_value(own.iloc[0])} "
+                         f"{kv.rating_text(own.iloc[0], bool(own.iloc[0].rag_shown)).split(':')[0]}" if len(own) else "–")
+            counts = [f"{n} of {m} {one if m == 1 else many}" for types, one, many in levels
+                      if (n := int(part["subject_type"].isin(types).sum()))
+                      for m in [int(same["subject_type"].isin(types).sum())]]
+            providers = [f"{text(self.results.provider_name(r.subject_id))} {kv.shown_value(r)}"
+                         for r in self._furthest_off(part[part["subject_type"] == "provider"]).itertuples()]
+            centres = part[part["subject_type"].isin(CENTRE_TYPES)]
+            worst = [f"{text(r.subject_name or r.subject_id)} {kv.shown_value(r)}"
+                     for r in self._furthest_off(centres).head(named).itertuples()]
+            if len(centres) > named:
+                worst.append(f"and {len(centres) - named} more")
+            actions = [f"{self.where(r)}: {words}" for r in part.itertuples()
+                       if (words := self.action_words(r.kpi_id, r.subject_id))]
+            rows.append((int(part["subject_type"].map(kv.LEVEL_ORDER).fillna(9).min()), -len(part),
+                         f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})",
+                         kv.target_text(reference), authority, "; ".join(counts) or "the authority only",
+                         "; ".join(providers) or "–", "; ".join(worst) or "–", " · ".join(actions)))
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        return (f"{_plural(len(rows), 'measure')} off target (Red) somewhere in {period_words(self.period)}, "
+                f"{_plural(len(red), 'figure')} in all, the authority's own first. The appendix lists every place.\n\n"
+                + md_table([r[2:] for r in rows], ["Measure", "Target", "Authority", "Red at", "Providers off target",
+                                                   "Centres furthest off target", "Action recorded"],
+                           escape=[False] * 7))
+
+    def _furthest_off(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Places in order of how far they are from target (providers before centres at the same distance);
+        a figure withheld for small numbers is ranked last, so that its order gives nothing away."""
+        if rows.empty:
+            return rows
+        value = pd.to_numeric(rows["value"], errors="coerce").where(rows["value_shown"].astype(bool))
+        target = pd.to_numeric(rows["target"], errors="coerce")
+        lower = rows["direction"].astype(str).str.lower().str.startswith("lower")
+        gap = (target - value).where(~lower, value - target)
+        order = rows.assign(gap_=gap.fillna(float("-inf")), level_=rows["subject_type"].map(kv.LEVEL_ORDER).fillna(9))
+        return order.sort_values(["gap_", "level_"], ascending=[False, True], kind="stable")
+
+    def red_kpis_by_place(self) -> str:
+        """The appendix: every measure off target at every place, with its own action columns."""
+        red = self._red()
+        if red.empty:
+            return self._no_red()
         red = red.assign(level_=red["subject_type"].map(kv.LEVEL_ORDER).fillna(9),
                          where_=[self.where(r) for r in red.itertuples()])
         rows = []
         for r in red.sort_values(["level_", "where_", "kpi_id"]).itertuples():
-            _action, owner, due, state = self.action_for(r.kpi_id, r.subject_id)
             rows.append((r.where_, text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window),
-                         kv.shown_value(r), kv.target_text(r), self.kpi_since(r), owner, due, state))
-        return (f"{_plural(len(rows), 'measure')} off target (Red) in {period_words(self.period)}, authority first, "
+                         kv.shown_value(r), kv.target_text(r), self.kpi_since(r), self.action_words(r.kpi_id, r.subject_id)))
+        return (f"{_plural(len(rows), 'figure')} off target (Red) in {period_words(self.period)}, authority first, "
                 "then providers, clusters and centres.\n\n"
-                + md_table(rows, ["Where", "Measure", "Period", "Value", "Target", "Red since", "Owner", "Due",
-                                  "Progress"], "lllrrllll", escape=[False] * 9))
+                + md_table(rows, ["Where", "Measure", "Period", "Value", "Target", "Red since", "Action"], "lllrrll",
+                           escape=[False] * 7))
 
     # --- scorecards --------------------------------------------------------------------------------------------
     def _kpi_cell(self, row: Any) -> str:
