@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -115,8 +116,7 @@ class AuthorityReport:
         if subject_type in CENTRE_TYPES:
             provider = self.results.provider_name(row.provider_id) if row.provider_id else ""
             if not provider:
-                hit = self.centres[self.centres["subject_id"] == row.subject_id]
-                provider = str(hit["provider_name"].iloc[0]) if len(hit) and hit["provider_name"].iloc[0] else ""
+                provider = self._centre_provider.get(row.subject_id) or ""
             return f"{name} ({text(provider)})" if provider and provider != row.provider_id else name
         if subject_type == "provider":
             return f"{text(self.results.provider_name(row.subject_id))} (provider)"
@@ -125,6 +125,11 @@ class AuthorityReport:
         if subject_type == "authority":
             return f"{text(self.name)} (the authority)"
         return f"{name} ({SUBJECT_WORDS.get(subject_type, subject_type)})"
+
+    @cached_property
+    def _centre_provider(self) -> dict[str, str]:
+        return {str(c): str(p) for c, p in zip(self.centres["subject_id"], self.centres["provider_name"], strict=True)
+                if p}
 
     def since(self, rule_id: str, subject_id: str, status: str) -> str:
         """The first quarter of the current unbroken run of this status (or 'first quarter checked')."""
@@ -165,20 +170,22 @@ class AuthorityReport:
             history.setdefault((r.kpi_id, r.subject_id, r.window), []).append((r.period, r.rag))
         return history
 
+    @cached_property
+    def _actions_by_item(self) -> dict[tuple[str, str], tuple[str, str, str, str]]:
+        """(item, subject) -> (action, owner, due date, status); the last row recorded wins."""
+        a = self.actions
+        if a.empty or "item_id" not in a.columns or "subject_id" not in a.columns:
+            return {}
+        found = {}
+        for r in a.to_dict("records"):
+            found[(str(r.get("item_id")), str(r.get("subject_id")))] = (
+                text(r.get("action")), text(r.get("owner")), date_words(r.get("due_date")),
+                text(str(r.get("status") or "").replace("_", " ").capitalize()))
+        return found
+
     def action_for(self, item_id: str, subject_id: str) -> tuple[str, str, str, str]:
         """(action, owner, due date, status) from the authority's actions table; blanks when none is recorded."""
-        a = self.actions
-        if a.empty:
-            return "", "", "", ""
-        item_col = "item_id" if "item_id" in a.columns else None
-        if item_col is None:
-            return "", "", "", ""
-        hit = a[(a[item_col].astype(str) == str(item_id)) & (a["subject_id"].astype(str) == str(subject_id))]
-        if hit.empty:
-            return "", "", "", ""
-        r = hit.iloc[-1]
-        return (text(r.get("action")), text(r.get("owner")), date_words(r.get("due_date")),
-                text(str(r.get("status") or "").replace("_", " ").capitalize()))
+        return self._actions_by_item.get((str(item_id), str(subject_id)), ("", "", "", ""))
 
     def action_words(self, item_id: str, subject_id: str) -> str:
         """The recorded action in one cell: what, then owner, due date and progress ("" when none)."""
@@ -309,17 +316,24 @@ class AuthorityReport:
                           & earlier["period"].astype(str).str.contains("Q")]
         if earlier.empty:
             return ""
-        now = {(r.rule_id, r.subject_id): r.status for r in self.latest.itertuples()}
+        now = dict(zip(zip(self.latest["rule_id"], self.latest["subject_id"], strict=True), self.latest["status"],
+                       strict=True))
         if len(checks):
             latest_checks = checks[(checks["authority_code"] == self.authority) & (checks["period"] == self.period)]
-            now.update({(r.rule_id, r.subject_id): r.status for r in latest_checks.itertuples()})
+            now.update(zip(zip(latest_checks["rule_id"], latest_checks["subject_id"], strict=True),
+                           latest_checks["status"], strict=True))
             current |= {k for k, v in now.items() if v in PROBLEMS}
+        # plain Python over the few columns needed: grouping a wide frame row by row cost more than the rest
+        columns = ["rule_id", "subject_id", "period", "title", "subject_type", "subject_name", "provider_id"]
+        by_item: dict[tuple, list[SimpleNamespace]] = {}
+        for record in earlier[columns].sort_values("period", kind="stable").to_dict("records"):
+            key = (record["rule_id"], record["subject_id"])
+            if key not in current:
+                by_item.setdefault(key, []).append(SimpleNamespace(**record))
         rows = []
-        for (rule_id, subject_id), part in earlier.groupby(["rule_id", "subject_id"], sort=False):
-            if (rule_id, subject_id) in current:
-                continue
-            first = part.sort_values("period").iloc[-1]
-            when = ", ".join(period_words(p) for p in sorted(part["period"].unique()))
+        for (rule_id, subject_id), part in by_item.items():
+            first = part[-1]
+            when = ", ".join(period_words(p) for p in sorted({r.period for r in part}))
             title = first.title if not str(rule_id).startswith("KPI-XCHECK-") else \
                 "The provider's own figure agrees with its records"
             state = now.get((rule_id, subject_id))
@@ -346,13 +360,13 @@ class AuthorityReport:
         red = self._red()
         if red.empty:
             return self._no_red()
-        rated = self.latest_kpis[self.latest_kpis["rag"].isin(["green", "amber", "red"])]
         levels = (("provider",), "provider", "providers"), (("cluster",), "cluster", "clusters"), \
             (CENTRE_TYPES, "centre", "centres")
         rows = []
+        by_measure = dict(iter(self.latest_kpis.groupby(["kpi_id", "window"], sort=False)))
         for (kpi_id, window), part in red.groupby(["kpi_id", "window"], sort=False):
-            same = rated[(rated["kpi_id"] == kpi_id) & (rated["window"] == window)]
-            everyone = self.latest_kpis[(self.latest_kpis["kpi_id"] == kpi_id) & (self.latest_kpis["window"] == window)]
+            everyone = by_measure[(kpi_id, window)]
+            same = everyone[everyone["rag"].isin(["green", "amber", "red"])]
             own = everyone[everyone["subject_type"] == "authority"]
             framework = everyone[everyone["target_source"].astype(str) != "centre_target"] \
                 if "target_source" in everyone.columns else everyone
@@ -369,8 +383,10 @@ class AuthorityReport:
                      for r in self._furthest_off(centres).head(named).itertuples()]
             if len(centres) > named:
                 worst.append(f"and {len(centres) - named} more")
-            actions = [f"{self.where(r)}: {words}" for r in part.itertuples()
-                       if (words := self.action_words(r.kpi_id, r.subject_id))]
+            acted = [i for i, key in zip(part.index, zip(part["kpi_id"].astype(str), part["subject_id"].astype(str),
+                                                          strict=True), strict=True) if key in self._actions_by_item]
+            actions = [f"{self.where(r)}: {self.action_words(r.kpi_id, r.subject_id)}"
+                       for r in part.loc[acted].itertuples()]
             rows.append((int(part["subject_type"].map(kv.LEVEL_ORDER).fillna(9).min()), -len(part),
                          f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})",
                          kv.target_text(reference), authority, "; ".join(counts) or "the authority only",

@@ -29,19 +29,19 @@ def plain(cell: str) -> str:
     return _MARKUP.sub(lambda m: m.group(1) or "", _LINK.sub(r"\1", cell))
 
 
+_WIDE = re.compile(r"[A-LN-VX-Z&]")
+_WIDER = re.compile(r"[MWmw@%]")
+_SYMBOL = re.compile("[\u2000-\U0010ffff]")
+
+
 def text_pt(value: str, bold: bool = False) -> float:
     """An upper estimate of the printed width of ``value`` at 8 pt (Libertinus Serif, DejaVu for symbols):
-    calibrated on typst's own measure (lower case about 3.75 pt, capitals 5 pt, digits 3.7 pt)."""
-    width = 0.0
-    for ch in value:
-        if ch == " ":
-            width += 2.2
-        elif ord(ch) > 0x2000:  # ✔ ✖ ▲ ● ◆ ▼ – and friends, from the fallback font
-            width += 7.5
-        elif ch.isupper() or ch in "mwMW@%&":
-            width += 5.6
-        else:
-            width += 4.1
+    calibrated on typst's own measure (lower case about 3.75 pt, capitals 5 pt, digits 3.7 pt, a symbol
+    such as ✔ ✖ ▲ ● from the fallback font about 7 pt)."""
+    spaces, wide, symbols = value.count(" "), len(_WIDE.findall(value)), len(_SYMBOL.findall(value))
+    wider = len(_WIDER.findall(value))
+    width = (4.1 * (len(value) - spaces - wide - wider - symbols) + 2.2 * spaces + 5.6 * wide + 6.8 * wider
+             + 7.5 * symbols)
     return width * (1.1 if bold else 1.0)
 
 
@@ -50,7 +50,10 @@ KEEP_WHOLE_PT = 58.0  # a cell this short stays on one line ("✖ Not met", "30 
 
 def _longest_word_pt(value: str, bold: bool = False) -> float:
     whole = text_pt(value, bold)
-    return whole if whole <= KEEP_WHOLE_PT else max((text_pt(w, bold) for w in value.split()), default=0.0)
+    if whole <= KEEP_WHOLE_PT:
+        return whole
+    longest = sorted(value.split(), key=len)[-3:]  # the widest word is among the longest few
+    return max((text_pt(w, bold) for w in longest), default=0.0)
 
 
 def widths_pt(head: Sequence[str], cells: Sequence[Sequence[str]]) -> list[float]:

@@ -293,7 +293,8 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     for column in _TEXT_COLUMNS:
         if column in frame.columns:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-            frame[column] = frame[column].map(lambda v: v if v is None else str(v))
+            # map() would infer pandas' arrow-backed "str" dtype again: keep plain Python strings
+            frame[column] = frame[column].map(lambda v: v if v is None else str(v)).astype("object")
     return frame
 
 
