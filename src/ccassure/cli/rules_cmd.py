@@ -78,6 +78,7 @@ def list_rules(rules_dir: str | None) -> None:
 def show(rule_id: str, rules_dir: str | None) -> None:
     """Everything about one rule: basis, test, parameters (with this project's values), messages."""
     from ccassure.results.describe import applies_when_words, rule_test_summary
+    from ccassure.rules.commencement import describe_values
 
     ruleset, _ = _load(rules_dir)
     if rule_id not in ruleset:
@@ -113,6 +114,7 @@ def show(rule_id: str, rules_dir: str | None) -> None:
             where = f"set in ccassure.yml; default {p.default}" if p.name in overrides else "default"
             lines.append(f"    {p.name} = {value} ({where}) — {p.unit}; basis: {p.basis}"
                          + (f". {p.description}" if p.description else ""))
+            lines += [f"      {line}" for line in describe_values(p.versions)]  # dated values, oldest first
     lines.append("  messages:")
     for status, text in rule.messages.items():
         lines.append(f"    {status}: {' '.join(text.split())}")

@@ -26,7 +26,7 @@ from ccassure.contracts import ContractSet, load_contracts
 from ccassure.contracts.dtypes import DUCKDB_TYPES
 from ccassure.periods import Period, parse_period, quarter_of
 from ccassure.rules.blanks import blank_detail, blank_sql
-from ccassure.rules.commencement import in_force_sql, not_in_force_detail
+from ccassure.rules.commencement import in_force_sql, judge_on_dates, not_in_force_detail, subject_date_sql
 from ccassure.rules.expr import quote_ident, sql_literal
 from ccassure.rules.loader import RuleSet
 from ccassure.rules.model import SUBJECTS, Rule, SubjectDef
@@ -190,6 +190,16 @@ class Evaluator:
         return findings
 
     def evaluate_rule(self, rule: Rule, period: Period, overrides: Mapping[str, Any] | None = None) -> Findings:
+        """Each subject meets the parameter values in force on its date (rules/commencement.py)."""
+        return judge_on_dates(rule, period, overrides, self._evaluate_version, lambda: self._subject_dates(rule, period))
+
+    def _subject_dates(self, rule: Rule, period: Period) -> dict[str, Any]:
+        view = self.subject_view(SUBJECTS[rule.subject])
+        if view is None:
+            return {}
+        return dict(self.con.sql(f"SELECT __subject_id, {subject_date_sql(period)} FROM {view} s").fetchall())
+
+    def _evaluate_version(self, rule: Rule, period: Period, overrides: Mapping[str, Any] | None = None) -> Findings:
         params = rule.parameter_values(dict(overrides or {}))
         subject = SUBJECTS[rule.subject]
         view = self.subject_view(subject)

@@ -17,7 +17,7 @@ from ccassure.contracts import ContractSet, load_contracts
 from ccassure.periods import parse_period
 from ccassure.rules.blanks import check_blank_columns
 from ccassure.rules.checks import get_check, load_checks
-from ccassure.rules.commencement import parse_in_force
+from ccassure.rules.commencement import parse_in_force, parse_parameter_values
 from ccassure.rules.errors import RuleError, RuleErrors
 from ccassure.rules.expr import ExpressionError, Scope, check_allowed_values
 from ccassure.rules.model import AUTHORITY_CONTRACT, STATUSES, SUBJECTS, Basis, Example, Parameter, Rule
@@ -213,11 +213,7 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
                             "subject")
         subject_contract = contracts[subject.table]
 
-    parameters = {
-        name: Parameter(name, spec["default"], spec["unit"], spec["basis"], " ".join(str(spec.get("description", "")).split()),
-                        spec.get("source", ""))
-        for name, spec in (plain.get("parameters") or {}).items()
-    }
+    parameters = {name: _parameter(name, spec, plain, loc) for name, spec in (plain.get("parameters") or {}).items()}
     defaults = {name: p.default for name, p in parameters.items()}
 
     ctx = LoadContext(contracts, subject, subject_contract, defaults, loc.at("test"),
@@ -288,6 +284,19 @@ def _allowed_values(condition, contract, loc: Locator, *steps: Any, tables=None)
         return
     if problems:
         raise loc.error(problems[0], *steps)
+
+
+def _parameter(name: str, spec: dict[str, Any], plain: dict[str, Any], loc: Locator) -> Parameter:
+    """A parameter with one ``default``, or dated ``values`` (rules/commencement.py; default = the latest)."""
+    versions = ()
+    if spec.get("values") is not None:
+        try:
+            versions = parse_parameter_values(spec["values"], parse_in_force(plain).valid_from)
+        except ValueError as exc:
+            raise loc.error(f"parameter {name}: {exc}", "parameters", name, "values") from None
+    default = versions[-1].value if versions else spec["default"]
+    return Parameter(name, default, spec["unit"], spec["basis"], " ".join(str(spec.get("description", "")).split()),
+                     spec.get("source", ""), versions)
 
 
 def _examples(plain: dict[str, Any], document: Any, loc: Locator, contracts: ContractSet,

@@ -54,6 +54,7 @@ class Parameter:
     basis: Literal["law", "policy"]
     description: str = ""
     source: str = ""
+    versions: tuple[Any, ...] = ()  # rules.commencement.ParameterValue, oldest first; default = the latest
 
 
 @dataclass(frozen=True)

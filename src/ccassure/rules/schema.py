@@ -78,17 +78,31 @@ def build_rule_schema() -> dict[str, Any]:
                 "type": "object",
                 "propertyNames": {"pattern": PARAM_PATTERN},
                 "additionalProperties": {
-                    "type": "object", "additionalProperties": False, "required": ["default", "unit", "basis"],
+                    "type": "object", "additionalProperties": False, "required": ["unit", "basis"],
+                    "oneOf": [{"required": ["default"]}, {"required": ["values"]}],
                     "properties": {
                         "default": {"type": ["number", "string", "boolean"]},
+                        "values": {
+                            "type": "array", "minItems": 1,
+                            "description": "Dated values (instead of default): each subject is judged with the "
+                                           "value in force on its date, like the rule's own window.",
+                            "items": {
+                                "type": "object", "additionalProperties": False,
+                                "required": ["valid_from", "value"],
+                                "properties": {
+                                    "valid_from": {"type": "string", "pattern": DATE_PATTERN,
+                                                   "description": "The first day this value is in force."},
+                                    "value": {"type": ["number", "string", "boolean"]},
+                                    "reference": {"type": "string",
+                                                  "description": "The legal or published source of this value."},
+                                },
+                            },
+                        },
                         "unit": {"type": "string"},
                         "basis": {"enum": ["law", "policy"],
                                   "description": "law: set by statute; policy: a choice an authority may change."},
                         "description": {"type": "string"},
                         "source": {"type": "string"},
-                        "valid_from": {"type": "string", "pattern": DATE_PATTERN,
-                                       "description": "When this value took effect (default: the rule's)."},
-                        "valid_to": {"type": "string", "pattern": DATE_PATTERN},
                     },
                 },
             },
