@@ -15,6 +15,7 @@ from pathlib import Path
 # block name -> (doc, relative to the project root; "module:function" returning the block's Markdown)
 BLOCKS: dict[str, tuple[str, str]] = {
     "validation-formats": ("docs/validation.md", "ccassure.validation.outputs:formats_table"),
+    "report-documents": ("docs/reports.md", "ccassure.render.documents:documents_table"),
 }
 
 

@@ -70,3 +70,62 @@ def test_the_extension_names_the_format() -> None:
     assert format_for(Path("problems.XLSX")) == "xlsx"
     assert format_for(Path("notes.unknown")) == "text"
     assert format_for(None) == "text"
+
+
+# ------------------------------------------------------------------------------------ report documents
+
+
+def test_render_only_lists_every_document_the_project_declares() -> None:
+    from ccassure.cli.render_cmd import render
+    from ccassure.render.documents import documents
+
+    help_text = " ".join(CliRunner().invoke(render, ["--help"]).output.split())
+    for kind, document in documents(REPO / "reports").items():
+        assert f"{kind} ({document.mode.words})" in help_text
+
+
+def _project_with_extra_document(tmp_path: Path) -> Path:
+    import shutil
+
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(REPO / "reports", project / "reports", ignore=shutil.ignore_patterns("*_files", "__pycache__"))
+    for name in ("ccassure.yml", "_quarto.yml"):
+        shutil.copy2(REPO / name, project / name)
+    for name in ("rules", "data_contracts", "checks"):
+        (project / name).symlink_to(REPO / name)
+    (project / "reports" / "summary.qmd").write_text(
+        '---\ntitle: "One-page summary"\nsubtitle: "The authority on one page"\n'
+        'ccassure: {render: per-authority, title: "Summary: {name}", order: 3}\n---\n\n'
+        '```{python}\n#| tags: [parameters]\nresults_dir = "../_output/results"\nauthority = None\n```\n\n'
+        '```{python}\nfrom IPython.display import Markdown, display\nimport ccassure.reports as cr\n'
+        'results = cr.load_results(results_dir)\n'
+        'display(Markdown(f"## {cr.text(results.authority_name(authority))} on one page"))\n```\n', encoding="utf-8")
+    return project
+
+
+def test_a_new_document_is_one_qmd_file_for_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.render.synthetic_results import make_results
+
+    project = _project_with_extra_document(tmp_path)
+    monkeypatch.setenv("CCASSURE_PROJECT", str(project))
+    from ccassure.cli.render_cmd import render
+
+    assert "summary (one per authority)" in " ".join(CliRunner().invoke(render, ["--help"]).output.split())
+    results = make_results(project / "_output" / "results", authorities=2, centres_per_authority=1)
+    out = tmp_path / "out"
+    env = {**os.environ, "CI": "true", "CCASSURE_PROJECT": str(project)}
+    done = subprocess.run([sys.executable, "-m", "ccassure", "render", "--results", str(results), "--output-dir",
+                           str(out), "--to", "html", "--only", "index,summary"], cwd=project, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = sorted(p.name for p in out.glob("summary-*.html"))
+    assert pages == ["summary-E90000000.html", "summary-E90000001.html"], pages
+    assert "on one page" in (out / pages[0]).read_text(encoding="utf-8")
+    wrong = subprocess.run([sys.executable, "-m", "ccassure", "render", "--results", str(results), "--only", "summry"],
+                           cwd=project, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    assert wrong.returncode == 2 and "summary" in wrong.stderr and "Traceback" not in wrong.stderr

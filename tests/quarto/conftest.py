@@ -53,10 +53,9 @@ def readme_recipe() -> str:
     return section.split("```sh\n", 1)[1].split("```", 1)[0]
 
 
-@pytest.fixture(scope="session")
-def rendered_both(quarto, tmp_path_factory):
-    """(quarto output folder, ccassure output folder, project copy) for the same synthetic results."""
-    project = tmp_path_factory.mktemp("quarto-project")
+def project_copy(project: Path, quarto: str) -> dict[str, str]:
+    """Copy the project's documents, look and scripts into ``project`` (rules, contracts and checks linked),
+    give it the `.venv/bin/python` and `quarto` the README's recipe names; returns the environment to run it in."""
     for name in COPIED:
         source = REPO / name
         if source.is_dir():
@@ -65,8 +64,6 @@ def rendered_both(quarto, tmp_path_factory):
             shutil.copy2(source, project / name)
     for name in LINKED:
         (project / name).symlink_to(REPO / name)
-    make_results(project / "_output" / "results", authorities=1, centres_per_authority=1)
-    # the README's recipe names .venv/bin/python and `quarto`: give the copy both
     (project / ".venv" / "bin").mkdir(parents=True)
     python = project / ".venv" / "bin" / "python"
     python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
@@ -79,6 +76,15 @@ def rendered_both(quarto, tmp_path_factory):
     env.pop("QUARTO_PYTHON", None)
     env.pop("CCASSURE_QUARTO", None)
     env.pop("CCASSURE_PROJECT", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def rendered_both(quarto, tmp_path_factory):
+    """(quarto output folder, ccassure output folder, project copy) for the same synthetic results."""
+    project = tmp_path_factory.mktemp("quarto-project")
+    env = project_copy(project, quarto)
+    make_results(project / "_output" / "results", authorities=1, centres_per_authority=1)
     proc = subprocess.run(["bash", "-euc", readme_recipe()], cwd=project, env=env, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, f"the README's Quarto recipe failed:\n{proc.stderr[-4000:]}"

@@ -111,11 +111,11 @@ def test_a_broken_document_does_not_stop_the_others(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "authority.qmd").write_text(
-        '---\ntitle: "Broken on purpose"\n---\n\n```{python}\n#| tags: [parameters]\nauthority = None\n```\n\n'
+        '---\ntitle: "Broken on purpose"\nccassure: {render: per-authority, order: 2}\n---\n\n```{python}\n#| tags: [parameters]\nauthority = None\n```\n\n'
         '```{python}\nif authority == "E90000001":\n    raise RuntimeError("deliberately broken report")\n'
         'leaked = authority\nprint(authority)\n```\n', encoding="utf-8")
     (reports / "index.qmd").write_text(
-        '---\ntitle: "Leak check"\n---\n\n```{python}\n#| output: asis\n'
+        '---\ntitle: "Leak check"\nccassure: {render: once, order: 1}\n---\n\n```{python}\n#| output: asis\n'
         'print("LEAK" if "leaked" in globals() or "authority" in globals() else "CLEAN")\n```\n', encoding="utf-8")
     out = tmp_path / "out"
     proc = run_render("--results", str(results), "--output-dir", str(out), "--to", "html",
@@ -133,11 +133,11 @@ def test_no_state_leaks_between_documents(tmp_path):
     reports.mkdir()
     # authority documents run first and leave variables, a changed directory and matplotlib settings behind
     (reports / "authority.qmd").write_text(
-        '---\ntitle: "Leaves state"\n---\n\n```{python}\n#| tags: [parameters]\nauthority = None\n```\n\n'
+        '---\ntitle: "Leaves state"\nccassure: {render: per-authority, order: 1}\n---\n\n```{python}\n#| tags: [parameters]\nauthority = None\n```\n\n'
         '```{python}\nimport os, matplotlib\nprint(f"SEEN-BEFORE={\'leaked\' in dir()}")\n'
         'leaked = authority\nos.chdir("/")\nmatplotlib.rcParams["lines.linewidth"] = 9\n```\n', encoding="utf-8")
     (reports / "rules.qmd").write_text(
-        '---\ntitle: "Sees state?"\n---\n\n```{python}\n#| tags: [parameters]\nrules_dir = None\n```\n\n'
+        '---\ntitle: "Sees state?"\nccassure: {render: once, order: 2}\n---\n\n```{python}\n#| tags: [parameters]\nrules_dir = None\n```\n\n'
         '```{python}\n#| output: asis\nimport os, matplotlib\n'
         'print("LEAK" if "leaked" in globals() or "authority" in globals() else "NAMES-CLEAN")\n'
         f'print("\\n\\nCWD-" + ("OK" if os.getcwd() == {str(reports)!r} else "WRONG"))\n'

@@ -19,6 +19,20 @@ def project_is_demo(project) -> bool:
     return "demo" in words or "synthetic" in words
 
 
+class DocumentsOption(click.Option):
+    """``--only``: its help lists the project's documents, read from their front matter when help is shown
+    (so that ``ccassure --help`` reads no .qmd file and imports no renderer)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from ccassure.render.documents import DocumentError, kinds_help, project_documents
+
+        try:
+            self.help = kinds_help(project_documents()) + " Default: all of them."
+        except (DocumentError, OSError) as exc:
+            self.help = f"Which documents (the project's reports/*.qmd cannot be listed: {exc})."
+        return super().get_help_record(ctx)
+
+
 def _progress_enabled() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
 
@@ -30,8 +44,8 @@ def _progress_enabled() -> bool:
 @click.option("--to", "formats", default="html,pdf", show_default=True, help="Output formats: html, pdf.")
 @click.option("--output-dir", type=click.Path(path_type=Path), default=None,
               help="Where the reports go (default: <output>/reports).")
-@click.option("--only", default="index,authority,centre,validation,rules", show_default=True,
-              help="Which documents: index, authority, centre, validation, rules.")
+@click.option("--only", cls=DocumentsOption, default=None, metavar="DOC,DOC",
+              help="Which documents (see `ccassure render --help`).")
 @click.option("--min-count", type=int, default=5, show_default=True,
               help="Counts of people below this are shown as '<N' (0 switches suppression off).")
 @click.option("--synthetic/--real", default=None,
@@ -45,7 +59,7 @@ def _progress_enabled() -> bool:
 @click.option("--dry-run", is_flag=True,
               help="With --engine quarto: print the `quarto render` commands (one per document) instead of running.")
 @click.option("--reports-dir", type=click.Path(path_type=Path), default=None, hidden=True)
-def render(results_dir: Path | None, authority: str, formats: str, output_dir: Path | None, only: str,
+def render(results_dir: Path | None, authority: str, formats: str, output_dir: Path | None, only: str | None,
            min_count: int, synthetic: bool | None, timeout: int, engine: str, quarto_path: str | None,
            dry_run: bool, reports_dir: Path | None) -> None:
     """Render the reports: executes the .qmd documents on one warm kernel, then writes self-contained
@@ -64,7 +78,8 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     from rich.console import Console
 
     from ccassure.project import current_project
-    from ccassure.render.runner import FORMATS, KINDS, Renderer, plan
+    from ccassure.render.documents import DocumentError, documents
+    from ccassure.render.runner import FORMATS, Renderer, plan
     from ccassure.reports import load_results
 
     console = Console(stderr=True)
@@ -78,11 +93,18 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
     results_dir = (results_dir or project.output_dir / "results").resolve()
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
-    kinds = tuple(k.strip().lower() for k in only.split(",") if k.strip())
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
+    try:
+        declared = documents(reports_dir)
+    except DocumentError as exc:
+        console.print(f"[bold red]Cannot render:[/] {exc}", highlight=False)
         kernel.shutdown()
-        raise click.UsageError(f"Unknown document kind {', '.join(unknown)}: choose from {', '.join(KINDS)}")
+        sys.exit(2)
+    kinds = tuple(declared) if only is None else tuple(k.strip().lower() for k in only.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in declared]
+    if unknown or not kinds:
+        kernel.shutdown()
+        raise click.UsageError(f"Unknown document {', '.join(unknown) or '(none)'}: choose from "
+                               f"{', '.join(declared) or 'none (no reports/*.qmd declares itself)'}")
     try:
         results = load_results(results_dir)
         if synthetic is None and results.synthetic is None:

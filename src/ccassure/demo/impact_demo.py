@@ -10,7 +10,6 @@ for consultation. Everything here is invented.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 DEMO_AUTHORITY = "E10000901"
 PROPOSAL_FILE = "wexcombe-centres-review.yaml"
@@ -75,37 +74,26 @@ def write_proposal(folder: Path) -> Path:
     return path
 
 
-def impact_job(impact_dir: Path, reports_dir: Path, min_count: int = 5, synthetic: bool = True,
-               formats: tuple[str, ...] = ("html", "pdf"), authority: str = DEMO_AUTHORITY) -> Any:
-    """The render job of reports/impact.qmd for one impact results folder."""
-    from ccassure.render.runner import Job
-
-    return Job("impact", authority, reports_dir / "impact.qmd", f"impact-{authority}",
-               {"impact_dir": str(impact_dir), "min_count": int(min_count), "synthetic": bool(synthetic),
-                "formats": ",".join(formats)}, "Change-impact assessment")
-
-
-def assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports: Path, formats: str,
-                      period: str | None = None) -> int:
-    """make report's impact stage: write the proposal, assess it against the store, render the document."""
+def assess_demo(demo_dir: Path, store_path: Path, results: Path, period: str | None = None) -> int:
+    """make report's impact stage: write the proposal and assess it against the store, keeping the assessment
+    with the results (``results/impact``), where ``ccassure render`` plans reports/impact.qmd for it."""
     import time
 
     started = time.perf_counter()
     print("\n== Assessing the demo county's change proposal", flush=True)
     try:
-        return _assess_and_render(demo_dir, store_path, results, reports, formats, period, started)
+        return _assess(demo_dir, store_path, results, period, started)
     except Exception as exc:  # noqa: BLE001 - the impact stage must not hide the other reports
         print(f"   impact assessment failed: {type(exc).__name__}: {exc}", flush=True)
         return 1
 
 
-def _assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports: Path, formats: str,
-                       period: str | None, started: float) -> int:
+def _assess(demo_dir: Path, store_path: Path, results: Path, period: str | None, started: float) -> int:
     import time
 
     from ccassure.impact import assess
     from ccassure.project import current_project
-    from ccassure.render.runner import Renderer, read_quarto_defaults
+    from ccassure.render.documents import IMPACT_FOLDER
     from ccassure.store import Store
     from ccassure.store.for_check import tables_for_check
 
@@ -115,18 +103,7 @@ def _assess_and_render(demo_dir: Path, store_path: Path, results: Path, reports:
     period = period or "2017Q1"
     tables = tables_for_check(store, authority=DEMO_AUTHORITY, period=period)
     result = assess(proposal, data=tables, period=period, authority=DEMO_AUTHORITY, project=project)
-    impact_dir = result.write(results / "impact")
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    css = project.reports_dir / "assets" / "ccassure.css"
-    renderer = Renderer(reports, formats=wanted, css=css if css.is_file() else None,
-                        execute_defaults=read_quarto_defaults(project.root))
-    try:
-        summary = renderer.run([impact_job(impact_dir.resolve(), project.reports_dir.resolve(), formats=wanted)])
-    finally:
-        renderer.close()
-    for failed in summary.failed:
-        print(f"   impact document failed: {failed.error}\n{failed.detail}", flush=True)
-    outputs = [str(p) for r in summary.results for p in r.outputs]
-    print(f"   {len(result.scenarios)} scenarios; {', '.join(outputs) or 'nothing rendered'} "
+    folder = result.write(results / IMPACT_FOLDER)
+    print(f"   {len(result.scenarios)} scenarios assessed into {folder} "
           f"({time.perf_counter() - started:.1f} s)", flush=True)
-    return 0 if summary.ok else 1
+    return 0

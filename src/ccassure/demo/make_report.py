@@ -1,7 +1,8 @@
 """What `make report` runs: the whole flow on the synthetic demo, from nothing to rendered reports.
 
     generate the demo -> validate every return (summaries kept for the reports) -> submit each to a fresh
-    store -> check every rule and KPI per authority and quarter -> render HTML and PDF reports
+    store -> check every rule and KPI per authority and quarter -> assess the demo county's change proposal
+    -> render HTML and PDF reports (the change-impact document among them)
 
 Outputs go under the project's output folder (``_output/`` by default): ``demo/`` (the generated data),
 ``store.duckdb``, ``results/`` (findings, KPI results, validation summaries) and ``reports/``.
@@ -135,10 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = generate(out / "demo", args.scale)
     failed = validate_and_submit(summary, results, out / "store.duckdb")
     failed += check(summary, results, out / "store.duckdb")
-    failed += render(results, reports, args.to)
-    from ccassure.demo.impact_demo import assess_and_render  # the demo county's change proposal (#15)
+    from ccassure.demo.impact_demo import assess_demo  # the demo county's change proposal (#15)
 
-    failed += assess_and_render(out / "demo", out / "store.duckdb", results, reports, args.to)
+    failed += assess_demo(out / "demo", out / "store.duckdb", results)  # kept with the results: rendered below
+    failed += render(results, reports, args.to)
     print(f"\n{'All done' if not failed else 'Finished with problems'}: open {reports / 'index.html'}")
     return 1 if failed else 0
 

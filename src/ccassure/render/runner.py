@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ccassure.render.convert import ConversionError, parse, to_html, to_pdf
+from ccassure.render.documents import documents
 from ccassure.render.kernel import DocumentError, WarmKernel
 from ccassure.render.look import Look
 from ccassure.render.markdown import notebook_to_markdown
 from ccassure.render.qmd import QmdDocument, QmdError, inject_parameters, read_qmd
-from ccassure.reports.format import safe_stem
 
 FORMATS = ("html", "pdf")
-KINDS = ("index", "authority", "centre", "validation", "rules")
 
 
 @dataclass
@@ -103,47 +102,35 @@ def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
 
 
 def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "all",
-         kinds: tuple[str, ...] = KINDS, rules_dir: Path | None = None, min_count: int = 5,
+         kinds: tuple[str, ...] | None = None, rules_dir: Path | None = None, min_count: int = 5,
          synthetic: bool | None = None, formats: tuple[str, ...] = FORMATS) -> list[Job]:
-    """The documents to render for ``authority`` ("all" or one code) from a loaded ``Results``."""
+    """The documents to render for ``authority`` ("all" or one code) from a loaded ``Results``: every
+    document of ``reports_dir`` that declares itself in its front matter (``render.documents``), or those
+    named in ``kinds``, once or once per subject as each says."""
     if synthetic is None:
         synthetic = results.synthetic
-    common = {"results_dir": str(results_dir), "min_count": int(min_count),
-              "synthetic": True if synthetic is None else bool(synthetic), "formats": ",".join(formats)}
-    codes = results.authorities() if authority in (None, "", "all") else [authority]
-    unknown = [c for c in codes if c not in results.authorities()]
-    if unknown:
-        raise ValueError(f"No results for authority {', '.join(unknown)}; known: {', '.join(results.authorities()) or 'none'}")
+    declared = documents(reports_dir)
+    kinds = tuple(declared) if kinds is None else tuple(kinds)
+    unknown_kinds = [k for k in kinds if k not in declared]
+    if unknown_kinds:
+        raise ValueError(f"No document {', '.join(unknown_kinds)} in {reports_dir}; known: {', '.join(declared) or 'none'}")
+    one = authority not in (None, "", "all")
+    if one and authority not in results.authorities():
+        raise ValueError(f"No results for authority {authority}; known: {', '.join(results.authorities()) or 'none'}")
+    offered = {"results_dir": str(results_dir), "min_count": int(min_count),
+               "synthetic": True if synthetic is None else bool(synthetic), "formats": ",".join(formats),
+               "kinds": ",".join(kinds), "rules_dir": str(rules_dir) if rules_dir else "../rules",
+               **({"authority": authority} if one else {})}
     jobs: list[Job] = []
-
-    def qmd(name: str) -> Path:
-        return reports_dir / f"{name}.qmd"
-
-    if "index" in kinds:
-        only = {} if authority in (None, "", "all") else {"authority": authority}
-        jobs.append(Job("index", "", qmd("index"), "index", {**common, **only, "kinds": ",".join(kinds)},
-                        "Children's centre assurance reports"))
-    if "authority" in kinds:
-        for code in codes:
-            jobs.append(Job("authority", code, qmd("authority"), f"authority-{safe_stem(code)}",
-                            {**common, "authority": code},
-                            f"{results.authority_name(code)}: compliance and performance"))
-    if "centre" in kinds:
-        for code in codes:
-            for row in results.centres(code).itertuples():
-                jobs.append(Job("centre", row.subject_id, qmd("centre"), f"centre-{safe_stem(row.subject_id)}",
-                                {**common, "centre": row.subject_id},
-                                f"Evidence pack: {row.subject_name or row.subject_id}"))
-    if "validation" in kinds:
-        providers = results.providers(None if authority in (None, "", "all") else authority)
-        with_returns = {str(v.get("provider")) for v in results.validations}
-        for provider in providers:
-            if provider in with_returns:
-                jobs.append(Job("validation", provider, qmd("validation"), f"validation-{safe_stem(provider)}",
-                                {**common, "provider": provider}, f"Return validation: {provider}"))
-    if "rules" in kinds:
-        jobs.append(Job("rules", "", qmd("rules"), "rules",
-                        {**common, "rules_dir": str(rules_dir) if rules_dir else "../rules"}, "Rule catalogue"))
+    for kind in (k for k in declared if k in kinds):
+        document = declared[kind]
+        for subject in document.mode.subjects(results, authority if one else None):
+            values = dict(offered)
+            if document.mode.parameter:
+                values[document.mode.parameter] = subject.value
+            params = {k: v for k, v in values.items() if k in document.parameters}
+            jobs.append(Job(kind, subject.key, document.path, document.stem(subject), params,
+                            document.title_for(subject)))
     return jobs
 
 

@@ -2,7 +2,8 @@
 
 The render plan (``ccassure.render.runner.plan``) decides which documents exist; the index is told which
 kinds were rendered and mirrors the plan's choice of subjects (every centre judged, every provider with a
-validated return), so it never links to a page that is not there.
+validated return, every impact assessment kept with the results), so it never links to a page that is not
+there. The documents themselves are listed once, in their front matter (``ccassure.render.documents``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Sequence
 from ccassure.reports.format import md_table, safe_stem, text
 from ccassure.reports.results import Results
 
-ALL_KINDS = ("index", "authority", "centre", "validation", "rules")
+IMPACT = "impact"  # the change-impact document, listed under "Proposed changes to centres"
 
 
 def _links(stem: str, formats: Sequence[str]) -> str:
@@ -59,10 +60,32 @@ def authority_section(results: Results, code: str, formats: Sequence[str], kinds
     return "\n".join(out)
 
 
+def proposals_section(results: Results, formats: Sequence[str], authority: str | None) -> str:
+    """The change-impact assessments kept with the results, or a sentence saying there are none."""
+    from ccassure.render.documents import assessments, stem_of
+
+    found = assessments(results.directory, authority)
+    out = ["## Proposed changes to centres\n"]
+    if not found:
+        out.append("No proposed change to the centres has been assessed, so these reports hold no change-impact "
+                   "assessment.")
+    for subject in found:
+        out.append(f"**{text(subject.fields['title'] or 'Change-impact assessment')}** "
+                   f"({text(subject.fields['name'])}): {_links(stem_of(IMPACT, subject.key), formats)}  ")
+    return "\n".join(out)
+
+
 def index(results: Results, formats: Sequence[str] = ("html", "pdf"), authority: str | None = None,
-          kinds: Sequence[str] = ALL_KINDS) -> str:
+          kinds: Sequence[str] | None = None) -> str:
+    """The index of the documents named in ``kinds`` (default: every document of the project)."""
+    if kinds is None:
+        from ccassure.render.documents import project_documents
+
+        kinds = tuple(project_documents())
     codes = [authority] if authority else results.authorities()
     out = [authority_section(results, code, formats, kinds) for code in codes]
+    if IMPACT in kinds:
+        out.append(proposals_section(results, formats, authority))
     if "rules" in kinds:
         out.append("## Rules\n\n**Rule catalogue** (every duty and KPI in plain words, with its basis and the "
                    f"thresholds in force): {_links('rules', formats)}")
