@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from ccassure.cli.refusals import refusing
+
+
+def default_output(project, proposal: Path) -> Path:
+    """Where an assessment goes unless told: with the results, one folder per proposal, where
+    ``ccassure render`` finds it (docs/reports.md)."""
+    from ccassure.render.documents import IMPACT_FOLDER
+    from ccassure.reports.format import safe_stem
+
+    return project.output_dir / "results" / IMPACT_FOLDER / safe_stem(proposal.stem)
 
 
 @click.command()
@@ -14,7 +24,8 @@ import click
                                "latest quarter with sessions.")
 @click.option("--authority", help="ONS code of the authority (default: the proposal's, else the only one in the data).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Results folder for reports/impact.qmd (default: <output>/impact of the project).")
+              help="Results folder for reports/impact.qmd (default: <output>/results/impact/<proposal>, "
+                   "where `ccassure render` finds it).")
 @click.option("--data", "data", multiple=True, type=click.Path(exists=True),
               help="A provider return or authority records (folder or workbook); repeatable. Default: the store, "
                    "else sample_data/.")
@@ -32,26 +43,17 @@ def impact(proposal: Path, period: str | None, authority: str | None, output: Pa
     from ccassure.rules import RuleErrors
 
     project = current_project()
-    try:
+    with refusing({
+        ProposalError: (lambda exc: [f"The proposal cannot be assessed ({len(exc.problems)} problem(s)):",
+                                     *(f"  {problem}" for problem in exc.problems)], 2),
+        (RuleErrors, ContractErrors): (lambda exc: [str(error) for error in exc.errors], 1),
+        ValueError: (lambda exc: f"Cannot assess the proposal: {exc}", 2),
+        OSError: (lambda exc: f"Cannot read the data: {exc}", 2),
+    }):
         if period:
             parse_period(period)
         result = assess(proposal, data=list(data) or None, period=period, authority=authority, project=project)
-    except ProposalError as exc:
-        click.echo(f"The proposal cannot be assessed ({len(exc.problems)} problem(s)):", err=True)
-        for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(2)
-    except (RuleErrors, ContractErrors) as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        sys.exit(1)
-    except ValueError as exc:
-        click.echo(f"Cannot assess the proposal: {exc}", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"Cannot read the data: {exc}", err=True)
-        sys.exit(2)
-    target = result.write(output or project.output_dir / "impact")
+    target = result.write(output or default_output(project, proposal))
     console = Console()
     m = result.manifest
     for note in m.get("notes", []):
@@ -75,5 +77,5 @@ def impact(proposal: Path, period: str | None, authority: str | None, output: Pa
                       *(f"{ready.get(n, 0)} of {int((result.checklist['scenario'] == n).sum())}"
                         for n in result.scenarios))
     console.print(table)
-    console.print(f"Impact results written to {target}; render them with reports/impact.qmd.", markup=False,
-                  highlight=False)
+    console.print(f"Impact results written to {target}; `ccassure render` renders reports/impact.qmd for each "
+                  "assessment kept with the results.", markup=False, highlight=False)

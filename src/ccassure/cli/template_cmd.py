@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ccassure.cli.refusals import refusing
+
 DATASETS = ("provider_return", "authority_records", "reference")
 
 
@@ -22,23 +24,15 @@ def template(output: Path | None, dataset: str, contracts_dir: Path | None) -> N
     from ccassure.contracts import ContractErrors, load_contracts
     from ccassure.contracts.template import ordered_tables, write_template
 
-    try:
+    with refusing({ContractErrors: (lambda exc: ["ccassure: the data contracts cannot be loaded:",
+                                                 *(f"  {error}" for error in exc.errors)], 2)}):
         contracts = load_contracts(contracts_dir)
-    except ContractErrors as exc:
-        click.echo("ccassure: the data contracts cannot be loaded:\n"
-                   + "\n".join(f"  {error}" for error in exc.errors), err=True)
-        sys.exit(2)
     output = output or Path.cwd() / f"{dataset}_template.xlsx"
     if output.suffix.lower() != ".xlsx":
         click.echo(f"ccassure: the template is an Excel workbook; name it .xlsx (got {output.name})", err=True)
         sys.exit(2)
-    try:
+    with refusing({OSError: (lambda exc: f"ccassure: cannot write {output}: {exc.strerror or exc}", 2),
+                   ValueError: (lambda exc: f"ccassure: {exc}", 2)}):
         write_template(output, contracts, dataset)
-    except OSError as exc:
-        click.echo(f"ccassure: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(2)
-    except ValueError as exc:
-        click.echo(f"ccassure: {exc}", err=True)
-        sys.exit(2)
     sheets = ", ".join(c.sheet for c in ordered_tables(contracts, dataset))
     click.echo(f"Wrote a blank {dataset} template to {output} (sheets: {sheets}).")
