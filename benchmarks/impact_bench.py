@@ -16,6 +16,7 @@ the timings (a fixed cost of the command, printed apart).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -120,6 +121,7 @@ def main() -> None:
     loading = time.perf_counter() - started
     fixed = {"data": tables, "period": "2016Q4", "parameters": {}, "rules": rules, "contracts": contracts}
     assess(proposal, judge=False, **fixed)  # warm imports and caches
+    load_before = os.getloadavg()
     full, figures, base = [], [], []
     for _ in range(args.runs):
         base.append(baseline(tables, first_closed))
@@ -138,7 +140,9 @@ def main() -> None:
     baseline_lost = sum(int(v or 0) for _, v in con.sql(BASELINE_SQL).fetchall())
     check = int(result.summary.iloc[0]["under5_newly_beyond"])
     b, f, w = statistics.median(base), statistics.median(figures), statistics.median(full)
-    print(f"{args.scenarios} scenarios, {args.centres} centres, {args.lsoas:,} LSOAs, median of {args.runs} run(s):")
+    load_after = os.getloadavg()
+    print(f"{args.scenarios} scenarios, {args.centres} centres, {args.lsoas:,} LSOAs, median of {args.runs} run(s); "
+          f"load average (1 min) {load_before[0]:.1f} before, {load_after[0]:.1f} after, on {os.cpu_count()} cores:")
     print(f"  baseline: one scenario, hand-written DuckDB cross join      {b:7.3f} s")
     print(f"  impact figures for all scenarios (no rule re-judgement)      {f:7.3f} s  ({f / b:5.1f} x baseline)")
     print(f"  whole assessment (figures + rules + checklist)               {w:7.3f} s  ({w / b:5.1f} x baseline; "

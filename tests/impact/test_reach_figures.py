@@ -150,3 +150,35 @@ def test_every_scenario_is_measured_against_the_same_current_state():
     result = run(PAIR, close("A", "B"), close("A"))
     assert row(result, "close A")["under5_newly_beyond"] == 60
     assert result.baseline.iloc[0]["under5_within"] == 180
+
+
+# Five centres east of one neighbourhood at 1, 2, 3, 4 and 6 km: the assessment keeps each neighbourhood's
+# two nearest centres, so closing three or four of them needs the nearest among all the others.
+LINE = tables([centre(c, 400000 + km * 1000) for c, km in (("P", 1), ("Q", 2), ("R", 3), ("S", 4), ("T", 6))],
+              [lsoa("E01000009", 400000, 50, 5)])
+
+
+@pytest.mark.parametrize(("closed", "after"), [(("P",), 2000), (("P", "Q"), 3000), (("P", "Q", "R"), 4000),
+                                               (("P", "Q", "R", "S"), 6000), (("Q", "R", "S", "P"), 6000)])
+def test_the_nearest_centre_left_is_found_however_many_of_the_nearest_close(closed, after):
+    result = run(LINE, close(*closed))
+    changed = result.lsoas.set_index("lsoa_code")
+    assert changed.loc["E01000009", "after"] == pytest.approx(after)
+    assert row(result, "close " + " and ".join(closed))["under5_newly_beyond"] == (50 if after > 3000 else 0)
+
+
+def test_closing_every_centre_leaves_no_distance_at_all():
+    result = run(LINE, close("P", "Q", "R", "S", "T"))
+    assert result.lsoas.set_index("lsoa_code")["after"].isna().all()
+    assert row(result, "close P and Q and R and S and T")["lsoas_without_centre"] == 1
+
+
+def test_a_new_centre_serves_a_neighbourhood_whose_nearest_centre_closes_even_if_further_than_today():
+    # X sits on C (0 m); C closes and D opens 2.5 km away; B is 6 km away. X stays within reach, via D.
+    world = tables([centre("B", 409000), centre("C", 415000)], [lsoa("E01000005", 415000, 30, 3)])
+    swap = {"name": "move C", "changes": [
+        {"action": "close", "centre": "C", "from": "2017-10-01"},
+        {"action": "open", "centre": "D", "name": "D", "easting": 417500, "northing": 200000, "from": "2018-01-01"}]}
+    result = run(world, swap)
+    assert result.lsoas.set_index("lsoa_code").loc["E01000005", "after"] == pytest.approx(2500)
+    assert row(result, "move C")["under5_newly_beyond"] == 0

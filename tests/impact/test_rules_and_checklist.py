@@ -3,6 +3,7 @@ consultation checklist is the real consultation, fairness and equality rules run
 
 from __future__ import annotations
 
+import pytest
 from world import centre, lsoa, proposal, tables
 
 from ccassure.impact import assess
@@ -77,25 +78,30 @@ def test_a_reduction_does_not_need_the_closure_tests():
     assert items["eqia"] == "met"
 
 
-def test_pooling_unchanged_neighbourhoods_gives_the_same_judgements_as_listing_them_all():
-    from ccassure.impact.judge import judge_sufficiency
+@pytest.mark.parametrize("parameters", [{}, {"CA06-S5A-REACH-DEPRIVED": {"max_distance_m": 1500},
+                                           "CA06-S5A-REACH-ALL": {"max_distance_m": 4000}}])
+def test_pooling_neighbourhoods_gives_the_same_judgements_as_listing_them_all(parameters):
+    from ccassure.contracts import load_contracts
+    from ccassure.impact.judge import impact_rules, judge_sufficiency
     from ccassure.impact.state import current_state
     from ccassure.project import current_project
 
     world = tables([centre("A", 403000), centre("B", 409000), centre("C", 415000)],
-                   [lsoa(f"E010000{n:02d}", 400000 + 500 * n, 10 + n, 1 + n % 10) for n in range(40)])
-    scenarios = (close("A", "A"), close("B and C", "B", "C"))
-    pooled = assess(proposal_from_document(proposal(*scenarios)), data=world, period="2016Q4", parameters={})
+                   [lsoa(f"E010000{n:02d}", 400000 + 500 * n, 10 + n, 1 + n % 10) for n in range(40)]
+                   + [{**lsoa("E01000099", 0, 7, 3), "easting": None, "northing": None}])
+    opened = {"name": "close C, open D", "changes": [
+        {"action": "close", "centre": "C", "from": "2017-10-01"},
+        {"action": "open", "centre": "D", "name": "D", "easting": 418000, "northing": 200000, "from": "2018-01-01"}]}
+    scenarios = (close("A", "A"), close("B and C", "B", "C"), opened)
+    pooled = assess(proposal_from_document(proposal(*scenarios)), data=world, period="2016Q4", parameters=parameters)
     state = current_state(world, project=current_project(), authority=None, period="2016Q4")
-    from ccassure.contracts import load_contracts
-    from ccassure.impact.judge import impact_rules
-
     contracts = load_contracts()
     full = judge_sufficiency(state, list(pooled_proposal(scenarios).scenarios), impact_rules(current_project(), contracts),
-                             contracts, {})
-    columns = ["scenario", "rule_id", "status", "observed"]
+                             contracts, parameters)
+    columns = ["scenario", "rule_id", "status", "observed", "message"]
     assert pooled.judgements[columns].to_dict("records") == full[columns].to_dict("records")
     assert set(full["status"]) >= {"met", "at_risk"}
+    assert len(set(full["observed"])) > 3  # the states differ, so equal judgements mean something
 
 
 def pooled_proposal(scenarios):

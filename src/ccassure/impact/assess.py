@@ -23,16 +23,6 @@ from ccassure.periods import Period
 from ccassure.project import Project, current_project
 
 
-def pool_keys(points: pd.DataFrame, settings: dict[str, Any]) -> dict[str, str]:
-    """LSOA -> (within each reach rule's distance now, deprivation class): what the rules' shares depend on."""
-    within = (points["before"].le(settings["max_distance_m"]).fillna(False).astype(str) + "-"
-              + points["before"].le(settings["deprived_max_distance_m"]).fillna(False).astype(str))
-    decile = points["imd_decile"]
-    kind = decile.le(settings["most_deprived_deciles"]).map({True: "deprived", False: "other"}).astype(object)
-    kind = kind.where(decile.notna(), "unknown")
-    return dict(zip(points["lsoa_code"], within.astype(str) + "-" + kind.astype(str), strict=False))
-
-
 def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict[str, pd.DataFrame] | None = None,
            period: str | Period | None = None, authority: str | None = None, project: Project | None = None,
            parameters: dict[str, Any] | None = None, judge: bool = True, rules: Any = None,
@@ -69,7 +59,7 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
     points = points.assign(before=base["before"].to_numpy(),
                            nearest=[site_ids[int(j)] if j == j and j is not None else None for j in base["nearest"]])
     judgements = judge_sufficiency(state, scenarios, rules, contracts, parameters, changed=figures["lsoas"],
-                                   pools=pool_keys(points, settings)) if judge else pd.DataFrame()
+                                   points=points) if judge else pd.DataFrame()
     checklist = readiness(state, scenarios, rules, contracts, parameters) if judge else pd.DataFrame()
     manifest = {
         "format": 1, "kind": "impact", "title": proposal.title, "proposal": proposal.path,

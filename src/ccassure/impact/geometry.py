@@ -2,7 +2,8 @@
 
 Distances are straight lines between British National Grid eastings and northings (metres), in plain SQL
 (no spatial extension: it would download at run time). The LSOA-to-centre distances are computed once;
-a scenario only recomputes the LSOAs whose nearest centre it removes, and adds the distances to the
+a scenario only recomputes the LSOAs whose nearest centre it removes (from each LSOA's few nearest
+centres, or among all centres when the scenario removes all of those), and adds the distances to the
 centres it opens. So 100 scenarios cost little more than one.
 """
 
@@ -115,28 +116,46 @@ def scenario_frames(state: CurrentState, scenarios: list[Scenario]) -> tuple[pd.
     return sites, removed_frame, added_frame
 
 
+# How many nearest centres are kept per LSOA. A scenario that removes all of an LSOA's TOP nearest centres
+# is rare (they are spread apart); for those LSOAs the nearest kept centre is found among all centres.
+TOP = 2
+
 NEAREST_SQL = """
--- every LSOA's K nearest centres now (K = the most centres any scenario removes, plus one), so the nearest
--- centre a scenario keeps is always among them
+-- every LSOA's K nearest centres now (K = TOP, or fewer when no scenario removes that many): a top-K
+-- aggregate of squared distances keeps a small heap per LSOA, far cheaper than ranking all pairs
 CREATE OR REPLACE TEMP TABLE imp_top AS
-    SELECT p.i, s.j, sqrt((s.easting - p.easting) ^ 2 + (s.northing - p.northing) ^ 2) AS dist
-    FROM imp_points p CROSS JOIN imp_sites s
-    QUALIFY row_number() OVER (PARTITION BY p.i ORDER BY dist, s.j) <= {k};
+    SELECT i, unnest(js) AS j, sqrt(unnest(d2s)) AS dist FROM (
+        SELECT p.i, min_by(s.j, (s.easting - p.easting) ^ 2 + (s.northing - p.northing) ^ 2, {k}) AS js,
+               min((s.easting - p.easting) ^ 2 + (s.northing - p.northing) ^ 2, {k}) AS d2s
+        FROM imp_points p CROSS JOIN imp_sites s GROUP BY p.i);
 CREATE OR REPLACE TEMP TABLE imp_base AS
-    SELECT p.i, min(t.dist) AS before, arg_min(t.j, t.dist) AS nearest
-    FROM imp_points p LEFT JOIN imp_top t ON t.i = p.i GROUP BY p.i;
+    SELECT p.i, p.easting, p.northing, min(t.dist) AS before,
+           arg_min(t.j, {{'d': t.dist, 'j': t.j}}) AS nearest  -- ties: the lower number
+    FROM imp_points p LEFT JOIN imp_top t ON t.i = p.i GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE imp_hit AS  -- LSOAs whose nearest centre the scenario removes
     SELECT r.scenario, b.i FROM imp_base b JOIN imp_removed r ON r.j = b.nearest;
-CREATE OR REPLACE TEMP TABLE imp_recomputed AS  -- their nearest among the centres the scenario keeps
+CREATE OR REPLACE TEMP TABLE imp_recomputed AS  -- their nearest among the K the scenario keeps
     SELECT h.scenario, h.i, min(t.dist) AS dist
     FROM imp_hit h JOIN imp_top t ON t.i = h.i
     WHERE NOT EXISTS (SELECT 1 FROM imp_removed r WHERE r.scenario = h.scenario AND r.j = t.j)
     GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE imp_stranded AS  -- the few whose K nearest all go
+    SELECT h.scenario, h.i, b.easting, b.northing FROM imp_hit h JOIN imp_base b ON b.i = h.i
+    ANTI JOIN imp_recomputed rc ON rc.scenario = h.scenario AND rc.i = h.i;
+CREATE OR REPLACE TEMP TABLE imp_kept AS  -- (scenario, centre) for the scenarios that strand any
+    SELECT k.scenario, s.* FROM (SELECT DISTINCT scenario FROM imp_stranded) k CROSS JOIN imp_sites s
+    ANTI JOIN imp_removed r ON r.scenario = k.scenario AND r.j = s.j;
+INSERT INTO imp_recomputed  -- their nearest among every centre the scenario keeps
+    SELECT x.scenario, x.i, min(sqrt((k.easting - x.easting) ^ 2 + (k.northing - x.northing) ^ 2))
+    FROM imp_stranded x JOIN imp_kept k ON k.scenario = x.scenario GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE imp_opened AS  -- the nearest centre a scenario opens, where nearer than today's
-    SELECT o.* FROM (
-        SELECT a.scenario, p.i, min(sqrt((a.easting - p.easting) ^ 2 + (a.northing - p.northing) ^ 2)) AS dist
-        FROM imp_added a CROSS JOIN imp_points p GROUP BY ALL) o
-    JOIN imp_base b ON b.i = o.i WHERE b.before IS NULL OR o.dist < b.before;
+    -- nearest, or wherever the scenario removes today's nearest (the new centre may then be the nearest left)
+    SELECT a.scenario, b.i, min(sqrt((a.easting - b.easting) ^ 2 + (a.northing - b.northing) ^ 2)) AS dist
+    FROM imp_added a CROSS JOIN imp_base b
+    LEFT JOIN imp_hit h ON h.scenario = a.scenario AND h.i = b.i
+    WHERE b.before IS NULL OR h.i IS NOT NULL
+       OR (a.easting - b.easting) ^ 2 + (a.northing - b.northing) ^ 2 < b.before ^ 2
+    GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE imp_lsoa AS
     WITH candidates AS (SELECT scenario, i FROM imp_hit UNION SELECT scenario, i FROM imp_opened)
     SELECT c.scenario, c.i, b.before,
@@ -171,4 +190,4 @@ def nearest_distances(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, site
                                         "northing": added["northing"].to_numpy(float)}))
     con.register("imp_scenarios", pa.table({"scenario": pa.array(range(n_scenarios), pa.int64())}))
     most_removed = int(kept.groupby("scenario").size().max()) if len(kept) else 0
-    con.execute(NEAREST_SQL.format(k=most_removed + 1))
+    con.execute(NEAREST_SQL.format(k=max(1, min(TOP, most_removed + 1))))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ccassure.impact.proposal import Scenario
-from ccassure.impact.state import CurrentState, state_after
+from ccassure.impact.state import SCENARIO, CurrentState, centres_after
 
 SUFFICIENCY_RULES = ("CA06-S5A-NONE", "CA06-S5A-REACH-ALL", "CA06-S5A-REACH-DEPRIVED")
 REACH_RULE = "CA06-S5A-REACH-ALL"
@@ -55,40 +56,35 @@ def rule_parameters(rules: Any, project_parameters: dict[str, Any] | None) -> di
 
 def judge_sufficiency(state: CurrentState, scenarios: list[Scenario], rules: Any, contracts: Any,
                       parameters: dict[str, Any] | None, changed: pd.DataFrame | None = None,
-                      pools: dict[str, str] | None = None) -> pd.DataFrame:
+                      points: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (current state or scenario) x rule: status, observed and message.
 
     Every state is evaluated in ONE run of the rules: each is given its own stand-in authority code, with
-    its own centres (the state after the scenario) and neighbourhoods. Given ``changed`` (the LSOAs whose
-    nearest distance a scenario changes, from the geometry), a scenario's unchanged neighbourhoods are
-    pooled: one point per (within reach now, deprivation class), placed at a real member of the pool and
-    carrying the pool's under-fives. Unchanged neighbourhoods keep their distance, so each pool is within
-    reach after the scenario exactly when it is now, and the shares the rules compute are the same as
-    with every neighbourhood listed (the evidence lists the pools' representatives instead).
+    its own centres (the state after the scenario) and neighbourhoods. Given the geometry (``points``:
+    every located neighbourhood's distance now; ``changed``: the neighbourhoods whose distance a scenario
+    changes, with the distance after), each state's neighbourhoods are pooled (see :class:`Pooling`), which
+    leaves every share the rules compute unchanged; without it every neighbourhood is listed.
     """
     from ccassure.rules.evaluator import Evaluator
 
     selected = rules.select([r for r in SUFFICIENCY_RULES if r in rules])
     codes = {f"S{index:06d}": name for index, name in enumerate([CURRENT, *(s.name for s in scenarios)])}
+    code_list = list(codes)
     pop = _latest(state.tables.get("lsoa_population"))
-    pooler = _Pooler(pop, pools) if pop is not None and pools and changed is not None else None
-    centres = []
-    points = []
-    by_scenario = ({name: group.tolist() for name, group in changed.groupby("scenario")["lsoa_code"]}
-                   if changed is not None and len(changed) else {})
-    for index, (code, name) in enumerate(codes.items()):
-        tables = state.tables if index == 0 else state_after(state, scenarios[index - 1])
-        centres.append(tables["centres"].assign(authority_code=code))
-        if pop is None:
-            continue
-        if index == 0 or pooler is None:
-            points.append(pop.assign(authority_code=code))
+    after = centres_after(state, scenarios)
+    after = after.assign(authority_code=after.pop(SCENARIO).add(1).map(dict(enumerate(code_list))))
+    data = {"centres": pd.concat([state.centres.assign(authority_code=code_list[0]), after], ignore_index=True),
+            "authorities": pd.DataFrame({"authority_code": code_list, "authority_name": state.authority_name})}
+    if pop is not None:
+        if points is not None and changed is not None:  # the current state (position 0) changes nothing
+            number = {s.name: index + 1 for index, s in enumerate(scenarios)}
+            pooled = Pooling(pop, points, rule_parameters(rules, parameters)).pooled(
+                changed["scenario"].map(number).to_numpy(), changed["lsoa_code"],
+                changed["after"].astype("Float64").to_numpy(dtype=float, na_value=np.nan), len(code_list))
+            pooled = pooled.assign(authority_code=pooled.pop(SCENARIO).map(dict(enumerate(code_list))))
         else:
-            points.append(pooler.pooled(by_scenario.get(name, ())).assign(authority_code=code))
-    data = {"centres": pd.concat(centres, ignore_index=True),
-            "authorities": pd.DataFrame({"authority_code": list(codes), "authority_name": state.authority_name})}
-    if points:
-        data["lsoa_population"] = pd.concat(points, ignore_index=True)
+            pooled = pd.concat([pop.assign(authority_code=code) for code in code_list], ignore_index=True)
+        data["lsoa_population"] = pooled
     if "deprivation" in state.tables:
         data["deprivation"] = state.tables["deprivation"]
     evaluator = Evaluator(data, contracts=contracts, authority=None)
@@ -108,34 +104,76 @@ def _latest(pop: pd.DataFrame | None) -> pd.DataFrame | None:
     return pop[pop["year"] == pop["year"].max()].reset_index(drop=True)
 
 
-class _Pooler:
-    """Pools of unchanged located LSOAs by key; a scenario's changed LSOAs are taken out of their pools."""
+class Pooling:
+    """Every state's neighbourhoods pooled by what the sufficiency rules' shares depend on.
 
-    def __init__(self, pop: pd.DataFrame, pools: dict[str, str]):
+    A pool is one (within the reach distance, within the deprived-area distance, deprivation class) after
+    the scenario: the rules' shares only count under-fives per pool, so one point per pool, placed at a real
+    member of it (which is within or beyond each distance exactly as the pool is) and carrying the pool's
+    under-fives, gives the rules the same shares as listing every neighbourhood. A neighbourhood keeps its
+    distance now unless the geometry lists it as changed by the scenario. Neighbourhoods without
+    coordinates are kept as they are (the rules count them apart).
+    """
+
+    def __init__(self, pop: pd.DataFrame, points: pd.DataFrame, settings: dict[str, Any]):
         self.pop = pop.reset_index(drop=True)
-        codes = self.pop["lsoa_code"].astype(str).tolist()
-        self.position = {code: i for i, code in enumerate(codes)}
-        self.keys = [pools.get(code) for code in codes]
+        self.radii = (float(settings["max_distance_m"]), float(settings["deprived_max_distance_m"]))
+        codes = self.pop["lsoa_code"].astype(str).to_numpy(dtype=object)
+        self.codes = pd.Index(codes)
+        at = pd.Index(points["lsoa_code"].astype(str).to_numpy(dtype=object)).get_indexer(codes)
+        located = at >= 0
+        decile = points["imd_decile"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        deprived = np.full(len(codes), -1, dtype="int64")
+        deprived[located] = np.where(np.isnan(decile[at[located]]), 2,
+                                     np.where(decile[at[located]] <= int(settings["most_deprived_deciles"]), 0, 1))
+        self.kind = deprived  # 0 deprived, 1 other, 2 unknown decile, -1 without coordinates
+        before = points["before"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        self.before = np.full(len(codes), np.nan)
+        self.before[located] = before[at[located]]
         self.weight = self.pop["under5"].fillna(0).astype("int64").to_numpy()
-        self.always = [i for i, key in enumerate(self.keys) if key is None]  # unlocated: kept as they are
-        self.members: dict[str, list[int]] = {}
-        for i, key in enumerate(self.keys):
-            if key is not None:
-                self.members.setdefault(key, []).append(i)
-        self.total = {key: int(self.weight[m].sum()) for key, m in self.members.items()}
+        self.unlocated = np.flatnonzero(~located)
+        self.key_now = self._key(self.before, self.kind)
+        self.members = {int(k): np.flatnonzero(self.key_now == k).tolist() for k in np.unique(self.key_now[located])}
 
-    def pooled(self, changed_codes: Any) -> pd.DataFrame:
-        changed = {self.position[c] for c in changed_codes if c in self.position}
-        rows, weights = [], []
-        for i in sorted(changed | set(self.always)):
-            rows.append(i)
-            weights.append(int(self.weight[i]))
-        for key, members in self.members.items():
-            head = next((i for i in members if i not in changed), None)
-            if head is None:
-                continue
-            rows.append(head)
-            weights.append(self.total[key] - sum(int(self.weight[i]) for i in changed if self.keys[i] == key))
-        frame = self.pop.iloc[rows].copy()
-        frame["under5"] = weights
+    def _key(self, distance: np.ndarray, kind: np.ndarray) -> np.ndarray:
+        """Pool number (kind x 4 + within the reach distance x 2 + within the deprived distance); -1 unlocated."""
+        with np.errstate(invalid="ignore"):
+            near = (distance <= self.radii[0]).astype("int64") * 2 + (distance <= self.radii[1]).astype("int64")
+        return np.where(kind >= 0, kind * 4 + near, -1)
+
+    def pooled(self, scenario: np.ndarray, lsoa_code: pd.Series, after: np.ndarray, n_states: int) -> pd.DataFrame:
+        """The points of every state, stacked (``__scenario``: the state's position), given each changed
+        LSOA's (state position, code, distance after)."""
+        found = self.codes.get_indexer(lsoa_code.astype(str).to_numpy(dtype=object))
+        scenario = pd.to_numeric(pd.Series(scenario), errors="coerce").to_numpy(dtype=float)
+        keep = (found >= 0) & ~np.isnan(scenario)
+        keep[keep] = self.kind[found[keep]] >= 0
+        found, state, after = found[keep], scenario[keep].astype("int64"), np.asarray(after, dtype=float)[keep]
+        key_after = self._key(after, self.kind[found])
+        order = np.argsort(state, kind="stable")
+        bounds = np.searchsorted(state[order], np.arange(n_states + 1))
+        total_now = {k: int(self.weight[m].sum()) for k, m in self.members.items()}
+        rows, weights, owners = [], [], []
+        for index in range(n_states):
+            mine = order[bounds[index]:bounds[index + 1]]
+            changed, moved_to = found[mine], key_after[mine]
+            gone = set(changed.tolist())
+            total = dict(total_now)
+            head: dict[int, int] = {}
+            for i, k in zip(changed.tolist(), moved_to.tolist(), strict=True):
+                total[int(self.key_now[i])] -= int(self.weight[i])
+                total[k] = total.get(k, 0) + int(self.weight[i])
+                head.setdefault(k, i)
+            for k, members in self.members.items():
+                if k not in head:
+                    first = next((i for i in members if i not in gone), None)
+                    if first is not None:
+                        head[k] = first
+            picked = sorted(head.items())
+            rows.extend([*self.unlocated.tolist(), *(i for _, i in picked)])
+            weights.extend([*self.weight[self.unlocated].tolist(), *(total[k] for k, _ in picked)])
+            owners.extend([index] * (len(self.unlocated) + len(picked)))
+        frame = self.pop.iloc[rows].reset_index(drop=True)
+        frame["under5"] = np.asarray(weights, dtype="int64")
+        frame[SCENARIO] = np.asarray(owners, dtype="int64")
         return frame

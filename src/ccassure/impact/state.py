@@ -120,32 +120,60 @@ def in_network(centres: pd.DataFrame) -> pd.Series:
 
 def state_after(state: CurrentState, scenario: Scenario) -> dict[str, pd.DataFrame]:
     """The tables as they would be once every change of the scenario has taken effect (all at once)."""
-    centres = state.centres.copy()
+    centres = centres_after(state, [scenario]).drop(columns=SCENARIO)
+    return {**state.tables, "centres": centres}
+
+
+SCENARIO = "__scenario"
+
+
+def centres_after(state: CurrentState, scenarios: list[Scenario]) -> pd.DataFrame:
+    """The centres table after each scenario, stacked (column ``__scenario``: the scenario's position).
+
+    Built in one go rather than scenario by scenario: one copy of the centres per scenario, the changes
+    applied by a single merge, the centres scenarios open appended. Closures and mergers mark the centre
+    closed (from the change date), de-designation ends its designation; reductions leave it as it is
+    unless they fall below the definition.
+    """
+    centres = state.centres.reset_index(drop=True)
+    n = len(scenarios)
+    stacked = pd.concat([centres] * n, ignore_index=True) if n else centres.iloc[0:0].copy()
+    stacked[SCENARIO] = [i for i in range(n) for _ in range(len(centres))]
     ids = state.ids
-    added = []
-    for change in scenario.changes:
-        if change.action == "open":
-            added.append({"centre_id": change.centre, "centre_name": change.name or change.centre,
-                          "authority_code": state.authority, "designation": change.designation, "status": "open",
-                          "open_date": pd.Timestamp(change.effective), "easting": change.easting,
-                          "northing": change.northing})
-            continue
-        centre_id = ids.get(change.centre, change.centre)
-        mask = centres["centre_id"] == centre_id
-        if change.action == "de_designate":
-            centres.loc[mask, "designation"] = "family_hub_not_designated"
-        elif change.removes_centre:
-            centres.loc[mask, "status"] = "closed"
-            if "close_date" in centres.columns:
-                centres.loc[mask, "close_date"] = pd.Timestamp(change.effective)
+    edits, added = [], []
+    for index, scenario in enumerate(scenarios):
+        for change in scenario.changes:
+            if change.action == "open":
+                added.append({"centre_id": change.centre, "centre_name": change.name or change.centre,
+                              "authority_code": state.authority, "designation": change.designation,
+                              "status": "open", "open_date": pd.Timestamp(change.effective),
+                              "easting": change.easting, "northing": change.northing, SCENARIO: index})
+            elif change.action == "de_designate" or change.removes_centre:
+                edits.append((index, ids.get(change.centre, change.centre), change.action == "de_designate",
+                              pd.Timestamp(change.effective)))
+    if edits:
+        edit = pd.DataFrame(edits, columns=[SCENARIO, "centre_id", "__de_designate", "__effective"])
+        edit = edit.drop_duplicates([SCENARIO, "centre_id"], keep="last")
+        keys = pd.MultiIndex.from_arrays([stacked[SCENARIO], stacked["centre_id"].astype(str)])
+        hit = pd.MultiIndex.from_arrays([edit[SCENARIO], edit["centre_id"].astype(str)])
+        position = hit.get_indexer(keys)
+        touched = position >= 0
+        de_designated = touched.copy()
+        de_designated[touched] = edit["__de_designate"].to_numpy()[position[touched]]
+        closed = touched & ~de_designated
+        stacked.loc[de_designated, "designation"] = "family_hub_not_designated"
+        stacked.loc[closed, "status"] = "closed"
+        if "close_date" in stacked.columns and closed.any():
+            stacked.loc[closed, "close_date"] = edit["__effective"].to_numpy()[position[closed]]
     if added:
         extra = pd.DataFrame(added)
-        for column in centres.columns:
-            if column in extra.columns and centres[column].dtype != object:
+        for column in stacked.columns:
+            if column in extra.columns and stacked[column].dtype != object:
                 with contextlib.suppress(TypeError, ValueError):
-                    extra[column] = extra[column].astype(centres[column].dtype)
-        centres = pd.concat([centres, extra], ignore_index=True)
-    return {**state.tables, "centres": centres}
+                    extra[column] = extra[column].astype(stacked[column].dtype)
+        stacked = pd.concat([stacked, extra], ignore_index=True).sort_values(SCENARIO, kind="stable",
+                                                                             ignore_index=True)
+    return stacked
 
 
 def resolve_ids(centres: pd.DataFrame) -> dict[str, str]:
