@@ -91,6 +91,9 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         kernel.shutdown()
         raise click.UsageError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
     results_dir = (results_dir or project.output_dir / "results").resolve()
+    if engine == "builtin":  # the kernel reads the results into the reports' cache while we plan
+        kernel.warm("try:\n    import ccassure.reports as __cr\n"
+                    f"    __cr.load_results({str(results_dir)!r})\nexcept Exception:\n    pass\n__cr = None")
     output_dir = (output_dir or project.output_dir / "reports").resolve()
     reports_dir = (reports_dir or project.reports_dir).resolve()
     try:

@@ -70,7 +70,8 @@ class DocumentError(RuntimeError):
 # Imported once, in the background, as soon as the kernel starts (while the caller is still planning):
 # these modules then stay in sys.modules for every document.
 PRELOAD = ("import pandas, pyarrow, IPython.display\n"
-           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.svgcharts")
+           "import ccassure.reports, ccassure.reports.sections, ccassure.reports.svgcharts, "
+           "ccassure.reports.authority_report")
 
 
 class WarmKernel:
@@ -84,7 +85,12 @@ class WarmKernel:
         self.documents = 0
         self.starts = 0
         self.preload = preload
-        self._pending: str | None = None
+        self._pending: list[str] = []
+        self._warm: list[str] = []  # code to run once connected (the sockets are used by one thread at a time)
+        self._ready = False
+        import threading
+
+        self._lock = threading.Lock()
 
     # --- life cycle -------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -123,7 +129,23 @@ class WarmKernel:
         self.kc.wait_for_ready(timeout=60)
         self.starts += 1
         if self.preload:
-            self._pending = self.kc.execute(self.preload, silent=True, store_history=False)
+            self._pending.append(self.kc.execute(self.preload, silent=True, store_history=False))
+        with self._lock:
+            for code in self._warm:
+                self._pending.append(self.kc.execute(code, silent=True, store_history=False))
+            self._warm = []
+            self._ready = True
+
+    def warm(self, code: str) -> None:
+        """Run ``code`` in the kernel after the preload, before the first document, without waiting for it:
+        e.g. reading the results folder into the reports' cache while this process is still planning.
+        Its names are dropped by the reset of the first document; a failure there is silent (the document
+        then meets it, visibly)."""
+        with self._lock:
+            if self._ready:
+                self._pending.append(self.kc.execute(code, silent=True, store_history=False))
+            else:
+                self._warm.append(code)
 
     def start_in_background(self) -> None:
         """Launch the kernel now, and connect to it (and send its imports) in a thread while the caller loads
@@ -158,14 +180,15 @@ class WarmKernel:
         """Wait for the background imports; an import that fails there fails again, visibly, in a document."""
         from queue import Empty
 
-        while self._pending is not None:
+        while self._pending:
             try:
                 msg = self.kc.get_shell_msg(timeout=self.timeout)
             except Empty:
-                self._pending = None
+                self._pending = []
                 break
-            if msg.get("parent_header", {}).get("msg_id") == self._pending:
-                self._pending = None
+            parent = msg.get("parent_header", {}).get("msg_id")
+            if parent in self._pending:
+                self._pending.remove(parent)
 
     def shutdown(self) -> None:
         with contextlib.suppress(DocumentError):
@@ -179,7 +202,8 @@ class WarmKernel:
             with contextlib.suppress(Exception):  # already gone
                 self.km.shutdown_kernel(now=True)
         self.km = self.kc = None
-        self._pending = None
+        self._pending = []
+        self._ready = False
         if getattr(self, "_sockets", None):
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
