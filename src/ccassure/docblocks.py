@@ -16,6 +16,7 @@ from pathlib import Path
 BLOCKS: dict[str, tuple[str, str]] = {
     "validation-formats": ("docs/validation.md", "ccassure.validation.outputs:formats_table"),
     "report-documents": ("docs/reports.md", "ccassure.render.documents:documents_table"),
+    "reference-importers": ("docs/store.md", "ccassure.reference.registry:importers_table"),
 }
 
 

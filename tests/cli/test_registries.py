@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ccassure import docblocks
+from ccassure.reference.registry import importer
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,6 +22,16 @@ REPO = Path(__file__).resolve().parents[2]
 def test_the_docs_list_what_the_registry_holds(name: str) -> None:
     assert docblocks.current(name, REPO) == docblocks.expected(name), (
         f"{docblocks.BLOCKS[name][0]} is out of date: run `python scripts/registry_docs.py`")
+
+
+def _command_with(monkeypatch: pytest.MonkeyPatch, module: str, *entries):
+    """The command module re-read with extra registry entries (dict, key, value), and re-read again after."""
+    for registry, key, value in entries:
+        monkeypatch.setitem(registry, key, value)
+    command = importlib.import_module(module)
+    yield importlib.reload(command)
+    monkeypatch.undo()
+    importlib.reload(command)
 
 
 # ------------------------------------------------------------------------------ validation output formats
@@ -34,13 +45,8 @@ def extra_format(monkeypatch: pytest.MonkeyPatch):
     def tsv(result, limit):
         return "".join(f"{p.sheet}\t{p.message}\n" for p in result.problems)
 
-    monkeypatch.setitem(outputs.OUTPUTS, "tsv", outputs.OutputFormat(
-        "tsv", (".tsv",), "the problems as tab-separated lines", False, text=tsv))
-    import ccassure.cli.validate_cmd as validate_cmd
-
-    yield importlib.reload(validate_cmd)
-    monkeypatch.undo()
-    importlib.reload(validate_cmd)
+    spec = outputs.OutputFormat("tsv", (".tsv",), "the problems as tab-separated lines", False, text=tsv)
+    yield from _command_with(monkeypatch, "ccassure.cli.validate_cmd", (outputs.OUTPUTS, "tsv", spec))
 
 
 def test_the_validate_command_offers_every_registered_format() -> None:
@@ -129,3 +135,57 @@ def test_a_new_document_is_one_qmd_file_for_the_command_line(tmp_path: Path, mon
     wrong = subprocess.run([sys.executable, "-m", "ccassure", "render", "--results", str(results), "--only", "summry"],
                            cwd=project, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
     assert wrong.returncode == 2 and "summary" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+# ------------------------------------------------------------------------------ reference importer kinds
+
+
+def _read_codes(csv):
+    """A test importer: a two-column CSV of authority codes and names (the shared preamble is importer()'s)."""
+    import pandas as pd
+
+    code, name = csv.column("code"), csv.column("name")
+    raw = csv.read(code, name)
+    return pd.DataFrame({"authority_code": raw[code].str.strip(), "authority_name": raw[name].str.strip(),
+                         "dfe_code": None, "authority_type": "county"})
+
+
+read_codes = importer("codes")(_read_codes)  # what an importer module writes; its kind is registered below
+
+
+@pytest.fixture
+def extra_importer(monkeypatch: pytest.MonkeyPatch):
+    """A 'codes' kind registered for one test, and import_cmd re-read so that its choices and help see it."""
+    from ccassure.reference import registry
+
+    spec = registry.Importer("codes", "authorities", "tests.cli.test_registries:read_codes",
+                             "a CSV of authority codes and names (test only)")
+    yield from _command_with(monkeypatch, "ccassure.cli.import_cmd", (registry.IMPORTERS, "codes", spec),
+                             (registry.FILE_KINDS, "codes", spec))
+
+
+def test_the_import_command_offers_every_registered_kind() -> None:
+    from ccassure.cli.import_cmd import import_reference
+    from ccassure.reference.registry import IMPORTERS
+
+    kind = next(p for p in import_reference.params if p.name == "kind")
+    assert tuple(kind.type.choices) == tuple(IMPORTERS)
+    assert "comparators-eyfsp" in kind.type.choices  # once listed by hand and missing from the command
+    help_text = CliRunner().invoke(import_reference, ["--help"]).output
+    for name, spec in IMPORTERS.items():
+        assert f"{name}: {spec.file.replace('`', '')}" in help_text
+
+
+def test_a_new_importer_is_one_registry_entry(extra_importer, tmp_path: Path) -> None:
+    assert "codes: a CSV of authority codes and names" in CliRunner().invoke(extra_importer.import_reference,
+                                                                             ["--help"]).output
+    path = tmp_path / "codes.csv"
+    path.write_text("code,name\nE10000901,Wexcombe\nE06000901,Testshire\n", encoding="utf-8")
+    done = CliRunner().invoke(extra_importer.import_reference, ["codes", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "Imported 2 rows of codes" in done.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,name\nE10000901,Wexcombe\nE10000901,Again\n", encoding="utf-8")
+    refused = CliRunner().invoke(extra_importer.import_reference, ["codes", str(bad)])
+    assert refused.exit_code == 2 and "bad.csv" in refused.output and "more than one row" in refused.output
+    assert "`codes`" in docblocks.expected("reference-importers")

@@ -7,19 +7,10 @@ The authority type comes from the ``la_type`` column when given, else from the O
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from ccassure.reference.common import (
-    ReferenceFileError,
-    check_file,
-    detect_encoding,
-    find_column,
-    finish,
-    read_csv_columns,
-    read_header,
-)
+from ccassure.reference.common import CsvFile, ReferenceFileError
+from ccassure.reference.registry import importer
 
 PREFIX_TYPES = {"E10": "county", "E06": "unitary", "E08": "metropolitan_district", "E09": "london_borough"}
 
@@ -37,15 +28,14 @@ def _type(label: str, code: str) -> str | None:
     return PREFIX_TYPES.get(code[:3])
 
 
-def read_authorities(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".csv",))
-    encoding = detect_encoding(path)
-    header = read_header(path, encoding)
-    code = find_column(path, header, "ons_la_code", "authority_code", "new_la_code", "la_code")
-    name = find_column(path, header, "ees_la_name", "authority_name", "la_name", "name")
-    dfe = find_column(path, header, "dfe_la_code", "dfe_code", "old_la_code", required=False)
-    kind = find_column(path, header, "la_type", "authority_type", required=False)
-    raw = read_csv_columns(path, [c for c in (code, name, dfe, kind) if c], encoding=encoding)
+@importer("authorities")
+def read_authorities(csv: CsvFile) -> pd.DataFrame:
+    path = csv.path
+    code = csv.column("ons_la_code", "authority_code", "new_la_code", "la_code")
+    name = csv.column("ees_la_name", "authority_name", "la_name", "name")
+    dfe = csv.column("dfe_la_code", "dfe_code", "old_la_code", required=False)
+    kind = csv.column("la_type", "authority_type", required=False)
+    raw = csv.read(code, name, dfe, kind)
     codes = raw[code].str.strip()
     bad = ~codes.str.fullmatch(r"E(06|07|08|09|10)[0-9]{6}")
     if bool(bad.any()):
@@ -56,4 +46,4 @@ def read_authorities(path: Path | str) -> pd.DataFrame:
     out["dfe_code"] = raw[dfe].str.strip().str.zfill(3) if dfe else None
     labels = raw[kind] if kind else pd.Series("", index=raw.index)
     out["authority_type"] = [_type(label, c) for label, c in zip(labels, codes, strict=True)]
-    return finish(out.replace({"": None}), "authorities", path)
+    return out.replace({"": None})

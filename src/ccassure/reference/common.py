@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -96,6 +98,41 @@ def read_csv_columns(path: Path, wanted: Sequence[str], *, encoding: str | None 
     return frame
 
 
+@dataclass(frozen=True)
+class CsvFile:
+    """A checked CSV file with its encoding and header: what every CSV importer starts from
+    (``registry.importer`` opens it), so that each picks its columns and reads only those."""
+
+    path: Path
+    encoding: str
+    header: list[str]
+
+    @classmethod
+    def open(cls, path: Path | str) -> CsvFile:
+        checked = check_file(path, suffixes=(".csv",))
+        encoding = detect_encoding(checked)
+        return cls(checked, encoding, read_header(checked, encoding))
+
+    def column(self, *names: str, **options: object) -> str | None:
+        """The header matching one of ``names`` (see :func:`find_column` for the options)."""
+        return find_column(self.path, self.header, *names, **options)  # type: ignore[arg-type]
+
+    def pick(self, required: dict[str, str | tuple[str, ...]],
+             optional: dict[str, str | tuple[str, ...]] | None = None) -> SimpleNamespace:
+        """The headers playing each role, by the names each role may have (``None`` for an absent optional
+        one): ``csv.pick({"urn": "URN"}, optional={"sex": ("sex", "gender")}).urn``."""
+        def names(value: str | tuple[str, ...]) -> tuple[str, ...]:
+            return (value,) if isinstance(value, str) else value
+
+        found = {role: self.column(*names(v)) for role, v in required.items()}
+        found |= {role: self.column(*names(v), required=False) for role, v in (optional or {}).items()}
+        return SimpleNamespace(**found)
+
+    def read(self, *columns: str | None) -> pd.DataFrame:
+        """The named columns (``None`` skipped: an optional column that is absent), every value as text."""
+        return read_csv_columns(self.path, [c for c in columns if c], encoding=self.encoding)
+
+
 def norm(text: object) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\ufeff", "")).strip().lower()
 
@@ -126,22 +163,24 @@ def find_column(path: Path, columns: Sequence[str], *names: str, prefix: bool = 
 def to_integer(path: Path, frame: pd.DataFrame, column: str, *, row_offset: int = 2,
                missing: frozenset[str] = MISSING_MARKERS) -> pd.Series:
     """Whole numbers from text; suppression markers and blanks become missing; anything else is an error."""
-    values = frame[column].astype("str").str.strip()
-    blank = values.str.lower().isin(missing)
-    numbers = pd.to_numeric(values.where(~blank), errors="coerce")
-    bad = numbers.isna() & ~blank
-    bad = bad | (numbers.notna() & (numbers != numbers.round()))
-    _raise_first_bad(path, frame, column, bad, values, "a whole number", row_offset)
-    return numbers.astype("Float64").astype("Int64")
+    return _numbers(path, frame, column, row_offset, missing, whole=True).astype("Int64")
 
 
 def to_number(path: Path, frame: pd.DataFrame, column: str, *, row_offset: int = 2,
               missing: frozenset[str] = MISSING_MARKERS) -> pd.Series:
+    """Numbers from text; suppression markers and blanks become missing; anything else is an error."""
+    return _numbers(path, frame, column, row_offset, missing, whole=False)
+
+
+def _numbers(path: Path, frame: pd.DataFrame, column: str, row_offset: int, missing: frozenset[str],
+             whole: bool) -> pd.Series:
     values = frame[column].astype("str").str.strip()
     blank = values.str.lower().isin(missing)
     numbers = pd.to_numeric(values.where(~blank), errors="coerce")
     bad = numbers.isna() & ~blank
-    _raise_first_bad(path, frame, column, bad, values, "a number", row_offset)
+    if whole:
+        bad = bad | (numbers.notna() & (numbers != numbers.round()))
+    _raise_first_bad(path, frame, column, bad, values, "a whole number" if whole else "a number", row_offset)
     return numbers.astype("Float64")
 
 

@@ -12,22 +12,11 @@ any other as ``<topic>:<value>`` in lower-case snake case (e.g. ``sen_provision:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 
-from ccassure.reference.common import (
-    ReferenceFileError,
-    check_file,
-    check_range,
-    detect_encoding,
-    find_column,
-    finish,
-    read_csv_columns,
-    read_header,
-    to_integer,
-    to_number,
-)
+from ccassure.reference.common import CsvFile, ReferenceFileError, check_range, to_integer, to_number
+from ccassure.reference.registry import importer
 
 FIXED_BREAKDOWNS = {
     ("total", "total"): "total",
@@ -52,28 +41,25 @@ def breakdown_key(topic: str, value: str) -> str:
     return f"{_slug(topic)}:{_slug(value)}"
 
 
-def read_eyfsp(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".csv",))
-    encoding = detect_encoding(path)
-    header = read_header(path, encoding)
-    period = find_column(path, header, "time_period")
-    level = find_column(path, header, "geographic_level")
-    new_code = find_column(path, header, "new_la_code")
-    old_code = find_column(path, header, "old_la_code", required=False)
-    la_name = find_column(path, header, "la_name", required=False)
-    topic = find_column(path, header, "breakdown_topic", "characteristic_type", required=False)
-    breakdown = find_column(path, header, "breakdown", "characteristic", required=False)
-    sex = find_column(path, header, "sex", "gender", required=False)
-    children = find_column(path, header, "children_count", "children_number", required=False)
-    gld_count = find_column(path, header, "gld_children_count", "gld_number", required=False)
-    gld_percent = find_column(path, header, "gld_children_percent", "gld_percentage", "gld_percent",
+@importer("eyfsp")
+def read_eyfsp(csv: CsvFile) -> pd.DataFrame:
+    path = csv.path
+    period = csv.column("time_period")
+    level = csv.column("geographic_level")
+    new_code = csv.column("new_la_code")
+    old_code = csv.column("old_la_code", required=False)
+    la_name = csv.column("la_name", required=False)
+    topic = csv.column("breakdown_topic", "characteristic_type", required=False)
+    breakdown = csv.column("breakdown", "characteristic", required=False)
+    sex = csv.column("sex", "gender", required=False)
+    children = csv.column("children_count", "children_number", required=False)
+    gld_count = csv.column("gld_children_count", "gld_number", required=False)
+    gld_percent = csv.column("gld_children_percent", "gld_percentage", "gld_percent",
                               required=False)
     if gld_count is None and gld_percent is None:
         raise ReferenceFileError(path, "no good-level-of-development column (gld_children_count, gld_children_percent, "
                                        "gld_number or gld_percentage); is this the EYFSP headline measures file?")
-    wanted = [c for c in (period, level, new_code, old_code, la_name, topic, breakdown, sex, children, gld_count,
-                          gld_percent) if c]
-    raw = read_csv_columns(path, wanted, encoding=encoding)
+    raw = csv.read(period, level, new_code, old_code, la_name, topic, breakdown, sex, children, gld_count, gld_percent)
     raw.index = raw.index + 2  # file line numbers, for messages
     keep = raw[level].str.strip().str.lower() == "local authority"
     if sex:
@@ -110,4 +96,4 @@ def read_eyfsp(path: Path | str) -> pd.DataFrame:
     if bool(missing.any()):
         raise ReferenceFileError(path, "new_la_code is blank on a Local authority row",
                                  row=int(lines[int(missing.to_numpy().nonzero()[0][0])]), column=new_code)
-    return finish(out, "eyfsp", path)
+    return out

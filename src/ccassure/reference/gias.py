@@ -13,16 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccassure.reference.common import (
-    ReferenceFileError,
-    check_file,
-    detect_encoding,
-    find_column,
-    finish,
-    normalise_postcode,
-    read_csv_columns,
-    read_header,
-)
+from ccassure.reference.common import CsvFile, ReferenceFileError, normalise_postcode
+from ccassure.reference.registry import importer
 
 TYPE_CODES = {"47": "childrens_centre", "48": "linked_site"}
 STATUS_CODES = {"1": "open", "2": "closed", "3": "proposed_to_close", "4": "proposed_to_open"}
@@ -39,64 +31,58 @@ def _type_from_name(name: str) -> str | None:
     return "other"
 
 
-def read_gias(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".csv",))
-    encoding = detect_encoding(path)
-    header = read_header(path, encoding)
-    urn = find_column(path, header, "URN")
-    name = find_column(path, header, "EstablishmentName")
-    type_code = find_column(path, header, "TypeOfEstablishment (code)", required=False)
-    type_name = find_column(path, header, "TypeOfEstablishment (name)", required=False)
-    status_code = find_column(path, header, "EstablishmentStatus (code)", required=False)
-    status_name = find_column(path, header, "EstablishmentStatus (name)", required=False)
-    la_name = find_column(path, header, "LA (name)", required=False)
-    postcode = find_column(path, header, "Postcode", required=False)
-    open_date = find_column(path, header, "OpenDate", required=False)
-    close_date = find_column(path, header, "CloseDate", required=False)
-    if type_code is None and type_name is None:
+COLUMNS = {"urn": "URN", "name": "EstablishmentName"}  # role -> its header (headers it may go by)
+OPTIONAL_COLUMNS = {"type_code": "TypeOfEstablishment (code)", "type_name": "TypeOfEstablishment (name)",
+                    "status_code": "EstablishmentStatus (code)", "status_name": "EstablishmentStatus (name)",
+                    "la_name": "LA (name)", "postcode": "Postcode", "open_date": "OpenDate", "close_date": "CloseDate"}
+
+
+@importer("gias")
+def read_gias(csv: CsvFile) -> pd.DataFrame:
+    path = csv.path
+    col = csv.pick(COLUMNS, OPTIONAL_COLUMNS)
+    if col.type_code is None and col.type_name is None:
         raise ReferenceFileError(path, "no column 'TypeOfEstablishment (code)' or 'TypeOfEstablishment (name)'; "
                                        "is this a GIAS establishment extract?")
-    wanted = [c for c in (urn, name, type_code, type_name, status_code, status_name, la_name, postcode,
-                          open_date, close_date) if c is not None]
-    raw = read_csv_columns(path, wanted, encoding=encoding)
+    raw = csv.read(*vars(col).values())
 
-    urns = raw[urn].str.strip()
+    urns = raw[col.urn].str.strip()
     bad = ~urns.str.fullmatch(r"[0-9]{1,9}")
     if bool(bad.any()):
         row = int(bad.to_numpy().nonzero()[0][0])
-        raise ReferenceFileError(path, f"URN must be a whole number, found {urns.iloc[row]!r}", row=row + 2, column=urn)
+        raise ReferenceFileError(path, f"URN must be a whole number, found {urns.iloc[row]!r}", row=row + 2, column=col.urn)
 
-    out = pd.DataFrame({"urn": urns.astype("int64"), "name": raw[name].str.strip()})
+    out = pd.DataFrame({"urn": urns.astype("int64"), "name": raw[col.name].str.strip()})
 
     kind = pd.Series([None] * len(raw), dtype=object)
-    if type_code is not None:
-        codes = raw[type_code].str.strip().str.zfill(2)
+    if col.type_code is not None:
+        codes = raw[col.type_code].str.strip().str.zfill(2)
         kind = codes.map(lambda c: TYPE_CODES.get(c, "other" if c.strip("0") else None)).astype(object)
-    if type_name is not None:
-        by_name = raw[type_name].map(_type_from_name)
+    if col.type_name is not None:
+        by_name = raw[col.type_name].map(_type_from_name)
         kind = kind.where(kind.notna(), by_name)
     out["establishment_type"] = kind
 
     status = pd.Series([None] * len(raw), dtype=object)
-    if status_code is not None:
-        status = raw[status_code].str.strip().map(STATUS_CODES).astype(object)
-    if status_name is not None:
-        names = raw[status_name].str.strip().str.lower()
+    if col.status_code is not None:
+        status = raw[col.status_code].str.strip().map(STATUS_CODES).astype(object)
+    if col.status_name is not None:
+        names = raw[col.status_name].str.strip().str.lower()
         by_name = names.map(STATUS_NAMES)
         unknown = by_name.isna() & (names != "") & status.isna()
         if bool(unknown.any()):
             row = int(unknown.to_numpy().nonzero()[0][0])
-            raise ReferenceFileError(path, f"unknown establishment status {raw[status_name].iloc[row]!r}",
-                                     row=row + 2, column=status_name)
+            raise ReferenceFileError(path, f"unknown establishment status {raw[col.status_name].iloc[row]!r}",
+                                     row=row + 2, column=col.status_name)
         status = status.where(status.notna(), by_name)
     out["status"] = status
 
-    out["la_name"] = raw[la_name].str.strip() if la_name else None
-    out["postcode"] = normalise_postcode(raw[postcode]) if postcode else None
-    for column, target in ((open_date, "open_date"), (close_date, "close_date")):
+    out["la_name"] = raw[col.la_name].str.strip() if col.la_name else None
+    out["postcode"] = normalise_postcode(raw[col.postcode]) if col.postcode else None
+    for column, target in ((col.open_date, "open_date"), (col.close_date, "close_date")):
         out[target] = _dates(path, raw, column) if column else pd.NaT
     out = out.replace({"": None})
-    return finish(out, "gias_centres", path)
+    return out
 
 
 def _dates(path: Path, raw: pd.DataFrame, column: str) -> pd.Series:

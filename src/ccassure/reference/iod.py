@@ -13,18 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccassure.reference.common import (
-    ReferenceFileError,
-    check_file,
-    check_range,
-    detect_encoding,
-    find_column,
-    finish,
-    read_csv_columns,
-    read_header,
-    to_integer,
-    to_number,
-)
+from ccassure.reference.common import CsvFile, ReferenceFileError, check_range, to_integer, to_number
+from ccassure.reference.registry import importer
 
 VERSIONS = {"2011": "IoD2019", "2021": "IoD2025"}
 
@@ -43,20 +33,18 @@ def detect_version(path: Path, header: list[str]) -> tuple[str, str]:
                                    "is this the IoD File 7 CSV (all ranks, deciles and scores)?")
 
 
-def read_iod(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".csv",))
-    encoding = detect_encoding(path)
-    header = read_header(path, encoding)
-    version, lsoa = detect_version(path, header)
-    lad = find_column(path, header, "Local Authority District code", prefix=True, required=False)
-    imd = find_column(path, header, "Index of Multiple Deprivation (IMD) Decile", prefix=True)
-    idaci_decile = find_column(path, header, "Income Deprivation Affecting Children Index (IDACI) Decile",
+@importer("iod")
+def read_iod(csv: CsvFile) -> pd.DataFrame:
+    path = csv.path
+    version, lsoa = detect_version(path, csv.header)
+    lad = csv.column("Local Authority District code", prefix=True, required=False)
+    imd = csv.column("Index of Multiple Deprivation (IMD) Decile", prefix=True)
+    idaci_decile = csv.column("Income Deprivation Affecting Children Index (IDACI) Decile",
                                prefix=True, required=False)
-    idaci_score = find_column(path, header, "Income Deprivation Affecting Children Index (IDACI) Score",
+    idaci_score = csv.column("Income Deprivation Affecting Children Index (IDACI) Score",
                               prefix=True, required=False)
-    children = find_column(path, header, "Dependent Children aged 0-15", prefix=True, required=False)
-    wanted = [c for c in (lsoa, lad, imd, idaci_decile, idaci_score, children) if c]
-    raw = read_csv_columns(path, wanted, encoding=encoding)
+    children = csv.column("Dependent Children aged 0-15", prefix=True, required=False)
+    raw = csv.read(lsoa, lad, imd, idaci_decile, idaci_score, children)
 
     codes = raw[lsoa].str.strip()
     bad = ~codes.str.fullmatch(r"E01[0-9]{6}")
@@ -75,4 +63,4 @@ def read_iod(path: Path | str) -> pd.DataFrame:
         check_range(path, raw, out["idaci_score"], idaci_score, 0, 1)
     if children:
         out["children_0_15"] = to_number(path, raw, children.strip())
-    return finish(out, "deprivation", path)
+    return out

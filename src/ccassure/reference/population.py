@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ccassure.reference.common import ReferenceFileError, check_file, detect_encoding, finish, norm
+from ccassure.reference.common import ReferenceFileError, detect_encoding, norm
+from ccassure.reference.registry import importer
 
 HEADER_SCAN_ROWS = 30
 MAX_XLSX_BYTES = 300_000_000
@@ -97,13 +98,12 @@ def _parse_sheet(path: Path, sheet: str, year: int, rows: Iterator[tuple], first
     return frame
 
 
-def read_population(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".xlsx", ".csv"))
+@importer("population")
+def read_population(path: Path) -> pd.DataFrame:
     frames = _read_csv(path) if path.suffix.lower() == ".csv" else _read_xlsx(path)
     if not frames:
         raise ReferenceFileError(path, "no sheet with an 'LSOA 2021 Code' header row and a 'Mid-YYYY' year was found")
-    out = pd.concat(frames, ignore_index=True)
-    return finish(out, "lsoa_population", path)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _read_xlsx(path: Path) -> list[pd.DataFrame]:

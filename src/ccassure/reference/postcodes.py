@@ -13,40 +13,27 @@ borough). Postcodes without a grid reference (zero eastings) get missing coordin
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from ccassure.reference.common import (
-    ReferenceFileError,
-    check_file,
-    detect_encoding,
-    find_column,
-    finish,
-    normalise_postcode,
-    read_csv_columns,
-    read_header,
-    to_integer,
-)
+from ccassure.reference.common import CsvFile, ReferenceFileError, normalise_postcode, to_integer
+from ccassure.reference.registry import importer
 
 
-def read_postcodes(path: Path | str) -> pd.DataFrame:
-    path = check_file(path, suffixes=(".csv",))
-    encoding = detect_encoding(path)
-    header = read_header(path, encoding)
-    postcode = find_column(path, header, "pcds", "pcd", "pcd7", "pcd2", "pcd8", "postcode", what="'pcds' (postcode)")
-    doterm = find_column(path, header, "doterm", required=False)
-    lad = find_column(path, header, "laua", "oslaua", pattern=r"lad\d{2}cd", required=False)
-    county = find_column(path, header, "cty", "oscty", pattern=r"cty\d{2}cd", required=False)
-    lsoa = find_column(path, header, "lsoa21", "lsoa21cd", required=False) or \
-        find_column(path, header, "lsoa11", "lsoa11cd", required=False)
-    east = find_column(path, header, "oseast1m", "east1m", "easting", required=False)
-    north = find_column(path, header, "osnrth1m", "north1m", "northing", required=False)
+@importer("postcodes")
+def read_postcodes(csv: CsvFile) -> pd.DataFrame:
+    path = csv.path
+    postcode = csv.column("pcds", "pcd", "pcd7", "pcd2", "pcd8", "postcode", what="'pcds' (postcode)")
+    doterm = csv.column("doterm", required=False)
+    lad = csv.column("laua", "oslaua", pattern=r"lad\d{2}cd", required=False)
+    county = csv.column("cty", "oscty", pattern=r"cty\d{2}cd", required=False)
+    lsoa = csv.column("lsoa21", "lsoa21cd", required=False) or \
+        csv.column("lsoa11", "lsoa11cd", required=False)
+    east = csv.column("oseast1m", "east1m", "easting", required=False)
+    north = csv.column("osnrth1m", "north1m", "northing", required=False)
     if lad is None and lsoa is None:
         raise ReferenceFileError(path, "no local authority (laua / oslaua / ladNNcd) or LSOA (lsoa21 / lsoa21cd) "
                                        "column; is this the ONSPD/NSPL postcode file?")
-    wanted = [c for c in (postcode, doterm, lad, county, lsoa, east, north) if c]
-    raw = read_csv_columns(path, wanted, encoding=encoding)
+    raw = csv.read(postcode, doterm, lad, county, lsoa, east, north)
 
     out = pd.DataFrame({"postcode": normalise_postcode(raw[postcode])})
     out["lsoa_code"] = raw[lsoa].str.strip().replace("", None) if lsoa else None
@@ -70,7 +57,7 @@ def read_postcodes(path: Path | str) -> pd.DataFrame:
     out = out[out["postcode"].notna()]
     # keep the live record where a postcode appears twice (re-introduced postcodes)
     out = out.sort_values("terminated", kind="stable").drop_duplicates("postcode", keep="first")
-    return finish(out, "postcodes", path)
+    return out
 
 
 def lsoa_points(postcodes: pd.DataFrame) -> pd.DataFrame:

@@ -546,8 +546,8 @@ class Store:
                 "WHERE submission_id IN (SELECT unnest(?::VARCHAR[]))")
 
     def import_reference(self, kind: str, path: Path | str, *, submitter: str | None = None) -> int:
-        """Import a published reference file (``gias``, ``iod``, ``population``, ``postcodes``, ``eyfsp``,
-        ``authorities``); returns the number of rows stored. The new import supersedes the previous one of the
+        """Import a published reference file (a kind of ``ccassure.reference.registry.IMPORTERS`` that reads one
+        file); returns the number of rows stored. The new import supersedes the previous one of the
         same table (and IoD version / years), which stays readable as at earlier dates."""
         from ccassure.reference import KINDS, read_reference
 
