@@ -135,6 +135,17 @@ def test_pdf_pages_are_not_blank_and_every_page_has_the_footer(rendered_both, tm
             assert f"Page {number} of {len(pages)}" in text, f"{stem} page {number} lacks 'Page x of y'"
 
 
+def test_both_renderers_give_the_same_number_of_pdf_pages(rendered_both):
+    """Same page template, same table column widths (from the Markdown's separator lines), same page-break
+    rule: typst 0.13 under Quarto and 0.15 here lay the pages out alike (docs/reports.md)."""
+    quarto, ours, _ = rendered_both
+    def pages(path: Path) -> int:
+        return sum(1 for page in pdf_text(path).split("\f") if page.strip())
+
+    counts = {stem: (pages(quarto / f"{stem}.pdf"), pages(ours / f"{stem}.pdf")) for stem in STEMS}
+    assert all(q == o for q, o in counts.values()), f"pages (quarto, ccassure render): {counts}"
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_same_title_headline_figures_and_table_rows_as_ccassure_render(rendered_both, stem):
     quarto, ours, _ = rendered_both

@@ -18,6 +18,15 @@ import pandas as pd
 RAG_STYLE = {"green": ("circle", "#009E73", "G"), "amber": ("diamond", "#E69F00", "A"),
              "red": ("triangle", "#D55E00", "R"), "not_evaluable": ("cross", "#777777", "?")}
 LINE = "#0072B2"
+PRINT_WIDTH_PT = 504  # the text width of the A4 page (the margins of _quarto.yml)
+
+
+def _printed_size(width: int, height: int) -> str:
+    """The chart's own size is the page's text width: ``ccassure render`` draws it at 100% of the width and
+    ``quarto render`` at its own size, so both give the same picture and the same page breaks."""
+    return f'width="{PRINT_WIDTH_PT}pt" height="{PRINT_WIDTH_PT * height / width:.1f}pt"'
+
+
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 
 
@@ -75,7 +84,7 @@ def kpi_trend_pages(kpis: pd.DataFrame, per_page: int = 6, columns: int = 2, pan
 def _trend_page(kpis: pd.DataFrame, ids: list[str], columns: int, panel_w: int, panel_h: int, title: str) -> str:
     rows = math.ceil(len(ids) / columns)
     width, height = columns * panel_w, rows * panel_h + 34
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" {_printed_size(width, height)} '
            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="12" role="img">',
            f"<title>{escape(title)}</title>"]
     descriptions = []
@@ -194,7 +203,7 @@ def status_by_period_svg(findings: pd.DataFrame, width: int = 880, bar_h: int = 
     height = top + len(counts) * (bar_h + 10) + 34
     biggest = max(1, int(counts.sum(axis=1).max()))
     scale = (right - left) / biggest
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" {_printed_size(width, height)} '
            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11" role="img">',
            f"<title>{escape(title)}</title>", _PATTERNS]
     descriptions = []
