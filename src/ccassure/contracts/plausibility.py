@@ -4,8 +4,9 @@ ranges cannot state, across the columns of a row or across tables. Executed by v
 Each check is one of a few kinds, so a contract can say what it means and never hold code:
 
 - ``at_most``: ``column`` <= ``than`` (a column of the same row), e.g. min age <= max age, numerator <= denominator;
-  with ``kpi`` (the column naming a KPI), rows of a KPI that counts against an estimate (its numerator and
-  denominator come from different tables, e.g. registrations against the under-five population) are left out
+  with ``kpi`` (the column naming a KPI), only rows of a share the project defines (numerator and denominator
+  from one table); a KPI counted against an estimate (registrations against the under-five population) or
+  unknown to the project is left out
 - ``not_before``: ``column`` is not before ``than`` (a column of the row), e.g. registration not before birth
 - ``not_in_future``: ``column`` (a date or month) is not after today, e.g. a birth month
 - ``ratio``: ``column`` = ``numerator`` / ``denominator`` (times one of ``scales``) within ``tolerance``
@@ -37,7 +38,7 @@ class PlausibilityCheck:
     key: str | None = None
     start: str | None = None
     end: str | None = None
-    kpi: str | None = None        # at_most: the column naming a KPI (KPIs counted against an estimate are exempt)
+    kpi: str | None = None        # at_most: the column naming a KPI (only the project's shares are judged)
     message: str = ""             # what is implausible, in words ("is above the maximum age")
 
     @property

@@ -59,10 +59,10 @@ def _at_most(check: PlausibilityCheck, typed: pd.DataFrame, *_: object) -> Faili
         left, right = _as_time(left), _as_time(right)
     wrong = (left > right).fillna(False).to_numpy(dtype=bool)
     if check.kpi and wrong.any():
-        from ccassure.validation.kpi_estimates import kpis_counted_against_estimates
+        from ccassure.validation.kpi_estimates import kpis_counting_shares
 
-        exempt = typed[check.kpi].astype("string").isin(sorted(kpis_counted_against_estimates()))
-        wrong &= ~exempt.fillna(False).to_numpy(dtype=bool)
+        shares = typed[check.kpi].astype("string").isin(sorted(kpis_counting_shares()))
+        wrong &= shares.fillna(False).to_numpy(dtype=bool)
     return np.flatnonzero(wrong), _shown(typed[check.column]), f"is more than {check.than}"
 
 
