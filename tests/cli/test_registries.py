@@ -189,3 +189,9 @@ def test_a_new_importer_is_one_registry_entry(extra_importer, tmp_path: Path) ->
     refused = CliRunner().invoke(extra_importer.import_reference, ["codes", str(bad)])
     assert refused.exit_code == 2 and "bad.csv" in refused.output and "more than one row" in refused.output
     assert "`codes`" in docblocks.expected("reference-importers")
+
+
+def test_every_doc_with_a_registry_block_is_named_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for doc, _ in docblocks.BLOCKS.values():
+        assert f"`{doc}`" in readme, doc

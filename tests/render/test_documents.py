@@ -102,3 +102,11 @@ def test_ccassure_render_renders_the_impact_document_and_the_index_links_it(tmp_
     page = (out / "impact-review.html").read_text(encoding="utf-8")
     assert TITLE in page and "Close A" in page
     assert 'href="impact-review.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_assessment_written_straight_into_the_impact_folder_is_named_by_its_authority(tmp_path):
+    results_dir = make_results(tmp_path / "results", authorities=1, centres_per_authority=1)
+    write_assessment(results_dir / "impact")  # as make report keeps the demo county's
+    jobs = [j for j in plan(load_results(results_dir), REPO / "reports", results_dir) if j.kind == "impact"]
+    assert [j.stem for j in jobs] == ["impact-E06000901"]
+    assert [a.key for a in assessments(results_dir, "E06000901")] == ["E06000901"]

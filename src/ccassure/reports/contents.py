@@ -31,8 +31,10 @@ def _counts(results: Results, code: str) -> str:
 
 
 def providers_with_returns(results: Results, code: str | None) -> list[str]:
-    with_returns = {str(v.get("provider")) for v in results.validations}
-    return [p for p in results.providers(code) if p in with_returns]
+    """The providers the plan renders a validation report for (those with a validated return)."""
+    from ccassure.render.documents import MODES
+
+    return [subject.key for subject in MODES["per-provider"].subjects(results, code)]
 
 
 def authority_section(results: Results, code: str, formats: Sequence[str], kinds: Sequence[str]) -> str:
