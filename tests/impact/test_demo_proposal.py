@@ -31,3 +31,7 @@ def test_the_demo_proposal_is_valid_and_option_c_alone_strands_a_deprived_area(d
     assert summary.loc[c, "deprived_under5_newly_beyond"] > 0
     readiness = result.checklist.groupby("scenario")["status"].apply(set)
     assert "not_met" in readiness[c] and "not_met" not in readiness[a]
+    # the demo names a ward for every neighbourhood, so the stranded under-fives are given ward by ward
+    wards = result.wards[result.wards["scenario"] == c]
+    assert len(wards) and "Ward not known" not in set(wards["ward"])
+    assert wards["under5_newly_beyond"].sum() == summary.loc[c, "under5_newly_beyond"]

@@ -81,7 +81,8 @@ COLUMNS: dict[str, list[str]] = {
                          "agreed_grade", "authority_comment", "review_date"],
     "actions": ACTION_COLUMNS, "centre_targets": TARGET_COLUMNS, "comparators": COMPARATOR_COLUMNS,
     "authorities": ["authority_code", "authority_name", "dfe_code", "authority_type"],
-    "lsoa_population": ["lsoa_code", "year", "authority_code", "under5", "easting", "northing"],
+    "lsoa_population": ["lsoa_code", "year", "authority_code", "under5", "easting", "northing", "ward_code",
+                        "ward_name"],
     "deprivation": ["lsoa_code", "iod_version", "lad_code", "imd_decile", "idaci_decile", "idaci_score",
                     "children_0_15"],
     "gias_centres": ["urn", "name", "establishment_type", "status", "la_name", "postcode", "open_date", "close_date"],
@@ -1285,16 +1286,38 @@ def _reference(worlds: Sequence[_World]) -> dict[str, pd.DataFrame]:
     pops, deps = [], []
     for w in worlds:
         lsoas = w.lsoas
+        ward_code, ward_name = _wards(w.spec, lsoas)
         for year, column in ((2015, "under5_2015"), (2016, "under5")):
             pops.append(pd.DataFrame({"lsoa_code": lsoas["lsoa_code"], "year": year, "authority_code": w.spec.code,
                                       "under5": lsoas[column].astype(int),
-                                      "easting": lsoas["easting"], "northing": lsoas["northing"]}))
+                                      "easting": lsoas["easting"], "northing": lsoas["northing"],
+                                      "ward_code": ward_code, "ward_name": ward_name}))
         deps.append(pd.DataFrame({"lsoa_code": lsoas["lsoa_code"], "iod_version": "IoD2019", "lad_code": w.spec.code,
                                   "imd_decile": lsoas["imd_decile"], "idaci_decile": lsoas["idaci_decile"],
                                   "idaci_score": lsoas["idaci_score"], "children_0_15": lsoas["children_0_15"]}))
     return {"authorities": authorities, "lsoa_population": pd.concat(pops, ignore_index=True),
             "deprivation": pd.concat(deps, ignore_index=True), "gias_centres": _gias(worlds),
             "comparators": demo_comparators()}
+
+
+_WARD_STEMS = ("Ash", "Bram", "Cold", "Elm", "Fen", "Hol", "Kings", "Long", "Mill", "Nor", "Oak", "Red", "Stan",
+               "Thorn", "Wes", "Wood")
+_WARD_ENDS = ("ford", "ley", "ton", "field", "wick", "bury", "gate", "moor")
+
+
+def _wards(spec: AuthoritySpec, lsoas: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """A fictional electoral ward per LSOA: squares of the centre spacing laid from the county's origin, so
+    wards cut across reach areas as real ones do. Derived from the coordinates only (no random draws, so
+    nothing else in the demo moves)."""
+    x0, y0 = spec.origin
+    cols = ((lsoas["easting"].to_numpy() - x0) // spec.spacing).astype(int) + 2
+    rows = ((lsoas["northing"].to_numpy() - y0) // spec.spacing).astype(int) + 2
+    cells = rows * 100 + cols
+    number = {cell: i for i, cell in enumerate(sorted(set(cells.tolist())))}
+    names = {cell: _WARD_STEMS[(i + int(spec.dfe_code)) % len(_WARD_STEMS)]
+             + _WARD_ENDS[(i // len(_WARD_STEMS) + i) % len(_WARD_ENDS)] for cell, i in number.items()}
+    return ([f"E05{spec.lsoa_block}{number[c] + 1:04d}" for c in cells.tolist()],
+            [names[c] for c in cells.tolist()])
 
 
 def _gias(worlds: Sequence[_World]) -> pd.DataFrame:

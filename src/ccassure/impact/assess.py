@@ -52,7 +52,7 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
     base = con.sql("SELECT i, before, nearest FROM imp_base ORDER BY i").df()
     con.close()
     names = [s.name for s in scenarios]
-    for key in ("summary", "deciles", "areas", "lsoas"):
+    for key in ("summary", "deciles", "areas", "wards", "lsoas"):
         frame = figures[key]
         frame.insert(0, "scenario", frame.pop("scenario").map(dict(enumerate(names))))
     site_ids = sites["centre_id"].tolist()
@@ -83,6 +83,7 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
                             for s in scenarios for c in s.changes if c.action == "open"]).drop_duplicates("centre_id")
         current = pd.concat([current, new], ignore_index=True)
     return ImpactResult(manifest=manifest, summary=figures["summary"], deciles=figures["deciles"],
-                        areas=figures["areas"], lsoas=figures["lsoas"], points=points, centres=current,
+                        areas=figures["areas"], wards=figures["wards"], lsoas=figures["lsoas"], points=points,
+                        centres=current,
                         baseline=figures["baseline"], losses=centre_losses(state, scenarios),
                         judgements=judgements, checklist=checklist)

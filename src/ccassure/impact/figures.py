@@ -12,18 +12,33 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-ATTRS = ["i", "lsoa_code", "under5", "imd_decile", "area", "registered", "target_families"]
+ATTRS = ["i", "lsoa_code", "under5", "imd_decile", "area", "ward", "registered", "target_families"]
 
 
 def _flags(radius: float) -> str:
     r = float(radius)
     return f"""
-    SELECT l.scenario, a.lsoa_code, l.before, l.after, a.under5, a.imd_decile, a.area, a.registered, a.target_families,
+    SELECT l.scenario, a.lsoa_code, l.before, l.after, a.under5, a.imd_decile, a.area, a.ward, a.registered,
+           a.target_families,
            coalesce(l.before <= {r}, FALSE) AS within_before, coalesce(l.after <= {r}, FALSE) AS within_after,
            coalesce(l.before <= {r}, FALSE) AND NOT coalesce(l.after <= {r}, FALSE) AS newly_beyond,
            coalesce(l.after <= {r}, FALSE) AND NOT coalesce(l.before <= {r}, FALSE) AS newly_within,
            l.after - l.before AS change
     FROM imp_lsoa l JOIN imp_attrs a USING (i)"""
+
+
+def _by_place(column: str, unknown: str) -> str:
+    """Who is newly beyond reach per scenario in each reach area or ward that has any."""
+    return f"""
+        SELECT scenario, coalesce({column}, '{unknown}') AS {column}, count(*) AS lsoas,
+               count(*) FILTER (WHERE newly_beyond) AS lsoas_newly_beyond,
+               sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
+               sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
+               sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
+               min(imd_decile) FILTER (WHERE newly_beyond) AS most_deprived_decile_newly_beyond,
+               max(change) AS largest_change
+        FROM imp_flags GROUP BY ALL HAVING count(*) FILTER (WHERE newly_beyond) > 0
+        ORDER BY scenario, under5_newly_beyond DESC, {column}"""
 
 
 PEOPLE = ("under5_newly_beyond", "under5_newly_within", "deprived_under5_newly_beyond", "registered_newly_beyond",
@@ -32,7 +47,8 @@ PEOPLE = ("under5_newly_beyond", "under5_newly_within", "deprived_under5_newly_b
 
 def compute_figures(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, radius: float,
                     deprived_deciles: int) -> dict[str, pd.DataFrame]:
-    """Summary per scenario, by decile, by area and the LSOAs whose distance changes (scenario = index).
+    """Summary per scenario, by decile, by reach area, by ward and the LSOAs whose distance changes
+    (scenario = index).
 
     Only the LSOAs a scenario can change are in imp_lsoa; every other LSOA keeps its distance (a change of
     zero), so each figure is today's value plus what the changed LSOAs add.
@@ -120,17 +136,10 @@ def compute_figures(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, radius
         FROM imp_scenarios s CROSS JOIN now
         LEFT JOIN per ON per.scenario = s.scenario AND per.imd_decile IS NOT DISTINCT FROM now.imd_decile
         ORDER BY s.scenario, now.imd_decile NULLS LAST""").df()
-    areas = con.sql("""
-        SELECT scenario, coalesce(area, 'Outside every reach area') AS area, count(*) AS lsoas,
-               sum(under5) FILTER (WHERE newly_beyond) AS under5_newly_beyond,
-               sum(registered) FILTER (WHERE newly_beyond) AS registered_newly_beyond,
-               sum(target_families) FILTER (WHERE newly_beyond) AS target_families_newly_beyond,
-               min(imd_decile) FILTER (WHERE newly_beyond) AS most_deprived_decile_newly_beyond,
-               max(change) AS largest_change
-        FROM imp_flags GROUP BY ALL HAVING count(*) FILTER (WHERE newly_beyond) > 0
-        ORDER BY scenario, under5_newly_beyond DESC, area""").df()
+    areas = con.sql(_by_place("area", "Outside every reach area")).df()
+    wards = con.sql(_by_place("ward", "Ward not known")).df()
     changed = con.sql("""
-        SELECT scenario, lsoa_code, area, imd_decile, under5, registered, target_families, before, after, change,
+        SELECT scenario, lsoa_code, area, ward, imd_decile, under5, registered, target_families, before, after, change,
                newly_beyond, newly_within, within_after
         FROM imp_flags WHERE change IS DISTINCT FROM 0 ORDER BY scenario, change DESC NULLS FIRST, lsoa_code""").df()
     baseline = con.sql(f"""
@@ -140,8 +149,9 @@ def compute_figures(con: duckdb.DuckDBPyConnection, points: pd.DataFrame, radius
                sum(under5) FILTER (WHERE within_before AND imd_decile <= {deprived}) AS deprived_under5_within,
                sum(under5 * before) / nullif(sum(under5) FILTER (WHERE before IS NOT NULL), 0) AS mean_distance
         FROM imp_now""").df()
-    for frame in (summary, deciles, areas):
+    for frame in (summary, deciles, areas, wards):
         for column in frame.columns:
             if column.startswith(("under5", "registered", "target", "deprived_under5")):
                 frame[column] = frame[column].fillna(0).astype("int64")
-    return {"summary": summary, "deciles": deciles, "areas": areas, "lsoas": changed, "baseline": baseline}
+    return {"summary": summary, "deciles": deciles, "areas": areas, "wards": wards, "lsoas": changed,
+            "baseline": baseline}

@@ -21,7 +21,7 @@ from ccassure.impact.state import CurrentState, in_network
 
 @dataclass
 class Geometry:
-    points: pd.DataFrame  # one row per located LSOA: population, decile, area, registered, nearest before
+    points: pd.DataFrame  # one row per located LSOA: population, ward, decile, area, registered, nearest before
     lsoas: pd.DataFrame  # scenario x LSOA: distance before and after, within reach before and after
     unlocated: int  # LSOAs with under-fives but no coordinates (left out, as the reach rules do)
     year: int | None
@@ -39,7 +39,8 @@ def points_frame(state: CurrentState, iod_version: str) -> tuple[pd.DataFrame, i
     frame = pd.DataFrame({"lsoa_code": pop.loc[located, "lsoa_code"].astype(str).to_numpy(),
                           "under5": pop.loc[located, "under5"].fillna(0).astype("int64").to_numpy(),
                           "easting": pop.loc[located, "easting"].astype("float64").to_numpy(),
-                          "northing": pop.loc[located, "northing"].astype("float64").to_numpy()})
+                          "northing": pop.loc[located, "northing"].astype("float64").to_numpy(),
+                          "ward": _ward_names(pop.loc[located])})
     dep = state.tables.get("deprivation")
     if dep is not None and len(dep):
         dep = dep[dep["iod_version"] == iod_version][["lsoa_code", "imd_decile"]].drop_duplicates("lsoa_code")
@@ -52,6 +53,19 @@ def points_frame(state: CurrentState, iod_version: str) -> tuple[pd.DataFrame, i
     for column in ("registered", "target_families"):
         frame[column] = frame[column].fillna(0).astype("int64")
     return frame, unlocated, year
+
+
+def _ward_names(pop: pd.DataFrame) -> list[str | None]:
+    """The ward each LSOA is in, by name (its code where the name is not given; None where neither is)."""
+    names = pop["ward_name"] if "ward_name" in pop.columns else pd.Series(None, index=pop.index, dtype=object)
+    codes = pop["ward_code"] if "ward_code" in pop.columns else pd.Series(None, index=pop.index, dtype=object)
+    out = []
+    for name, code in zip(names.astype(object), codes.astype(object), strict=True):
+        if isinstance(name, str) and name.strip():
+            out.append(name.strip())
+        else:
+            out.append(code.strip() if isinstance(code, str) and code.strip() else None)
+    return out
 
 
 def _empty_points() -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ccassure.safe_text import csv_safe, html_safe
 
-FRAMES = ("summary", "deciles", "areas", "lsoas", "points", "centres", "baseline", "losses", "judgements",
+FRAMES = ("summary", "deciles", "areas", "wards", "lsoas", "points", "centres", "baseline", "losses", "judgements",
           "checklist")
 MANIFEST = "impact.json"
 COMPARED = (  # summary column -> plain label, for the side-by-side view
@@ -45,6 +45,7 @@ class ImpactResult:
     losses: pd.DataFrame
     judgements: pd.DataFrame = field(default_factory=pd.DataFrame)
     checklist: pd.DataFrame = field(default_factory=pd.DataFrame)
+    wards: pd.DataFrame = field(default_factory=pd.DataFrame)  # by electoral ward, where the data name wards
 
     @property
     def scenarios(self) -> list[str]:
@@ -61,10 +62,11 @@ class ImpactResult:
         """Neighbourhoods newly beyond reach in some scenarios and not others, with the scenarios that do it."""
         beyond = self.lsoas[self.lsoas["newly_beyond"].astype(bool)]
         if beyond.empty:
-            return pd.DataFrame(columns=["lsoa_code", "area", "imd_decile", "under5", "scenarios", "in_every_scenario"])
+            return pd.DataFrame(columns=["lsoa_code", "area", "ward", "imd_decile", "under5", "scenarios",
+                                         "in_every_scenario"])
+        first = {c: (c, "first") for c in ("area", "ward", "imd_decile", "under5") if c in beyond.columns}
         grouped = beyond.groupby("lsoa_code", sort=True).agg(
-            area=("area", "first"), imd_decile=("imd_decile", "first"), under5=("under5", "first"),
-            scenarios=("scenario", lambda s: ", ".join(n for n in self.scenarios if n in set(s)))).reset_index()
+            **first, scenarios=("scenario", lambda s: ", ".join(n for n in self.scenarios if n in set(s)))).reset_index()
         count = beyond.groupby("lsoa_code")["scenario"].nunique()
         grouped["in_every_scenario"] = grouped["lsoa_code"].map(count).eq(len(self.scenarios)).to_numpy()
         return grouped.sort_values(["in_every_scenario", "imd_decile", "under5"], ascending=[True, True, False],

@@ -2,7 +2,7 @@
 
 Counts of people (under-fives, registered children, families) go through the disclosure policy of every
 committee output (ccassure.reports.disclosure): small counts hidden, and in tables whose rows add up to a
-total shown elsewhere (deciles, reach areas) a second count hidden where one hidden count could be worked
+total shown elsewhere (deciles, reach areas, wards) a second count hidden where one hidden count could be worked
 out. Distances and counts of neighbourhoods or centres are not counts of people and are shown as they are.
 """
 
@@ -182,13 +182,18 @@ def deciles_table(result: ImpactResult, scenario: str, min_count: int = 5) -> st
                     align="lrrrrrr")
 
 
+def _protected_losses(result: ImpactResult, scenario: str, rows: pd.DataFrame, min_count: int) -> dict[str, list[str]]:
+    """People newly beyond reach per row (area or ward), protected against the option's totals."""
+    summary = result.summary.set_index("scenario").loc[scenario]
+    return {column: _protected(rows[column].tolist(), summary[column], min_count)
+            for column in ("under5_newly_beyond", "registered_newly_beyond", "target_families_newly_beyond")}
+
+
 def worst_areas(result: ImpactResult, scenario: str, min_count: int = 5, limit: int = 10) -> str:
     areas = result.areas[result.areas["scenario"] == scenario]
     if areas.empty:
         return "_No neighbourhood loses its centre within reach in this option._"
-    summary = result.summary.set_index("scenario").loc[scenario]
-    protected = {column: _protected(areas[column].tolist(), summary[column], min_count)
-                 for column in ("under5_newly_beyond", "registered_newly_beyond", "target_families_newly_beyond")}
+    protected = _protected_losses(result, scenario, areas, min_count)
     body = [[row.area, protected["under5_newly_beyond"][k], protected["registered_newly_beyond"][k],
              protected["target_families_newly_beyond"][k],
              "–" if pd.isna(row.most_deprived_decile_newly_beyond) else str(int(row.most_deprived_decile_newly_beyond)),
@@ -198,12 +203,45 @@ def worst_areas(result: ImpactResult, scenario: str, min_count: int = 5, limit: 
                      align="lrrrrr")
     worst = result.lsoas[(result.lsoas["scenario"] == scenario) & result.lsoas["newly_beyond"].astype(bool)]
     worst = worst.sort_values(["imd_decile", "change"], ascending=[True, False]).head(limit)
-    rows = [[f"{row.lsoa_code}", row.area if isinstance(row.area, str) else "Outside every reach area",
+    wards = _has_wards(result)
+    rows = [[f"{row.lsoa_code}", *([_ward(row)] if wards else []),
+             row.area if isinstance(row.area, str) else "Outside every reach area",
              "–" if pd.isna(row.imd_decile) else str(int(row.imd_decile)), _people(row.under5, min_count),
              _km(row.before), _km(row.after)] for row in worst.itertuples()]
-    detail = md_table(rows, ["Neighbourhood (LSOA)", "Reach area", "Decile", "Under-fives", "Nearest centre now",
-                             "Nearest centre after"], align="llrrrr")
+    detail = md_table(rows, ["Neighbourhood (LSOA)", *(["Ward"] if wards else []), "Reach area", "Decile",
+                             "Under-fives", "Nearest centre now", "Nearest centre after"],
+                      align="l" + ("l" if wards else "") + "lrrrr")
     return table + "\n\nThe neighbourhoods most affected, most deprived first:\n\n" + detail
+
+
+def ward_table(result: ImpactResult, scenario: str, min_count: int = 5, limit: int = 12) -> str:
+    """Under-fives and families newly beyond reach by electoral ward (the area a councillor represents)."""
+    if not _has_wards(result):
+        return ("_The neighbourhood data name no electoral wards, so these figures are given by reach area and "
+                "neighbourhood only._")
+    wards = result.wards[result.wards["scenario"] == scenario]
+    if wards.empty:
+        return "_No ward has a neighbourhood that loses its centre within reach in this option._"
+    protected = _protected_losses(result, scenario, wards, min_count)
+    body = [[row.ward, f"{int(row.lsoas_newly_beyond):,}", protected["under5_newly_beyond"][k],
+             protected["registered_newly_beyond"][k], protected["target_families_newly_beyond"][k],
+             "–" if pd.isna(row.most_deprived_decile_newly_beyond) else str(int(row.most_deprived_decile_newly_beyond))]
+            for k, row in enumerate(wards.itertuples()) if k < limit]
+    more = len(wards) - limit
+    note = f"\n\nAnd {more} more ward{'s' if more != 1 else ''}, each with fewer affected." if more > 0 else ""
+    return md_table(body, ["Ward", "Neighbourhoods newly beyond reach", "Under-fives newly beyond reach",
+                           "Registered children", "Target-group families", "Most deprived decile affected"],
+                    align="lrrrrr") + note
+
+
+def _has_wards(result: ImpactResult) -> bool:
+    points = result.points
+    return "ward" in points.columns and bool(points["ward"].notna().any())
+
+
+def _ward(row: Any) -> str:
+    ward = getattr(row, "ward", None)
+    return ward if isinstance(ward, str) and ward else "Not known"
 
 
 def losses_table(result: ImpactResult, scenario: str, min_count: int = 5) -> str:
