@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from ccassure.kpis.loader import KpiErrors, kpi_json_schema, lint_frameworks, load_frameworks
+from ccassure.kpis.loader import KpiErrors, kpi_json_schema, load_frameworks
+from ccassure.nodes.manifest import lint_manifest
 from tests.kpis.helpers import EXAMPLE, write_framework
 
 REPO = Path(__file__).resolve().parents[2]
@@ -101,10 +102,12 @@ def test_an_unknown_table_is_rejected(tmp_path):
 
 def test_authority_overrides_must_name_a_parameter(tmp_path):
     write_framework(tmp_path, GOOD)
-    _, errors = lint_frameworks(tmp_path, overrides={"T-SHARE": {"targett": 60}, "T": {"tolerance": 1},
-                                                     "CA06-S5D": {"days": 1}})
-    assert [e.message for e in errors] == ["parameters: T-SHARE has no parameter 'targett' (it has: min_denominator, "
-                                           "target, tolerance)"]
+    found = lint_manifest(rules_dir=REPO / "rules", kpi_dir=tmp_path, checks_dir=REPO / "checks",
+                          overrides={"T-SHARE": {"targett": 60}, "T": {"tolerance": 1},
+                                     "CA06-S5D-DESIGNATION": {}},
+                          check_published_schema=False)
+    assert [e.message for e in found.errors_for("kpi")] == [
+        "parameters: KPI T-SHARE has no parameter 'targett' (it has: min_denominator, target, tolerance)"]
 
 
 def test_the_published_schema_is_valid_and_every_framework_file_points_at_it():

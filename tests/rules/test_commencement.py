@@ -139,7 +139,7 @@ def test_lint_rejects_a_dated_value_with_no_valid_from(tmp_path):
 
     undated = DATED.replace('{valid_from: "2020-04-01", value: 42,', "{value: 42,")
     dated_rule_file(tmp_path, undated)
-    _, errors = lint_rules(tmp_path / "rules", contracts=CONTRACTS, checks_dir=REPO / "checks", overrides={},
+    _, errors = lint_rules(tmp_path / "rules", contracts=CONTRACTS, checks_dir=REPO / "checks",
                            check_published_schema=False)
     assert any("valid_from" in str(e) and "GUN-3-TIME-DATED.yaml" in str(e) for e in errors), errors
 
@@ -149,6 +149,6 @@ def test_lint_rejects_dated_values_that_leave_the_rules_start_without_a_value(tm
 
     late = DATED.replace('"2006-01-01"', '"2008-01-01"')
     dated_rule_file(tmp_path, late)
-    _, errors = lint_rules(tmp_path / "rules", contracts=CONTRACTS, checks_dir=REPO / "checks", overrides={},
+    _, errors = lint_rules(tmp_path / "rules", contracts=CONTRACTS, checks_dir=REPO / "checks",
                            check_published_schema=False)
     assert any("after the rule commences" in str(e) for e in errors), errors

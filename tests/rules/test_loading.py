@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ccassure.nodes.manifest import lint_manifest
 from ccassure.rules import RuleErrors, lint_rules, load_rule_file
 from ccassure.rules.errors import RuleError
 from ccassure.rules.schema import build_rule_schema, published_schema
@@ -23,7 +24,7 @@ def line_containing(text, fragment):
 
 
 def test_the_repository_rules_lint_clean(contracts):
-    rules, errors = lint_rules(REPO / "rules", contracts=contracts, checks_dir=REPO / "checks", overrides={})
+    rules, errors = lint_rules(REPO / "rules", contracts=contracts, checks_dir=REPO / "checks")
     assert errors == []
     assert len(rules) >= 20
 
@@ -81,8 +82,7 @@ def test_lint_collects_every_file_and_duplicate_ids(tmp_path, contracts):
     write(tmp_path, GOOD, "a.yaml")
     write(tmp_path, GOOD, "b.yaml")
     write(tmp_path, GOOD.replace("type: count", "type: tally"), "c.yaml")
-    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", overrides={},
-                           check_published_schema=False)
+    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", check_published_schema=False)
     messages = [str(e) for e in errors]
     assert any("also used in" in m for m in messages)
     assert any("c.yaml" in m and "tally" in m for m in messages)
@@ -90,11 +90,24 @@ def test_lint_collects_every_file_and_duplicate_ids(tmp_path, contracts):
 
 def test_lint_reports_overrides_for_unknown_parameters(tmp_path, contracts):
     write(tmp_path, GOOD)
-    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks",
-                           overrides={"CA06-S5A-DEF-ACTIVITIES": {"min_sesions": 2}, "NO-SUCH-RULE": {}},
-                           check_published_schema=False)
-    text = "\n".join(map(str, errors))
-    assert "no parameter 'min_sesions'" in text and "NO-SUCH-RULE" in text
+    found = lint_manifest(rules_dir=tmp_path, contracts=contracts, checks_dir=REPO / "checks",
+                          overrides={"CA06-S5A-DEF-ACTIVITIES": {"min_sesions": 2}, "NO-SUCH-RULE": {}},
+                          check_published_schema=False)
+    text = "\n".join(map(str, found.errors_for("rule")))
+    assert "rule CA06-S5A-DEF-ACTIVITIES has no parameter 'min_sesions'" in text and "NO-SUCH-RULE" in text
+
+
+def test_one_parameter_namespace_knows_rules_frameworks_and_kpis(contracts):
+    """A KPI or framework override is not a stray rule override: the namespace holds every kind of node."""
+    found = lint_manifest(rules_dir=REPO / "rules", contracts=contracts, checks_dir=REPO / "checks",
+                          overrides={"CORE": {"min_denominator": 3}, "CORE-REG-U5": {"target": 70},
+                                     "CA06-S5A-DEF-ACTIVITIES": {}}, check_published_schema=False)
+    assert found.parameter_errors == []
+    found = lint_manifest(rules_dir=REPO / "rules", contracts=contracts, checks_dir=REPO / "checks",
+                          overrides={"CORE": {"min_denominatr": 3}}, check_published_schema=False)
+    assert [e.message for e in found.parameter_errors] == [
+        "parameters: framework CORE has no parameter 'min_denominatr' (it has: "
+        + ", ".join(sorted(found.manifest.namespace["CORE"].names)) + ")"]
 
 
 def test_load_rules_refuses_a_folder_with_any_bad_file(tmp_path, contracts):
@@ -115,8 +128,7 @@ def test_lint_rejects_a_rule_with_no_commencement_date(tmp_path, contracts):
     from ccassure.rules import lint_rules
 
     write(tmp_path, "\n".join(line for line in GOOD.splitlines() if not line.startswith("valid_from:")))
-    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", overrides={},
-                           check_published_schema=False)
+    _, errors = lint_rules(tmp_path, contracts=contracts, checks_dir=REPO / "checks", check_published_schema=False)
     assert any("valid_from" in str(error) for error in errors), errors
 
 

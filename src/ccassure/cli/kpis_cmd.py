@@ -82,9 +82,10 @@ def test_kpis(ids: tuple[str, ...], directory: Path | None) -> None:
 @DIR_OPTION
 def lint_kpis(directory: Path | None) -> None:
     """Check every framework file (schema, tables, columns, filters, parameters, examples) and ccassure.yml overrides."""
-    from ccassure.kpis.loader import lint_frameworks
+    from ccassure.nodes.manifest import lint_manifest
 
-    frameworks, errors = lint_frameworks(directory)
+    found = lint_manifest(kpi_dir=directory)
+    frameworks, errors = found.manifest.frameworks, found.errors_for("kpi")
     for error in errors:
         click.echo(str(error))
     count = sum(len(f.kpis) for f in frameworks)

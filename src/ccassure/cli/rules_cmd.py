@@ -128,7 +128,7 @@ def show(rule_id: str, rules_dir: str | None) -> None:
 def lint(rules_dir: str | None) -> None:
     """Check every rule file against the schema and the data contracts; exit 1 on any problem."""
     from ccassure.contracts import ContractErrors, load_contracts
-    from ccassure.rules import lint_rules
+    from ccassure.nodes.manifest import lint_manifest
 
     project = _project()
     try:
@@ -137,8 +137,8 @@ def lint(rules_dir: str | None) -> None:
         for error in exc.errors:
             click.echo(str(error), err=True)
         sys.exit(1)
-    ruleset, errors = lint_rules(Path(rules_dir) if rules_dir else project.rules_dir, contracts=contracts,
-                                 checks_dir=project.checks_dir, overrides=project.parameters)
+    found = lint_manifest(project, rules_dir=rules_dir, contracts=contracts)
+    ruleset, errors = found.manifest.rules, found.errors_for("rule")
     for error in errors:
         click.echo(str(error))
     if errors:

@@ -29,8 +29,6 @@ from ccassure.kpis.results import KpiResults, empty_findings, empty_results
 from ccassure.kpis.windows import WindowSpan, previous, quarters_of, return_period_target, span
 from ccassure.rules.expr import quote_ident as q
 
-XCHECK_PREFIX = "KPI-XCHECK-"
-
 
 def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | None = None,
              parameters: dict[str, dict[str, Any]] | None = None, *, frameworks: FrameworkSet | None = None,
@@ -413,28 +411,21 @@ def _cross_check(returns: pd.DataFrame, results: pd.DataFrame, frameworks: Frame
         evidence = json.dumps([{"table": "kpi_returns", "keys": {"kpi_id": kpi_id, "subject_id": subject_id,
                                                                   "period": label}}])
         reported = _float(getattr(row, "value", None))
-        found = frameworks.find(kpi_id)
-        base = {"rule_id": XCHECK_PREFIX + kpi_id, "period": label, "evidence": evidence, "severity": "not_met",
-                "subject_id": subject_id, "subject_type": None, "subject_name": subject_id, "authority_code": None,
-                "provider_id": None}
-        if found is None:
-            findings.append({**base, "rule_version": 1, "title": f"Provider-reported {kpi_id} is recomputed",
-                             "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
+        node = frameworks.cross_check(kpi_id)  # the cross-check node (ccassure.kpis.model.CrossCheck)
+        params = node.parameter_values(overrides)
+        base = {**node.describe(params), "period": label, "evidence": evidence, "subject_id": subject_id,
+                "subject_type": None, "subject_name": subject_id, "authority_code": None, "provider_id": None}
+        if node.kpi is None:
+            findings.append({**base, "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
                              "message": f"{kpi_id} is not a KPI of any framework in rules/kpis/, so the reported "
                                         f"figure for {subject_id} in {label} cannot be checked.",
-                             "parameters": "{}", "data_versions": json.dumps({"kpi_returns": versions.get("kpi_returns", [])}),
-                             "citation": "", "guidance": "Check the KPI id against `ccassure kpis list`."})
+                             "parameters": "{}", "data_versions": json.dumps({"kpi_returns": versions.get("kpi_returns", [])})})
             continue
-        framework, kpi = found
-        params = framework.parameter_values(kpi, overrides)
-        tolerance = float(params.get("tolerance", 0) or 0)
+        kpi = node.kpi
+        tolerance = node.tolerance(params)
         window = forced if forced in kpi.windows else kpi.windows[0]
         match = lookup.get((kpi_id, subject_id, end_quarter, window))
-        title = f"Provider-reported {kpi.title_for(params).lower()} agrees with the data"
-        common = {**base, "rule_version": kpi.version, "title": title, "citation": kpi.basis.source,
-                  "parameters": json.dumps({"tolerance": tolerance}),
-                  "guidance": "Ask the provider how the figure was produced; the recomputed value counts the rows "
-                              "named in the evidence and the KPI definition (`ccassure kpis list`)."}
+        common = {**base, "parameters": json.dumps({"tolerance": tolerance})}
         if match is None or match["value"] is None or pd.isna(match["value"]):
             findings.append({**common, "status": "not_evaluable", "observed": _fmt(reported), "threshold": None,
                              "message": f"{kpi_id} for {subject_id} in {label} cannot be recomputed from the "

@@ -11,7 +11,7 @@ from ccassure.contracts import ContractSet, load_contracts
 from ccassure.contracts.dtypes import conform
 from ccassure.kpis.evaluator import run_kpis
 from ccassure.kpis.loader import REACH_CONTRACT, REACH_TABLE, FrameworkSet
-from ccassure.kpis.model import Framework, Kpi, KpiExample
+from ccassure.kpis.model import Example, Framework, Kpi
 
 CENTRE_DEFAULTS = {"authority_code": "E06000001", "provider_id": "PRV-1", "designation": "childrens_centre",
                    "status": "open"}
@@ -35,7 +35,7 @@ class ExampleOutcome:
         return f"FAIL  {self.kpi_id}: {self.example} ({where})\n      " + "\n      ".join(self.problems)
 
 
-def example_tables(example: KpiExample, contracts: ContractSet) -> dict[str, pd.DataFrame]:
+def example_tables(example: Example, contracts: ContractSet) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for name, rows in example.given.items():
         if name == "centres":
@@ -46,7 +46,7 @@ def example_tables(example: KpiExample, contracts: ContractSet) -> dict[str, pd.
     return tables
 
 
-def run_example(framework: Framework, kpi: Kpi, example: KpiExample,
+def run_example(framework: Framework, kpi: Kpi, example: Example,
                 contracts: ContractSet | None = None) -> ExampleOutcome:
     contracts = contracts or load_contracts()
     single = FrameworkSet({framework.id: Framework(framework.id, framework.version, framework.title,

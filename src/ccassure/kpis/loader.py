@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -22,18 +20,18 @@ from ccassure.kpis.model import (
     TITLE_PLACEHOLDER,
     WINDOWS,
     AgeBelow,
-    Basis,
+    CrossCheck,
     DaysBetween,
     Framework,
     Having,
     Kpi,
-    KpiExample,
     Measure,
-    Parameter,
-    Ref,
     Rise,
 )
-from ccassure.periods import parse_period
+from ccassure.nodes import Basis, Example, Locator, NodeError, NodeErrors, Parameter, Ref
+from ccassure.nodes.example import example_given, example_parameters, example_period
+from ccassure.nodes.loading import load_folder
+from ccassure.nodes.nodeset import NodeSet
 from ccassure.rules.expr import Condition, ExpressionError, Scope, check_allowed_values, parse_condition
 from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
 
@@ -49,32 +47,16 @@ REACH_CONTRACT = Contract(
 )
 
 
-class KpiError(YamlFileError):
-    """A KPI framework file that cannot be used; carries file and line."""
+KpiError = NodeError  # the shared, located load errors (ccassure.nodes.errors)
+KpiErrors = NodeErrors
 
 
-class KpiErrors(ValueError):
-    """Every problem found while loading the KPI folder (loading never half-succeeds)."""
-
-    def __init__(self, errors: list[YamlFileError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
-
-
-@dataclass
-class FrameworkSet:
+class FrameworkSet(NodeSet[Framework]):
     """The loaded frameworks, by id, in file order."""
 
-    frameworks: dict[str, Framework] = field(default_factory=dict)
-
-    def __iter__(self) -> Iterator[Framework]:
-        return iter(self.frameworks.values())
-
-    def __len__(self) -> int:
-        return len(self.frameworks)
-
-    def __getitem__(self, framework_id: str) -> Framework:
-        return self.frameworks[framework_id]
+    @property
+    def frameworks(self) -> dict[str, Framework]:
+        return self.items
 
     def kpis(self) -> Iterator[tuple[Framework, Kpi]]:
         for framework in self:
@@ -86,6 +68,14 @@ class FrameworkSet:
             if kpi.id == kpi_id:
                 return framework, kpi
         return None
+
+    def cross_check(self, kpi_id: str) -> CrossCheck:
+        """The cross-check node for a KPI id a provider reported (with no KPI when no framework defines it)."""
+        found = self.find(kpi_id)
+        return CrossCheck(kpi_id, *found) if found else CrossCheck(kpi_id)
+
+    def cross_checks(self) -> tuple[CrossCheck, ...]:
+        return tuple(CrossCheck(kpi.id, framework, kpi) for framework, kpi in self.kpis())
 
     def select(self, ids: list[str] | None) -> FrameworkSet:
         """Frameworks (by framework id) or single KPIs (by KPI id); None keeps everything."""
@@ -138,74 +128,29 @@ def default_kpi_dir() -> Path:
 
 def load_frameworks(directory: Path | str | None = None, *, contracts: ContractSet | None = None) -> FrameworkSet:
     """Load every framework file in ``directory`` (default: the project's rules/kpis/); raise KpiErrors."""
-    frameworks, errors = lint_frameworks(directory, contracts=contracts, overrides={})
+    frameworks, errors = lint_frameworks(directory, contracts=contracts)
     if errors:
         raise KpiErrors(errors)
     return frameworks
 
 
-def lint_frameworks(directory: Path | str | None = None, *, contracts: ContractSet | None = None,
-                    overrides: dict[str, Any] | None = None) -> tuple[FrameworkSet, list[YamlFileError]]:
-    """Every problem in the KPI folder, plus ccassure.yml parameter overrides naming no KPI parameter.
-
-    ``overrides`` None reads the project's ccassure.yml; overrides for ids that are not KPI or framework ids
-    are left alone (they belong to statutory rules).
-    """
+def lint_frameworks(directory: Path | str | None = None, *,
+                    contracts: ContractSet | None = None) -> tuple[FrameworkSet, list[YamlFileError]]:
+    """Every problem in the KPI folder. Parameter overrides in ccassure.yml are checked against the one
+    parameter namespace of every node by :func:`ccassure.nodes.manifest.lint_manifest`."""
     directory = Path(directory) if directory is not None else default_kpi_dir()
     contracts = contracts or load_contracts()
-    errors: list[YamlFileError] = []
-    frameworks: dict[str, Framework] = {}
-    if not directory.is_dir():
-        return FrameworkSet(), [KpiError(directory, None, "KPI folder not found")]
+    files = framework_files(directory) if directory.is_dir() else []
+    frameworks, errors = load_folder(directory, files, lambda path: load_framework_file(path, contracts),
+                                     folder="KPI", noun="framework")
     seen: dict[str, Path] = {}
-    for path in framework_files(directory):
-        try:
-            framework = load_framework_file(path, contracts)
-        except YamlFileError as exc:
-            errors.append(exc)
-            continue
-        if framework.id in frameworks:
-            errors.append(KpiError(path, 1, f"framework id {framework.id} is also used in "
-                                            f"{frameworks[framework.id].source}"))
-            continue
+    for framework in frameworks.values():
+        path = framework.source
         for kpi in framework.kpis:
             if kpi.id in seen:
                 errors.append(KpiError(path, kpi.line, f"KPI id {kpi.id} is also used in {seen[kpi.id]}"))
             seen[kpi.id] = path
-        frameworks[framework.id] = framework
-    result = FrameworkSet(frameworks)
-    source = Path("ccassure.yml")
-    if overrides is None:
-        from ccassure.project import current_project
-
-        project = current_project()
-        overrides, source = project.parameters, project.root / "ccassure.yml"
-    for scope, values in (overrides or {}).items():
-        names: set[str] | None = None
-        if scope in frameworks:
-            framework = frameworks[scope]
-            names = set(framework.parameters)
-            for kpi in framework.kpis:
-                names |= set(kpi.parameters)
-        elif (found := result.find(scope)) is not None:
-            framework, kpi = found
-            names = set(framework.parameters) | set(kpi.parameters)
-        if names is None:
-            continue
-        for name in values or {}:
-            if name not in names:
-                errors.append(KpiError(source, None, f"parameters: {scope} has no parameter {name!r} "
-                                                     f"(it has: {', '.join(sorted(names))})"))
-    return result, errors
-
-
-@dataclass
-class _Loc:
-    path: Path
-    document: Any
-
-    def error(self, message: str, *steps: Any) -> KpiError:
-        return KpiError(self.path, line_of(self.document, list(steps)), message)
+    return FrameworkSet(frameworks), errors
 
 
 def load_framework_file(path: Path, contracts: ContractSet) -> Framework:
@@ -219,7 +164,7 @@ def load_framework_file(path: Path, contracts: ContractSet) -> Framework:
         worst = max(problems, key=lambda e: len(list(e.absolute_path)))
         where = "/".join(str(p) for p in worst.absolute_path) or "(top level)"
         raise KpiError(path, line_of(document, list(worst.absolute_path)), f"{where}: {worst.message}")
-    loc = _Loc(path, document)
+    loc = Locator(path, document)
     fw_params = _parameters(plain.get("parameters") or {})
     kpis = []
     for index, raw in enumerate(plain["kpis"]):
@@ -231,16 +176,16 @@ def load_framework_file(path: Path, contracts: ContractSet) -> Framework:
 
 def _parameters(raw: dict[str, Any]) -> dict[str, Parameter]:
     return {name: Parameter(name, spec["default"], " ".join(str(spec.get("description", "")).split()),
-                            bool(spec.get("policy_choice", True))) for name, spec in raw.items()}
+                            basis="policy" if spec.get("policy_choice", True) else None) for name, spec in raw.items()}
 
 
 def _basis(raw: dict[str, Any]) -> Basis:
-    return Basis(" ".join(raw["source"].split()), bool(raw["policy_choice"]), " ".join(str(raw.get("note", "")).split()),
-                 str(raw.get("statute_ref", "")))
+    return Basis(" ".join(raw["source"].split()), " ".join(str(raw.get("note", "")).split()),
+                 legal_note=str(raw.get("statute_ref", "")), policy_choice=bool(raw["policy_choice"]))
 
 
 def _kpi(raw: dict[str, Any], framework_id: str, fw_params: dict[str, Parameter], contracts: ContractSet,
-         loc: _Loc, steps: tuple[Any, ...]) -> Kpi:
+         loc: Locator, steps: tuple[Any, ...]) -> Kpi:
     kpi_id = raw["id"]
     if not kpi_id.startswith(framework_id + "-"):
         raise loc.error(f"KPI id {kpi_id} must start with its framework id {framework_id}-", *steps, "id")
@@ -306,7 +251,7 @@ def _contract(name: str, contracts: ContractSet) -> Contract | None:
     return contracts[name] if name in contracts else None  # noqa: SIM401 (ContractSet has no get)
 
 
-def _table(name: Any, contracts: ContractSet, loc: _Loc, steps: tuple[Any, ...]) -> Contract:
+def _table(name: Any, contracts: ContractSet, loc: Locator, steps: tuple[Any, ...]) -> Contract:
     contract = _contract(name, contracts)
     if contract is None:
         raise loc.error(f"unknown table {name!r}: no data contract defines it "
@@ -314,7 +259,7 @@ def _table(name: Any, contracts: ContractSet, loc: _Loc, steps: tuple[Any, ...])
     return contract
 
 
-def _column(contract: Contract, name: str, loc: _Loc, steps: tuple[Any, ...], types: tuple[str, ...] = ()) -> str:
+def _column(contract: Contract, name: str, loc: Locator, steps: tuple[Any, ...], types: tuple[str, ...] = ()) -> str:
     if not contract.has_column(name):
         raise loc.error(f"unknown column {name!r} in table {contract.table} "
                         f"(columns: {', '.join(contract.column_names)})", *steps)
@@ -324,7 +269,7 @@ def _column(contract: Contract, name: str, loc: _Loc, steps: tuple[Any, ...], ty
     return name
 
 
-def _condition(text: Any, tables: dict[str, Contract], default: str, defaults: dict[str, Any], loc: _Loc,
+def _condition(text: Any, tables: dict[str, Contract], default: str, defaults: dict[str, Any], loc: Locator,
                steps: tuple[Any, ...]) -> Condition:
     scope = Scope(tables=tables, default=default, parameters=defaults)
     try:
@@ -337,7 +282,7 @@ def _condition(text: Any, tables: dict[str, Contract], default: str, defaults: d
     return condition
 
 
-def _ref(value: Any, defaults: dict[str, Any], loc: _Loc, steps: tuple[Any, ...]) -> Ref | None:
+def _ref(value: Any, defaults: dict[str, Any], loc: Locator, steps: tuple[Any, ...]) -> Ref | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -348,11 +293,11 @@ def _ref(value: Any, defaults: dict[str, Any], loc: _Loc, steps: tuple[Any, ...]
         if default is not None and (isinstance(default, bool) or not isinstance(default, (int, float))):
             raise loc.error(f"parameter {value!r} must have a number (or null: not set) as default to be used "
                             f"here", *steps)
-        return Ref(param=value)
-    return Ref(value=float(value))
+        return Ref(param=value, as_float=True)
+    return Ref(value=float(value), as_float=True)
 
 
-def _measure(raw: dict[str, Any], contracts: ContractSet, defaults: dict[str, Any], loc: _Loc,
+def _measure(raw: dict[str, Any], contracts: ContractSet, defaults: dict[str, Any], loc: Locator,
              steps: tuple[Any, ...]) -> Measure:
     contract = _table(raw["table"], contracts, loc, (*steps, "table"))
     table = contract.table
@@ -417,14 +362,13 @@ def _measure(raw: dict[str, Any], contracts: ContractSet, defaults: dict[str, An
 
 
 def _examples(raws: list[dict[str, Any]], kpi: Kpi, params: dict[str, Parameter], contracts: ContractSet,
-              loc: _Loc, steps: tuple[Any, ...]) -> Iterator[KpiExample]:
+              loc: Locator, steps: tuple[Any, ...]) -> Iterator[Example]:
+    def contract_for(table: str, at: tuple[Any, ...]) -> Contract:
+        return _table(table, contracts, loc, at)
+
     for index, raw in enumerate(raws):
         s = (*steps, "examples", index)
-        period = raw.get("period", "2016Q4")
-        try:
-            parse_period(period)
-        except ValueError as exc:
-            raise loc.error(str(exc), *s, "period") from None
+        period = example_period(raw, loc, *s)
         level = raw.get("level", "centre")
         window = raw.get("window", kpi.windows[0])
         if level not in kpi.levels:
@@ -432,22 +376,10 @@ def _examples(raws: list[dict[str, Any]], kpi: Kpi, params: dict[str, Parameter]
         if window not in kpi.windows:
             raise loc.error(f"example window {window} is not one of the KPI's windows ({', '.join(kpi.windows)})",
                             *s, "window")
-        for name in raw.get("parameters") or {}:
-            if name not in params:
-                raise loc.error(f"example sets parameter {name!r}, which the KPI does not have", *s, "parameters", name)
-        given: dict[str, list[dict[str, Any]]] = {}
-        for table, rows in (raw.get("given") or {}).items():
-            contract = _table(table, contracts, loc, (*s, "given", table))
-            clean = []
-            for row_index, row in enumerate(rows):
-                for column in row:
-                    if not contract.has_column(column):
-                        raise loc.error(f"example row: {table} has no column {column!r}",
-                                        *s, "given", table, row_index, column)
-                clean.append({k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in row.items()})
-            given[table] = clean
-        yield KpiExample(raw["name"], given, period, str(raw["subject"]), level, window, dict(raw["expect"]),
-                         dict(raw.get("parameters") or {}), line_of(loc.document, list(s)))
+        values = example_parameters(raw, params, "KPI", loc, *s)
+        given = example_given(raw, contract_for, loc, *s)
+        yield Example(raw["name"], given, dict(raw["expect"]), period, values, line_of(loc.document, list(s)),
+                      subject=str(raw["subject"]), level=level, window=window)
 
 
 __all__ = ["REACH_CONTRACT", "FrameworkSet", "KpiError", "KpiErrors", "WINDOWS", "framework_files",

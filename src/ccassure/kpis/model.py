@@ -3,7 +3,9 @@
 A framework is one file of ``rules/kpis/``: an id, a version, named parameters with defaults, and a list of
 KPIs. A KPI is a numerator and (except for plain counts) a denominator, each a :class:`Measure` over a
 record-level table, with a unit, a direction, a target and an amber threshold, the windows it is reported
-for and the subject levels it is rolled up to.
+for and the subject levels it is rolled up to. Ref, Parameter, Basis and Example are the shared node model
+(:mod:`ccassure.nodes`); the result and finding columns are the results contract's
+(:mod:`ccassure.result_columns`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ccassure.nodes import Basis, Example, Parameter, Ref
+from ccassure.result_columns import FINDING_COLUMNS
+from ccassure.result_columns import KPI_RESULT_COLUMNS as RESULT_COLUMNS
 from ccassure.rules.expr import Condition
 
 TITLE_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -23,31 +28,6 @@ LEVELS: tuple[str, ...] = ("centre", "cluster", "provider", "authority")
 UNITS: tuple[str, ...] = ("percent", "count", "average", "rate", "points")
 RAGS: tuple[str, ...] = ("green", "amber", "red", "not_evaluable")
 KINDS: tuple[str, ...] = ("ratio", "count", "gap")
-
-RESULT_COLUMNS: tuple[str, ...] = (
-    "framework", "framework_version", "kpi_id", "kpi_version", "title", "subject_type", "subject_id",
-    "subject_name", "authority_code", "provider_id", "cluster", "period", "window", "numerator", "denominator",
-    "value", "unit", "target", "target_source", "amber_from", "direction", "rag", "rating_reason",
-    "change_on_previous", "change_on_year_before", "parameters", "data_versions",
-)
-FINDING_COLUMNS: tuple[str, ...] = (
-    "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",
-    "provider_id", "period", "status", "observed", "threshold", "message", "evidence", "parameters",
-    "data_versions", "severity", "citation", "guidance",
-)
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A number written in the file, or the name of a parameter whose value is used."""
-
-    value: float | None = None
-    param: str | None = None
-
-    def resolve(self, parameters: dict[str, Any]) -> float | None:
-        value = parameters.get(self.param) if self.param else self.value
-        return None if value is None else float(value)
-
 
 @dataclass(frozen=True)
 class AgeBelow:
@@ -136,35 +116,6 @@ class Measure:
 
 
 @dataclass(frozen=True)
-class Parameter:
-    name: str
-    default: Any
-    description: str = ""
-    policy_choice: bool = True
-
-
-@dataclass(frozen=True)
-class Basis:
-    source: str
-    policy_choice: bool
-    note: str = ""
-    statute_ref: str = ""
-
-
-@dataclass(frozen=True)
-class KpiExample:
-    name: str
-    given: dict[str, list[dict[str, Any]]]
-    period: str
-    subject: str
-    level: str
-    window: str
-    expect: dict[str, Any]
-    parameters: dict[str, Any]
-    line: int | None
-
-
-@dataclass(frozen=True)
 class Kpi:
     id: str
     version: int
@@ -181,7 +132,7 @@ class Kpi:
     target: Ref | None
     amber_from: Ref | None
     parameters: dict[str, Parameter]
-    examples: tuple[KpiExample, ...]
+    examples: tuple[Example, ...]
     description: str = ""
     line: int | None = None
     areas: tuple[str, ...] = ()  # inspection areas it evidences (ccassure.areas)
@@ -215,7 +166,7 @@ class Framework:
     parameters: dict[str, Parameter]
     kpis: tuple[Kpi, ...]
     source: Path | None = None
-    examples: tuple[KpiExample, ...] = field(default_factory=tuple)
+    examples: tuple[Example, ...] = field(default_factory=tuple)
 
     def kpi(self, kpi_id: str) -> Kpi:
         for kpi in self.kpis:
@@ -233,3 +184,52 @@ class Framework:
                 if name in values:
                     values[name] = value
         return values
+
+
+__all__ = ["FINDING_COLUMNS", "KINDS", "LEVELS", "RAGS", "RESULT_COLUMNS", "TITLE_PLACEHOLDER", "UNITS", "WINDOWS",
+           "XCHECK_PREFIX", "AgeBelow", "Basis", "CrossCheck", "DaysBetween", "Example", "Framework", "Having", "Kpi", "Measure", "Parameter", "Ref",
+           "Rise", "Window"]
+
+
+XCHECK_PREFIX = "KPI-XCHECK-"
+XCHECK_GUIDANCE = ("Ask the provider how the figure was produced; the recomputed value counts the rows named in the "
+                   "evidence and the KPI definition (`ccassure kpis list`).")
+UNKNOWN_XCHECK_GUIDANCE = "Check the KPI id against `ccassure kpis list`."
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    """A node of its own kind: a figure a provider reports for a KPI (``kpi_returns``) agrees with the figure
+    recomputed from its records. One per KPI id reported; an id no framework defines gives a cross-check with
+    no KPI, whose findings are not evaluable."""
+
+    kpi_id: str
+    framework: Framework | None = None
+    kpi: Kpi | None = None
+
+    @property
+    def id(self) -> str:
+        return XCHECK_PREFIX + self.kpi_id
+
+    @property
+    def version(self) -> int:
+        return self.kpi.version if self.kpi else 1
+
+    def parameter_values(self, overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+        if self.framework is None or self.kpi is None:
+            return {}
+        return self.framework.parameter_values(self.kpi, overrides)
+
+    def tolerance(self, values: dict[str, Any]) -> float:
+        return float(values.get("tolerance", 0) or 0)
+
+    def title(self, values: dict[str, Any]) -> str:
+        if self.kpi is None:
+            return f"Provider-reported {self.kpi_id} is recomputed"
+        return f"Provider-reported {self.kpi.title_for(values).lower()} agrees with the data"
+
+    def describe(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The finding fields that say which node decided it (the findings shape: rule_id ... guidance)."""
+        return {"rule_id": self.id, "rule_version": self.version, "title": self.title(values),
+                "citation": self.kpi.basis.source if self.kpi else "", "severity": "not_met",
+                "guidance": XCHECK_GUIDANCE if self.kpi else UNKNOWN_XCHECK_GUIDANCE}

@@ -22,16 +22,11 @@ from typing import Any
 import pandas as pd
 
 from ccassure.areas import AREAS
+from ccassure.result_columns import KPI_RESULT_COLUMNS, RESULTS_FINDING_COLUMNS
 
 SUPPORTED_MAJOR = 2
-FINDING_COLUMNS = ["rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name",
-                   "authority_code", "provider_id", "period", "status", "reason", "observed", "threshold",
-                   "message", "evidence", "evidence_total", "parameters", "data_versions", "severity",
-                   "citation", "guidance"]
-KPI_COLUMNS = ["framework", "framework_version", "kpi_id", "kpi_version", "title", "subject_type", "subject_id",
-               "subject_name", "authority_code", "provider_id", "cluster", "period", "window", "numerator",
-               "denominator", "value", "unit", "target", "target_source", "amber_from", "direction", "rag",
-               "rating_reason", "change_on_previous", "change_on_year_before", "parameters", "data_versions"]
+FINDING_COLUMNS = list(RESULTS_FINDING_COLUMNS)  # the one definition: ccassure.result_columns
+KPI_COLUMNS = list(KPI_RESULT_COLUMNS)
 CENTRE_TYPES = ("centre", "site", "family_hub", "hub")
 WINDOWS = ("quarter", "year_to_date", "rolling_12_months")
 _WINDOW_ALIASES = {"ytd": "year_to_date", "r12": "rolling_12_months", "rolling12": "rolling_12_months",

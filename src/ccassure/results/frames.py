@@ -7,15 +7,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ccassure.kpis.model import RESULT_COLUMNS
+from ccassure.result_columns import FINDING_COLUMNS, RESULTS_FINDING_COLUMNS
+from ccassure.result_columns import KPI_RESULT_COLUMNS as RESULT_COLUMNS
 from ccassure.rules.model import SUBJECTS
-from ccassure.rules.result import FINDING_COLUMNS
 
-RESULTS_FINDING_COLUMNS: tuple[str, ...] = (
-    "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",
-    "provider_id", "period", "status", "reason", "observed", "threshold", "message", "evidence", "evidence_total",
-    "parameters", "data_versions", "severity", "citation", "guidance",
-)
 WINDOW_NAMES = {"quarter": "quarter", "ytd": "year_to_date", "r12": "rolling_12_months"}
 RAG_NAMES = {"not_evaluable": "not_rated"}
 

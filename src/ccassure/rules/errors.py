@@ -1,17 +1,8 @@
-"""Errors raised while loading rule files: each names the file and the line."""
+"""Errors raised while loading rule files: the shared node errors (:mod:`ccassure.nodes.errors`)."""
 
 from __future__ import annotations
 
-from ccassure.yamlload import YamlFileError
+from ccassure.nodes.errors import NodeError as RuleError
+from ccassure.nodes.errors import NodeErrors as RuleErrors
 
-
-class RuleError(YamlFileError):
-    """A rule file that cannot be used; carries file and line."""
-
-
-class RuleErrors(ValueError):
-    """Every problem found while loading a rule folder (loading never half-succeeds)."""
-
-    def __init__(self, errors: list[YamlFileError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
+__all__ = ["RuleError", "RuleErrors"]

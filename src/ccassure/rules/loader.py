@@ -6,49 +6,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from ccassure.contracts import ContractSet, load_contracts
-from ccassure.periods import parse_period
+from ccassure.nodes import Basis, Example, Locator, Parameter
+from ccassure.nodes.example import example_given, example_parameters, example_period
+from ccassure.nodes.loading import load_folder
+from ccassure.nodes.nodeset import NodeSet
 from ccassure.rules.blanks import check_blank_columns
 from ccassure.rules.checks import get_check, load_checks
 from ccassure.rules.commencement import parse_in_force, parse_parameter_values
 from ccassure.rules.errors import RuleError, RuleErrors
 from ccassure.rules.expr import ExpressionError, Scope, check_allowed_values
-from ccassure.rules.model import AUTHORITY_CONTRACT, STATUSES, SUBJECTS, Basis, Example, Parameter, Rule
+from ccassure.rules.model import AUTHORITY_CONTRACT, STATUSES, SUBJECTS, Rule
 from ccassure.rules.schema import build_rule_schema
 from ccassure.rules.testtypes import TEST_TYPES
-from ccassure.rules.testtypes.base import LoadContext, Locator
+from ccassure.rules.testtypes.base import LoadContext
 from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 MESSAGE_FIELDS = {"subject_name", "subject_id", "subject_type", "period", "observed", "threshold", "detail",
                   "authority_code", "provider_id", "status"}
-DEFAULT_EXAMPLE_PERIOD = "2016Q4"
 
 
-@dataclass
-class RuleSet:
+class RuleSet(NodeSet[Rule]):
     """The loaded rules, by id, in file order."""
 
-    rules: dict[str, Rule] = field(default_factory=dict)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self.rules.values())
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-    def __getitem__(self, rule_id: str) -> Rule:
-        return self.rules[rule_id]
-
-    def __contains__(self, rule_id: object) -> bool:
-        return rule_id in self.rules
+    @property
+    def rules(self) -> dict[str, Rule]:
+        return self.items
 
     def select(self, ids: list[str] | None = None, tag: str | None = None) -> RuleSet:
         chosen = {rid: rule for rid, rule in self.rules.items()
@@ -97,54 +86,17 @@ def load_rules(directory: Path | str | None = None, *, contracts: ContractSet | 
     return rules
 
 
-def _kpi_ids(rules_dir: Path) -> set[str]:
-    """Framework and KPI ids defined under rules/kpis/ (their overrides are not statutory-rule overrides)."""
-    folder = rules_dir / "kpis"
-    if not folder.is_dir():
-        return set()
-    try:
-        from ccassure.kpis.loader import load_frameworks
-
-        frameworks = load_frameworks(folder)
-    except Exception:  # noqa: BLE001 - a broken framework file is reported by `ccassure kpis lint`
-        return set()
-    ids: set[str] = set()
-    for framework in frameworks:
-        ids.add(framework.id)
-        ids.update(kpi.id for kpi in framework.kpis)
-    return ids
-
-
 def lint_rules(directory: Path | str | None = None, *, contracts: ContractSet | None = None,
-               checks_dir: Path | str | None = None, overrides: dict[str, Any] | None = None,
+               checks_dir: Path | str | None = None,
                check_published_schema: bool = True) -> tuple[RuleSet, list[YamlFileError]]:
-    """Every problem in the rules folder, plus overrides in ccassure.yml that name no rule or parameter."""
+    """Every problem in the rules folder. Parameter overrides in ccassure.yml are checked against the one
+    parameter namespace of every node by :func:`ccassure.nodes.manifest.lint_manifest`."""
     rules, errors = _load_all(directory, contracts, checks_dir)
-    if overrides is None:
-        from ccassure.project import current_project
-
-        project = current_project()
-        overrides, source = project.parameters, project.root / "ccassure.yml"
-    else:
-        source = Path("ccassure.yml")
     for path in rule_files(Path(directory) if directory is not None else current_rules_dir()):
         head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:3]
         if not any("yaml-language-server: $schema=" in line for line in head):
             errors.append(RuleError(path, 1, "first lines lack '# yaml-language-server: $schema=<path to "
                                              "src/ccassure/schemas/rule.schema.json>' (editors use it to autocomplete)"))
-    load_failed = bool(errors)
-    kpi_ids = _kpi_ids(Path(directory) if directory is not None else current_rules_dir())
-    for rule_id, values in (overrides or {}).items():
-        if rule_id in kpi_ids:  # KPI and framework parameters are linted by `ccassure kpis lint`
-            continue
-        if rule_id not in rules:
-            if not load_failed:  # a rule that failed to load is already reported
-                errors.append(RuleError(source, None, f"parameters: no rule has id {rule_id!r}"))
-            continue
-        for name in values or {}:
-            if name not in rules[rule_id].parameters:
-                errors.append(RuleError(source, None, f"parameters: rule {rule_id} has no parameter {name!r} "
-                                                      f"(it has: {', '.join(rules[rule_id].parameters) or 'none'})"))
     if check_published_schema:
         from ccassure.rules.schema import published_schema
 
@@ -175,20 +127,9 @@ def _load_all(directory: Path | str | None, contracts: ContractSet | None,
     directory = Path(directory)
     contracts = contracts or load_contracts()
     load_checks(checks_dir)
-    errors: list[YamlFileError] = []
-    rules: dict[str, Rule] = {}
-    if not directory.is_dir():
-        return RuleSet(), [RuleError(directory, None, "rules folder not found")]
-    for path in rule_files(directory):
-        try:
-            rule = load_rule_file(path, contracts)
-        except YamlFileError as exc:
-            errors.append(exc)
-            continue
-        if rule.id in rules:
-            errors.append(RuleError(path, rule.line, f"rule id {rule.id} is also used in {rules[rule.id].source}"))
-            continue
-        rules[rule.id] = rule
+    files = rule_files(directory) if directory.is_dir() else []
+    rules, errors = load_folder(directory, files, lambda path: load_rule_file(path, contracts), folder="rules",
+                                noun="rule")
     return RuleSet(rules), errors
 
 
@@ -261,8 +202,8 @@ def load_rule_file(path: Path, contracts: ContractSet) -> Rule:
     examples = tuple(_examples(plain, document, loc, contracts, parameters, tables, subject))
     rule = Rule(
         id=plain["id"], version=plain["version"], title=" ".join(plain["title"].split()),
-        basis=Basis(basis["citation"], " ".join(basis["wording"].split()), basis["source"], basis["legal_note"],
-                    basis["wording_checked"], " ".join(str(basis.get("note", "")).split())),
+        basis=Basis(basis["source"], " ".join(str(basis.get("note", "")).split()), basis["legal_note"],
+                    basis["citation"], " ".join(basis["wording"].split()), basis["wording_checked"]),
         subject=plain["subject"], applies_when=applies_when, test_type=test_type.name, test=spec,
         severity=plain["severity"], cap=cap, cap_reason=" ".join(cap_reason.split()), messages=messages,
         guidance=" ".join(plain["guidance"].split()), parameters=parameters, examples=examples,
@@ -295,41 +236,25 @@ def _parameter(name: str, spec: dict[str, Any], plain: dict[str, Any], loc: Loca
         except ValueError as exc:
             raise loc.error(f"parameter {name}: {exc}", "parameters", name, "values") from None
     default = versions[-1].value if versions else spec["default"]
-    return Parameter(name, default, spec["unit"], spec["basis"], " ".join(str(spec.get("description", "")).split()),
-                     spec.get("source", ""), versions)
+    return Parameter(name, default, " ".join(str(spec.get("description", "")).split()), unit=spec["unit"],
+                     basis=spec["basis"], source=spec.get("source", ""), versions=versions)
 
 
 def _examples(plain: dict[str, Any], document: Any, loc: Locator, contracts: ContractSet,
               parameters: dict[str, Parameter], tables: list[str], subject) -> Iterator[Example]:
+    def contract_for(table: str, steps: tuple[Any, ...]):
+        if table not in contracts:
+            raise loc.error(f"example gives table {table!r}, which no contract defines", *steps)
+        return contracts[table]
+
     for index, raw in enumerate(plain["examples"]):
         steps = ("examples", index)
-        period = raw.get("period", DEFAULT_EXAMPLE_PERIOD)
-        try:
-            parse_period(period)
-        except ValueError as exc:
-            raise loc.error(str(exc), *steps, "period") from None
-        for name in raw.get("parameters") or {}:
-            if name not in parameters:
-                raise loc.error(f"example sets parameter {name!r}, which the rule does not declare",
-                                *steps, "parameters", name)
-        given = {}
-        for table, rows in (raw.get("given") or {}).items():
-            if table not in contracts:
-                raise loc.error(f"example gives table {table!r}, which no contract defines", *steps, "given", table)
-            contract = contracts[table]
-            clean_rows = []
-            for row_index, row in enumerate(rows):
-                for column, _value in row.items():
-                    if not contract.has_column(column):
-                        raise loc.error(f"example row: {table} has no column {column!r}",
-                                        *steps, "given", table, row_index, column)
-                clean_rows.append({k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
-                                   for k, v in row.items()})
-            given[table] = clean_rows
+        period = example_period(raw, loc, *steps)
+        values = example_parameters(raw, parameters, "rule", loc, *steps)
+        given = example_given(raw, contract_for, loc, *steps)
         expect = {str(k): v for k, v in (raw.get("expect") or {}).items()}
         for key, status in expect.items():
             if status not in STATUSES:
                 raise loc.error(f"expected status {status!r} is not one of {', '.join(STATUSES)}",
                                 *steps, "expect", key)
-        yield Example(raw["name"], given, expect, period, dict(raw.get("parameters") or {}),
-                      line_of(document, list(steps)))
+        yield Example(raw["name"], given, expect, period, values, line_of(document, list(steps)))

@@ -1,4 +1,7 @@
-"""What a loaded rule is: plain, frozen data. Test specs are produced by the test type that parses them."""
+"""What a loaded rule is: plain, frozen data. Test specs are produced by the test type that parses them.
+
+Basis, Parameter and Example are the shared node model (:mod:`ccassure.nodes`), re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ccassure.contracts.model import ColumnSpec, Contract
+from ccassure.nodes import Basis, Example, Parameter
 from ccassure.rules.expr import Condition
 
 Status = Literal["met", "not_met", "at_risk", "not_evaluable", "not_applicable"]
@@ -44,37 +48,6 @@ AUTHORITY_CONTRACT = Contract(
     table="authority", title="Local authority (derived)", dataset="reference", sheet="Authority",
     columns=(ColumnSpec("authority_code", "string", required=True),), primary_key=("authority_code",),
 )
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    default: Any
-    unit: str
-    basis: Literal["law", "policy"]
-    description: str = ""
-    source: str = ""
-    versions: tuple[Any, ...] = ()  # rules.commencement.ParameterValue, oldest first; default = the latest
-
-
-@dataclass(frozen=True)
-class Basis:
-    citation: str
-    wording: str
-    source: str
-    legal_note: str  # docs/legal/<note>.md#<section>
-    wording_checked: Literal["verified", "secondary", "unverified"]
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Example:
-    name: str
-    given: dict[str, list[dict[str, Any]]]
-    expect: dict[str, str]
-    period: str
-    parameters: dict[str, Any]
-    line: int | None
 
 
 @dataclass(frozen=True)
@@ -127,3 +100,7 @@ class Rule:
                 f"{html_safe(self.basis.wording)}</p><p>Subject: {html_safe(self.subject)}; test: "
                 f"{html_safe(self.test_type)}; a failing test gives {html_safe(self.effective_severity)}</p>"
                 f"<ul>{params}</ul><p>{html_safe(self.guidance)}</p></div>")
+
+
+__all__ = ["AUTHORITY_CONTRACT", "OUTCOMES", "STATUSES", "SUBJECTS", "SUBJECT_TYPES", "Basis", "Example", "Parameter",
+           "Rule", "Status", "SubjectDef"]

@@ -1,6 +1,6 @@
 """The findings table: one row per rule and subject, with the evidence and the versions that decided it.
 
-Columns (the report and store modules rely on these names):
+Columns (:data:`ccassure.result_columns.FINDING_COLUMNS`, the one definition the results writer and reader use):
 
     rule_id rule_version title subject_type subject_id subject_name authority_code provider_id period
     status observed threshold message evidence parameters data_versions severity citation guidance
@@ -19,14 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from ccassure.result_columns import FINDING_COLUMNS
 from ccassure.rules.model import STATUSES
 from ccassure.safe_text import csv_safe, html_safe
 
-FINDING_COLUMNS: tuple[str, ...] = (
-    "rule_id", "rule_version", "title", "subject_type", "subject_id", "subject_name", "authority_code",
-    "provider_id", "period", "status", "observed", "threshold", "message", "evidence", "parameters",
-    "data_versions", "severity", "citation", "guidance",
-)
 DISCLAIMER = ("Findings are risk indicators for assurance, not findings of unlawfulness: no children's centre "
               "closure has yet been quashed in court.")
 

@@ -16,18 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from ccassure.contracts.model import Contract, ContractSet
+from ccassure.nodes.errors import Locator
+from ccassure.nodes.ref import Ref
 from ccassure.periods import Period
-from ccassure.rules.errors import RuleError
 from ccassure.rules.expr import Condition, ExpressionError, Scope, parse_condition, quote_ident, sql_literal
 from ccassure.rules.model import SubjectDef
-from ccassure.yamlload import line_of
 
 RESULT_COLUMNS = ("subject_id", "outcome", "observed", "threshold", "evidence", "detail")
 MISSING_CHOICES = ("not_met", "not_evaluable", "not_applicable", "at_risk")
@@ -37,35 +36,6 @@ CHOICE_OUTCOME = {"not_met": "fail", "not_evaluable": "missing", "not_applicable
 
 
 # Loading ------------------------------------------------------------------------------------------------
-
-@dataclass
-class Locator:
-    """Turns a path inside the rule document into a located RuleError."""
-
-    path: Path
-    document: Any
-    base: tuple[Any, ...] = ()
-
-    def at(self, *steps: Any) -> Locator:
-        return Locator(self.path, self.document, self.base + steps)
-
-    def error(self, message: str, *steps: Any) -> RuleError:
-        return RuleError(self.path, line_of(self.document, [*self.base, *steps]), message)
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A threshold or setting: a literal value, or the name of one of the rule's parameters."""
-
-    value: Any = None
-    param: str | None = None
-
-    def resolve(self, parameters: dict[str, Any]) -> Any:
-        return parameters[self.param] if self.param else self.value
-
-    def describe(self) -> str:
-        return self.param if self.param else str(self.value)
-
 
 @dataclass
 class LoadContext:
