@@ -50,7 +50,7 @@ def test_test_fails_on_a_wrong_example(tmp_path):
     write_framework(tmp_path, kpis)
     result = invoke("test", "--dir", str(tmp_path))
     assert result.exit_code == 1
-    assert "FAIL  T-COUNT" in result.output and "numerator: expected 2, got 1.0" in result.output
+    assert "FAILED T-COUNT" in result.output and "numerator: expected 2, got 1.0" in result.output
 
 
 def test_lint_reports_file_and_line(tmp_path):
