@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ccassure.assessment import run_check
 from ccassure.demo.generate import generate_demo
 from ccassure.reports import evidence
 from ccassure.reports.format import text
 from ccassure.reports.results import Results
 from ccassure.rules import load_rules
-from ccassure.rules.api import check_project
 
 REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2016Q4"
@@ -43,7 +43,7 @@ def demo_results(tmp_path_factory) -> Results:
         returns = [r["path"] for r in summary["provider_returns"]
                    if r["authority_code"] == code and r["period"] == PERIOD]
         paths = [*returns, summary["authority_records"][code], summary["reference"]]
-        findings.append(check_project(data=paths, authority=code, period=PERIOD).to_frame())
+        findings.append(run_check(data=paths, authority=code, period=PERIOD, with_kpis=False).findings.to_frame())
         centres += [pd.read_csv(Path(p) / "centres.csv") for p in returns]
     frame = pd.concat(findings, ignore_index=True)
     for column in ("subject_id", "subject_type", "status", "period", "rule_id", "authority_code", "provider_id"):

@@ -1,4 +1,4 @@
-"""`ccassure kpis list | test | lint | run`: output and exit codes."""
+"""`ccassure kpis list | show | test | lint | run`: output and exit codes (the shape `rules` shares)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,15 @@ def test_list_shows_every_framework_with_parameters():
 def test_test_runs_the_examples_of_one_kpi():
     result = invoke("test", "CORE-GLD-GAP")
     assert result.exit_code == 0
-    assert "1 passed, 0 failed" in result.output
+    assert "1 of 1 examples passed in 1 KPIs." in result.output
+
+
+def test_show_gives_a_framework_or_one_kpi_with_its_parameters():
+    result = invoke("show", "CORE-GLD-GAP")
+    assert result.exit_code == 0
+    assert "CORE v1" in result.output and "CORE-GLD-GAP" in result.output and "parameters:" in result.output
+    assert "CORE-REG-U5" not in result.output
+    assert invoke("show", "NO-SUCH-KPI").exit_code == 1
 
 
 def test_test_fails_on_a_wrong_example(tmp_path):

@@ -47,7 +47,7 @@ def test_rules_lint_fails_with_file_and_line(tmp_path):
     text = (REPO / "rules/statutory/GUN-3-TIME.yaml").read_text(encoding="utf-8")
     (tmp_path / "bad.yaml").write_text(text.replace("consultations.open_date", "consultations.opened"),
                                        encoding="utf-8")
-    code, output = run("rules", "lint", "--rules", str(tmp_path))
+    code, output = run("rules", "lint", "--dir", str(tmp_path))
     assert code == 1
     assert "bad.yaml:" in output and "unknown column 'opened'" in output
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from ccassure.assessment import load_check_data
 from ccassure.contracts import load_contracts
 from ccassure.rules import load_rules
-from ccassure.rules.api import load_data
 from ccassure.rules.evaluator import Evaluator
 from ccassure.rules.examples import example_tables, run_example
 from ccassure.store import Store
@@ -85,7 +85,7 @@ def test_store_data_and_examples_agree(rule, example, tmp_path):
     assert runner.passed, "\n".join(runner.mismatches)
     expected = dict(example.expect)
 
-    loaded = load_data(write_files(example, tmp_path / "files"))
+    loaded = load_check_data(write_files(example, tmp_path / "files"), contracts=_CONTRACTS)
     from_files = Evaluator(loaded.tables, contracts=_CONTRACTS).evaluate(rule, example.period, overrides)
     assert statuses(from_files, expected) == expected, f"--data path: {[f.message for f in from_files]}"
 

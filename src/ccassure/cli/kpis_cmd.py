@@ -1,15 +1,19 @@
-"""``ccassure kpis``: list, test, lint and run the KPI frameworks in rules/kpis/.
+"""``ccassure kpis``: list, show, lint and test the KPI frameworks in rules/kpis/ (the shared shape of
+:mod:`ccassure.cli.node_group`), and run them over a return.
 
-Exit codes: 0 success; 1 a failing example (``test``), a lint problem (``lint``), or with ``run
---strict`` a provider figure that disagrees with the data; 2 the frameworks or the data cannot be used.
+Exit codes: 0 success; 1 a failing example (``test``), a lint problem (``lint``), an unknown id, or with
+``run --strict`` a provider figure that disagrees with the data; 2 the frameworks or the data cannot be used.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+from ccassure.cli.node_group import NodeKind, load_or_exit, node_group
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -18,79 +22,95 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _load(directory: Path | None):
-    from ccassure.kpis.loader import KpiErrors, load_frameworks
-
-    try:
-        return load_frameworks(directory)
-    except KpiErrors as exc:
-        for error in exc.errors:
-            click.echo(str(error), err=True)
-        _fail(f"{len(exc.errors)} problem(s) in the KPI frameworks (run `ccassure kpis lint`)")
-
-
-DIR_OPTION = click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default=None,
-                          help="Folder of KPI framework files (default: the project's rules/kpis/).")
-
-
-@click.group()
-def kpis() -> None:
-    """KPI frameworks: contract performance computed from the return, and provider figures cross-checked."""
-
-
-@kpis.command("list")
-@DIR_OPTION
-def list_kpis(directory: Path | None) -> None:
-    """Every framework and KPI, with its unit, direction, windows and parameters (authority overrides applied)."""
+    from ccassure.contracts import load_contracts
+    from ccassure.kpis.loader import default_kpi_dir, load_frameworks
     from ccassure.project import current_project
 
-    overrides = current_project().parameters
-    frameworks = _load(directory)
-    for framework in frameworks:
-        click.echo(f"{framework.id} v{framework.version}  {framework.title}  ({framework.source})")
+    return load_frameworks(directory or default_kpi_dir(), contracts=load_contracts(current_project().contracts_dir))
+
+
+def _ids(frameworks) -> set[str]:
+    return {f.id for f in frameworks} | {k.id for _, k in frameworks.kpis()}
+
+
+def _values(framework, kpi, overrides: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    values = framework.parameter_values(kpi, overrides)
+    shown = {k: v for k, v in values.items() if k in kpi.parameters or k in framework.parameters}
+    return values, ", ".join(f"{k}={v}" for k, v in shown.items())
+
+
+def _rows(frameworks, overrides: dict[str, Any]) -> list[tuple[str, ...]]:
+    rows = []
+    for framework, kpi in frameworks.kpis():
+        values, params = _values(framework, kpi, overrides)
+        rows.append((kpi.id, kpi.title_for(values), f"{framework.id} v{framework.version}", params,
+                     "POLICY CHOICE" if kpi.basis.policy_choice else ""))
+    return rows
+
+
+def _kpi_lines(framework, kpi, overrides: dict[str, Any]) -> list[str]:
+    values, params = _values(framework, kpi, overrides)
+    target = f"target {kpi.target.resolve(values)}" if kpi.target else "no target"
+    return [f"  {kpi.id:<22} {kpi.title_for(values)}",
+            f"  {'':<22} {kpi.kind}, {kpi.unit}, {kpi.direction} is better, {target}; windows "
+            f"{'/'.join(kpi.windows)}; levels {'/'.join(kpi.levels)}",
+            f"  {'':<22} parameters: {params}",
+            f"  {'':<22} basis: {kpi.basis.source}{' [POLICY CHOICE]' if kpi.basis.policy_choice else ''}",
+            f"  {'':<22} examples: {len(kpi.examples)} (run `ccassure kpis test {kpi.id}`)"]
+
+
+def _show(frameworks, node_id: str, overrides: dict[str, Any]) -> list[str]:
+    """A framework (every KPI in it) or one KPI, with the parameter values in force."""
+    chosen = frameworks.select([node_id])
+    lines = []
+    for framework in chosen:
+        lines.append(f"{framework.id} v{framework.version}  {framework.title}  ({framework.source})")
         for kpi in framework.kpis:
-            values = framework.parameter_values(kpi, overrides)
-            shown = {k: v for k, v in values.items() if k in kpi.parameters or k in framework.parameters}
-            params = ", ".join(f"{k}={v}" for k, v in shown.items())
-            target = f"target {kpi.target.resolve(values)}" if kpi.target else "no target"
-            click.echo(f"  {kpi.id:<22} {kpi.title_for(values)}")
-            click.echo(f"  {'':<22} {kpi.kind}, {kpi.unit}, {kpi.direction} is better, {target}; windows "
-                       f"{'/'.join(kpi.windows)}; levels {'/'.join(kpi.levels)}")
-            click.echo(f"  {'':<22} parameters: {params}")
-            click.echo(f"  {'':<22} basis: {kpi.basis.source}{' [POLICY CHOICE]' if kpi.basis.policy_choice else ''}")
+            lines += _kpi_lines(framework, kpi, overrides)
+    return lines
 
 
-@kpis.command("test")
-@click.argument("ids", nargs=-1)
-@DIR_OPTION
-def test_kpis(ids: tuple[str, ...], directory: Path | None) -> None:
-    """Run each KPI's examples (all, or the given framework or KPI ids)."""
-    from ccassure.kpis.examples import run_examples
+KPIS = NodeKind(
+    group="kpis", noun="KPI", plural="KPIs", lint_kind="kpi",
+    folder_help="Folder of KPI framework files (default: the project's rules/kpis/).",
+    load=_load, lint_folders=lambda directory: {"kpi_dir": directory} if directory else {},
+    lint_nodes=lambda manifest: manifest.frameworks, ids=_ids, select=lambda frameworks, ids: frameworks.select(ids),
+    count=lambda frameworks: sum(len(f.kpis) for f in frameworks),
+    columns=("id", "title", "framework", "parameters", "basis"), rows=_rows, show=_show,
+    cases="ccassure.kpis.examples:example_cases",
+)
 
-    frameworks = _load(directory)
-    chosen = frameworks.select(list(ids) or None)
-    if ids and not len(chosen):
-        _fail(f"no framework or KPI has id {', '.join(ids)}")
-    outcomes = run_examples(chosen)
-    failed = [o for o in outcomes if not o.passed]
-    for outcome in outcomes:
-        click.echo(str(outcome))
-    click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+kpis = node_group(KPIS, "KPI frameworks: contract performance computed from the return, and provider figures "
+                        "cross-checked.")
 
 
-@kpis.command("lint")
-@DIR_OPTION
-def lint_kpis(directory: Path | None) -> None:
-    """Check every framework file (schema, tables, columns, filters, parameters, examples) and ccassure.yml overrides."""
-    from ccassure.nodes.manifest import lint_manifest
+def _reach_areas(loaded, data: tuple[Path, ...], reach: Path | None, project) -> None:
+    """Reach areas (which LSOAs each centre serves) have no data contract yet: ``--reach-areas``, else a
+    reach_areas.csv next to the data (or one folder up), the store or the sample data."""
+    import pandas as pd
 
-    found = lint_manifest(kpi_dir=directory)
-    frameworks, errors = found.manifest.frameworks, found.errors_for("kpi")
-    for error in errors:
-        click.echo(str(error))
-    count = sum(len(f.kpis) for f in frameworks)
-    click.echo(f"{len(frameworks)} framework(s), {count} KPI(s); {len(errors)} problem(s)")
-    sys.exit(1 if errors else 0)
+    from ccassure.kpis.data import read_reach_areas, sample_paths
+    from ccassure.kpis.loader import REACH_TABLE
+
+    if reach is not None:
+        loaded.tables[REACH_TABLE] = pd.read_csv(reach, dtype=str, keep_default_na=False)[["centre_id", "lsoa_code"]]
+        return
+    if REACH_TABLE in loaded.tables:
+        return
+    if data:
+        places = list(data)
+    elif loaded.source == "store":
+        places = [project.store_path.parent, project.root / "sample_data"]
+    else:
+        places = sample_paths(project.root)
+    found = read_reach_areas(places)
+    if found is not None:
+        loaded.tables[REACH_TABLE] = found
+        if loaded.data_versions is not None:
+            loaded.data_versions[REACH_TABLE] = ["reach_areas.csv"]
+    else:
+        loaded.notes.append("no reach_areas.csv found: centre, cluster and provider reach (registered under-fives "
+                            "/ reach-area population) cannot be computed; authority reach still can")
 
 
 @kpis.command("run")
@@ -99,39 +119,65 @@ def lint_kpis(directory: Path | None) -> None:
                    "Default: the returns store when it exists, else the project's sample_data/.")
 @click.option("--period", default=None, help="A quarter (2016Q4 = Oct-Dec 2016) or a financial year (2016-17 = its "
                                              "four quarters, April 2016 to March 2017). Default: the latest quarter "
-                                             "with a session or contact in the data, as `ccassure check` does.")
+                                             "with a session (else a contact) in the data, as `ccassure check` does.")
 @click.option("--authority", default=None, help="Only this authority (ONS code, e.g. E10000016).")
 @click.option("--as-at", "as_at", default=None, help="Read the store as it stood on this date (store only).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder for kpi_results.* and kpi_findings.* (default: <output>/findings of the project, "
-                   "next to the findings `ccassure check` writes).")
+              help="Folder for kpi_results.* and kpi_findings.* (default: <output>/findings of the project).")
 @click.option("--reach-areas", "reach", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="CSV with centre_id,lsoa_code columns (default: reach_areas.csv next to the data or one "
                    "folder up).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a provider-reported figure disagrees with the data.")
-@DIR_OPTION
+@click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=KPIS.folder_help)
 def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at: str | None, output: Path | None,
         reach: Path | None, strict: bool, directory: Path | None) -> None:
-    """Compute every KPI for a period, write the results and cross-check the provider's own figures."""
-    from ccassure.kpis.api import check_kpis, latest_quarter, load_kpi_data
+    """Compute every KPI for a period, write the results and cross-check the provider's own figures.
+
+    The data are loaded and the period chosen as ``ccassure check`` does (one path: ccassure.assessment);
+    only the KPI frameworks are evaluated."""
+    from ccassure.assessment import (
+        CheckData,
+        Engine,
+        latest_store_period,
+        load_check_data,
+        run_check,
+        store_for,
+        store_tables,
+    )
+    from ccassure.contracts import load_contracts
     from ccassure.periods import parse_period
     from ccassure.project import current_project
+    from ccassure.rules.loader import RuleSet
 
+    wanted = None
     if period is not None:
         try:
-            parse_period(period)
+            wanted = parse_period(period)
         except ValueError as exc:
             _fail(str(exc))
     project = current_project()
-    frameworks = _load(directory)
-    loaded = load_kpi_data(list(data) or None, project=project, authority=authority, as_at=as_at, reach_areas=reach)
-    if period is None:
-        period = latest_quarter(loaded.tables)
-        if period is None:
-            _fail("no --period given and the data hold no dated sessions or contacts; use --period 2016Q4")
-    results = check_kpis(data=loaded.tables, period=period, authority=authority, project=project,
-                         frameworks=frameworks, data_versions=loaded.data_versions)
-    results.source, results.notes = loaded.source, list(loaded.notes)
+    frameworks = load_or_exit(KPIS, directory)
+    contracts = load_contracts(project.contracts_dir)
+    try:
+        if as_at and not data:
+            store = store_for(project)
+            if store is None:
+                _fail("--as-at reads the store, and there is none: submit returns first or give --data")
+            wanted = wanted or latest_store_period(store, authority)
+            if wanted is None:
+                _fail("the store holds no dated sessions or contacts; use --period 2016Q4")
+            tables, versions = store_tables(store, authority=authority, period=wanted, as_at=as_at)
+            loaded = CheckData(tables, "store", "the store", versions, store=store)
+        else:
+            loaded = load_check_data(list(data) or None, project=project, authority=authority, period=wanted,
+                                     contracts=contracts)
+        _reach_areas(loaded, data, reach, project)
+        checked = run_check(data=loaded, period=wanted, authority=authority, project=project,
+                            engine=Engine(contracts, RuleSet(), frameworks))
+    except ValueError as exc:
+        _fail(str(exc))
+    results = checked.kpis
     for note in results.notes:
         click.echo(f"note: {note}", err=True)
     out = output or project.output_dir / "findings"
