@@ -125,6 +125,10 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
     ProblemType("foreign-key", "error", "Unknown reference",
                 "{column} {value!r} does not match any {detail}.",
                 "Use a reference that exists on the {detail_sheet} sheet, or add the missing row there."),
+    ProblemType("unknown-across-datasets", "error", "Unknown reference to another return",
+                "{column} {value!r} does not match any {detail}.",
+                "Correct the reference, or submit the return that lists it on its {detail_sheet} sheet first "
+                "(with `ccassure validate`, give that return with --against)."),
     ProblemType("date-order", "error", "Dates in the wrong order",
                 "{column} ({value}) is before {detail}.", "Check both dates; the later event cannot come first."),
     ProblemType("implausible-value", "warning", "Implausible value",

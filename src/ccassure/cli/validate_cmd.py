@@ -49,8 +49,11 @@ def _echo_to_pipe(text: str) -> None:
               help="Folder of data contracts (default: the project's data_contracts/).")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
               help="How many problems the text format shows.")
+@click.option("--against", "against_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Another return that PATH refers to (repeatable), e.g. the provider returns whose centres "
+                   "authority records name: a reference matching none of its rows is an error.")
 def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | None, engine: str,
-             contracts_dir: Path | None, limit: int) -> None:
+             contracts_dir: Path | None, limit: int, against_paths: tuple[Path, ...]) -> None:
     """Validate a return (xlsx workbook, folder of CSV or Parquet files, or one file) before submitting it.
 
     \b
@@ -69,7 +72,8 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
     from ccassure.validation.outputs import render_text, terminal_safe, write_result
 
     try:
-        result = run_validation(path, contracts=contracts, dataset=dataset, engine=engine)
+        against = _against(against_paths, contracts) if against_paths else None
+        result = run_validation(path, contracts=contracts, dataset=dataset, engine=engine, against=against)
     except Exception as exc:  # a bug, not bad input: say so plainly; CCASSURE_DEBUG=1 shows the traceback
         if os.environ.get("CCASSURE_DEBUG"):
             raise
@@ -98,3 +102,24 @@ def validate(path: Path, fmt: str | None, output: Path | None, dataset: str | No
         click.echo(render_text(result, limit=min(limit, 5)).rstrip("\n"))
         click.echo(f"Full list of {len(result.problems)} problem(s) written to {output}")
     sys.exit(result.exit_code)
+
+
+def _against(paths: tuple[Path, ...], contracts):
+    """The tables of the --against returns (read and typed as validate reads any return), or exit 2 naming
+    the one that cannot be read."""
+    import pandas as pd
+
+    from ccassure.validation import validate as run_validation
+    from ccassure.validation.across_datasets import Known
+    from ccassure.validation.outputs import terminal_safe
+
+    tables: dict[str, list[pd.DataFrame]] = {}
+    for other in paths:
+        result = run_validation(other, contracts=contracts)
+        if result.unreadable:
+            first = result.errors[0].message if result.errors else "it cannot be read"
+            fail(terminal_safe(f"cannot read {other} (given with --against): {first}"))
+        for name, frame in result.tables.items():
+            tables.setdefault(name, []).append(frame)
+    where = "in " + ", ".join(p.name or str(p) for p in paths)
+    return Known({name: pd.concat(frames, ignore_index=True) for name, frames in tables.items()}, where)

@@ -387,6 +387,10 @@ class Store:
             file_name = Path(str(getattr(result, "source", "") or "")).name or None
             sha = None
         source = file_name or "the return"
+        if getattr(result, "dataset", None) == "authority_records":  # intake: a centre the store does not know
+            from ccassure.validation.across_datasets import check_against_store
+
+            check_against_store(result, self, provider)
         if getattr(result, "unreadable", False):
             first = result.errors[0].message if result.errors else "it cannot be read"
             raise SubmissionRefused(f"{source} cannot be read ({first}); nothing was stored.", result, exit_code=2)

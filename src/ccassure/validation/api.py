@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ccassure.contracts.dtypes import conform
 from ccassure.problems import Problem, group_problems
 from ccassure.readers import RawReturn, RawTable, read_source
 from ccassure.validation import cross_table, month_first, privacy
+from ccassure.validation.across_datasets import Known, reference_problems
 from ccassure.validation.coerce import coerce_column, excel_error_mask
 from ccassure.validation.located import located_problem
 from ccassure.validation.plausibility import plausibility_problems
@@ -24,10 +26,12 @@ TYPE_CODES = {"integer": "type-integer", "number": "type-number", "boolean": "ty
 
 
 def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, contracts: ContractSet | None = None,
-             dataset: str | None = None, engine: str = "pandera") -> ValidationResult:
+             dataset: str | None = None, engine: str = "pandera", against: Known | None = None) -> ValidationResult:
     """Validate a workbook, a folder of CSV/Parquet files, a single file, or a dict of DataFrames.
 
-    Never raises for bad input: unreadable files come back as problems (``result.exit_code == 2``).
+    ``against``: rows of another dataset (e.g. the centres of the provider returns) that references across
+    datasets (a service change's centre) must match. Never raises for bad input: unreadable files come back
+    as problems (``result.exit_code == 2``).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -57,10 +61,15 @@ def validate(source: Path | str | RawReturn | Mapping[str, pd.DataFrame], *, con
             problems += cross_table.date_order_problems(contract, typed, table)
         problems += plausibility_problems(contract, typed, table, typed_tables, contracts)
         problems += privacy.content_problems(contract, typed, table)
+    locators = {name: dataclasses.replace(table, frame=table.frame.iloc[:0], unsaved_formulas={})
+                for name, table in raw.tables.items()}
+    if against is not None:
+        problems += reference_problems(typed_tables, locators, contracts, against)
     problems = privacy.header_problems(problems, {c.table: c for c in contracts})
     result.problems = group_problems(privacy.mask_problems(problems))
     result.tables = typed_tables
     result.row_counts = {name: len(frame) for name, frame in typed_tables.items()}
+    result.locators = locators
     return result
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ccassure.problems import Problem, summarise
+
+if TYPE_CHECKING:
+    from ccassure.readers import RawTable
 
 # Problems that mean the input could not be read at all (exit code 2).
 UNREADABLE_CODES = frozenset({"file-not-found", "file-unreadable", "file-too-large", "file-empty", "no-known-tables"})
@@ -24,6 +27,9 @@ class ValidationResult:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    # where each table's rows came from (file, sheet, row numbers; no values), so that a check made after
+    # validation, such as store submit's against the stored centres, still names the row
+    locators: dict[str, RawTable] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
