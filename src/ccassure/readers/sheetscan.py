@@ -320,3 +320,134 @@ def _column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index - 1
+
+
+# OpenDocument (.ods): every sheet is a <table:table> of content.xml. A row or cell may stand for many
+# (table:number-rows-repeated, table:number-columns-repeated), so a tiny file can describe a value in
+# every cell of the grid: the pass counts repeats arithmetically, never expanding them, and refuses the
+# sheet before the value reader would.
+_ODS_REPEAT_ROWS = "table:number-rows-repeated"
+_ODS_REPEAT_COLUMNS = "table:number-columns-repeated"
+
+
+class _OdsPass:
+    """expat handlers for content.xml (namespace prefixes as LibreOffice and Excel write them)."""
+
+    def __init__(self) -> None:
+        self.scans: dict[str, SheetScan] = {}
+        self.scan: SheetScan | None = None
+        self.title = ""
+        self.depth = 0
+        self.row = 0              # rows before the current one (Excel numbering: current is row + 1)
+        self.row_repeat = 1
+        self.column = 0           # columns before the current cell
+        self.cell: dict[str, str] | None = None
+        self.cell_repeat = 1
+        self.text_length = 0
+        self.table_depth = 0      # depth of the sheet's <table:table> (a table inside a cell is not a sheet)
+        self.aside_depth = 0      # inside a comment or a drawing: its text is not the cell's value
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise ReadRefused("file-unreadable", f"the workbook's content is nested more than {MAX_XML_DEPTH} "
+                                                 "levels deep, which no spreadsheet program writes")
+        if name == "table:table" and self.scan is None:
+            self.title = attributes.get("table:name", "")
+            self.scan = self.scans.setdefault(self.title, SheetScan())
+            self.row = 0
+            self.table_depth = self.depth
+        elif self.scan is None or self.aside_depth:
+            return
+        elif name == "office:annotation" or name.startswith("draw:"):
+            self.aside_depth = self.depth
+        elif name == "table:table-row" and self.cell is None:
+            self.row_repeat = self._repeat(attributes, _ODS_REPEAT_ROWS, "rows")
+            self.column = 0
+        elif name in ("table:table-cell", "table:covered-table-cell") and self.cell is None:
+            self.cell = attributes
+            self.cell_repeat = self._repeat(attributes, _ODS_REPEAT_COLUMNS, "columns")
+            self.text_length = 0
+
+    def _repeat(self, attributes: dict[str, str], key: str, what: str) -> int:
+        text = attributes.get(key, "1")
+        if not text.strip().isdigit() or not 1 <= int(text) <= (EXCEL_ROWS if what == "rows" else EXCEL_COLUMNS):
+            raise ReadRefused("file-unreadable", f"sheet {self.title!r} repeats a {what[:-1]} {text[:20]!r} times, "
+                                                 "outside the grid a spreadsheet can hold")
+        return int(text)
+
+    def end(self, name: str) -> None:
+        depth = self.depth
+        self.depth -= 1
+        if self.scan is None:
+            return
+        if self.aside_depth:
+            if depth == self.aside_depth:
+                self.aside_depth = 0
+            return
+        if name in ("table:table-cell", "table:covered-table-cell") and self.cell is not None:
+            self._end_cell()
+        elif name == "table:table-row" and self.cell is None:
+            self.row += self.row_repeat
+            if self.row > EXCEL_ROWS:
+                raise ReadRefused("file-unreadable", f"sheet {self.title!r} has rows beyond Excel's last "
+                                                     f"row ({EXCEL_ROWS:,})")
+        elif name == "table:table" and depth == self.table_depth:
+            self.scan = None
+
+    def _end_cell(self) -> None:
+        scan, cell = self.scan, self.cell
+        assert scan is not None and cell is not None
+        first_column, self.column = self.column, self.column + self.cell_repeat
+        self.cell = None
+        if self.column > EXCEL_COLUMNS:
+            raise ReadRefused("file-unreadable", f"sheet {self.title!r} has a cell beyond Excel's last column "
+                                                 f"(XFD), in row {self.row + 1:,}")
+        kind = cell.get("office:value-type")
+        if kind is None and self.text_length == 0:
+            if "table:formula" in cell and len(scan.unsaved) < MAX_LISTED:
+                scan.unsaved.append((column_letter(first_column), self.row + 1))
+            return
+        count = self.cell_repeat * self.row_repeat
+        scan.cells += count
+        if scan.cells > MAX_CELLS:
+            raise ReadRefused("file-too-large", f"sheet {self.title!r} has more than {MAX_CELLS:,} filled cells"
+                                                " (counting repeated cells)")
+        rows = range(self.row + 1, self.row + self.row_repeat + 1)
+        scan.rows.update(rows)
+        if kind not in (None, "string") or self.text_length:
+            scan.certain_rows.update(rows)
+        last_row, last_column = rows[-1], self.column - 1
+        if last_row > scan.last_row or last_column > scan.last_column:
+            scan.last_row = max(scan.last_row, last_row)
+            scan.last_column = max(scan.last_column, last_column)
+            scan.far_cell = f"{column_letter(last_column)}{last_row}"
+
+    def text(self, data: str) -> None:
+        if self.cell is None or self.aside_depth:
+            return
+        self.text_length += len(data)
+        if self.text_length > MAX_CELL_TEXT:
+            raise ReadRefused("file-too-large", f"sheet {self.title!r} has a cell in row {self.row + 1:,} of more "
+                                                f"than {MAX_CELL_TEXT:,} characters (Excel's own limit for one cell)")
+
+
+def scan_ods(archive: zipfile.ZipFile, limit: int) -> dict[str, SheetScan]:
+    """Scan every sheet of an .ods workbook (its content.xml) once, by sheet name; refuse it if it breaks a
+    limit or is damaged."""
+    state = _OdsPass()
+    parser = new_parser()
+    parser.StartElementHandler = state.start
+    parser.EndElementHandler = state.end
+    parser.CharacterDataHandler = state.text
+    try:
+        source = archive.open("content.xml")
+    except KeyError:
+        raise ReadRefused("file-unreadable", "the workbook has no content (content.xml is missing: the file is "
+                                             "damaged)") from None
+    try:
+        _feed(parser, source, limit, too_large=f"the workbook's content is over {limit / 1e6:,.0f} MB when unpacked",
+              damaged="the workbook's content is damaged (its XML breaks off or is malformed at ")
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as exc:
+        raise ReadRefused("file-unreadable", f"the workbook's content cannot be unpacked ({exc})") from None
+    return state.scans

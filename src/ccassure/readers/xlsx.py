@@ -11,6 +11,8 @@ whatever the order of rows or the presence of their optional ``r`` references, t
 and a sheet whose values would make the value reader allocate far more than the cells present (one value in
 XFD1048576) is refused with the cell named. After reading, the rows calamine returned are checked against
 the rows the scan saw: a sheet whose rows cannot be read with certainty is an error, never a short read.
+An .ods workbook gets the same: its content.xml is scanned (repeated rows and cells counted, not expanded)
+before calamine opens it, since calamine reads every sheet of an .ods as it opens the file.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ccassure.readers.limits import DENSE_AREA_FACTOR, MAX_DENSE_AREA, MAX_UNZIPPED_BYTES, ReadRefused
-from ccassure.readers.sheetscan import SheetScan, scan_sheet, scan_text_sizes
+from ccassure.readers.sheetscan import SheetScan, scan_ods, scan_sheet, scan_text_sizes
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE container: old .xls, or an encrypted workbook
 
@@ -86,9 +88,10 @@ def has_macros(path: Path) -> bool:
 @contextmanager
 def open_workbook(path: Path) -> Iterator[OpenWorkbook]:
     """Open a workbook once (values only) for both its sheet names and its grids."""
-    check_workbook(path)
+    names = check_workbook(path)
     from python_calamine import CalamineWorkbook
 
+    ods_scans = _scan_ods_first(path) if "xl/workbook.xml" not in names and is_ods(path, names) else None
     try:
         book = CalamineWorkbook.from_path(str(path))
         archive = zipfile.ZipFile(path)
@@ -96,21 +99,35 @@ def open_workbook(path: Path) -> Iterator[OpenWorkbook]:
         raise ReadRefused("file-unreadable",
                           f"the workbook is damaged or password-protected ({type(exc).__name__})") from None
     try:
-        yield OpenWorkbook(book, archive)
+        yield OpenWorkbook(book, archive, ods_scans)
     finally:
         archive.close()
         book.close()
 
 
+def _scan_ods_first(path: Path) -> dict[str, SheetScan]:
+    """calamine reads every sheet of an .ods as it opens it, so all of them are scanned, and refused if one
+    is over a limit or would be expanded far past its filled cells, before calamine sees the file."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            scans = scan_ods(archive, MAX_UNZIPPED_BYTES)
+    except zipfile.BadZipFile:
+        raise ReadRefused("file-unreadable", "the workbook is damaged") from None
+    for title, scan in scans.items():
+        _refuse_sparse(scan, title)
+    return scans
+
+
 class OpenWorkbook:
     """An open workbook: its sheet names, and a grid of values for the sheets asked for."""
 
-    def __init__(self, book: Any, archive: zipfile.ZipFile):
+    def __init__(self, book: Any, archive: zipfile.ZipFile, ods_scans: dict[str, SheetScan] | None = None):
         self._book = book
         self._archive = archive
         self._paths = sheet_xml_paths(archive)
-        # .ods has no xlsx parts to scan: calamine reads its values, and the zip size limit still applies
-        self._ods = "mimetype" in archive.namelist() and "xl/workbook.xml" not in archive.namelist()
+        # .ods keeps every sheet in content.xml: one pass (before calamine opened it) scanned them all
+        self._ods = ods_scans is not None
+        self._ods_scans = ods_scans
 
     @property
     def sheet_names(self) -> list[str]:
@@ -125,7 +142,7 @@ class OpenWorkbook:
         for title in self.sheet_names:
             if title not in wanted:
                 continue
-            scan = SheetScan() if self._ods else self._scan(title)
+            scan = self._ods_scan(title) if self._ods else self._scan(title)
             _refuse_sparse(scan, title)
             try:
                 values = self._book.get_sheet_by_name(title).to_python(skip_empty_area=False)
@@ -139,8 +156,7 @@ class OpenWorkbook:
             rows = [[_cell(value) for value in row] for row in values]
             _put_back_errors(rows, scan.errors)
             numbers = [n for n, row in enumerate(rows, start=1) if any(value is not None for value in row)]
-            if not self._ods:
-                _cross_check(scan, numbers, title)
+            _cross_check(scan, numbers, title)
             kept = [_trim(tuple(rows[n - 1])) for n in numbers]
             width = max((len(row) for row in kept), default=0)
             kept = [row + (None,) * (width - len(row)) if len(row) < width else row for row in kept]
@@ -159,6 +175,13 @@ class OpenWorkbook:
                                                  "the workbook (the file is damaged)") from None
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
             raise ReadRefused("file-unreadable", f"sheet {title!r} cannot be unpacked ({exc})") from None
+
+    def _ods_scan(self, title: str) -> SheetScan:
+        scan = (self._ods_scans or {}).get(title)
+        if scan is None:
+            raise ReadRefused("file-unreadable", f"sheet {title!r} is listed but its contents are missing from "
+                                                 "the workbook (the file is damaged)")
+        return scan
 
     def _check_shared_strings(self) -> None:
         names = set(self._archive.namelist())
