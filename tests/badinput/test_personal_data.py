@@ -22,7 +22,9 @@ ADDRESSES = ["12 acacia avenue", "4b Mill Lane", "Flat 2, 17 Station Road", "14 
              "Home postcode WX1 4AB", "lives at PQ3 9ZZ with nan"]
 BIRTH_DATES = ["Child DOB 03/04/2014, Jane Doe", "dob: 3.4.14", "born on 3 April 2014", "Date of birth 03-04-2014"]
 NAMES = ["Spoke to Mrs Patel about the course", "mum Sarah attended", "Jane Doe came with her son",
-         "Emily Smith (aged 2)"]
+         "Emily Smith (aged 2)", "Mohammed Khan attended with Zainab", "Zuzanna Nowak and Oliwia", "JANE DOE",
+         "Theodore Okafor-Bell", "mum Hope came", "Spoke to dad, Mark, about the course", "Aisha Begum, 14 months",
+         "Seen: Grace O'Neill", "Ewa and Jakub Kowalski"]
 EMAILS = ["jane.doe@example.org", "contact J.Doe+kids@mail.example.co.uk"]
 
 
@@ -37,6 +39,11 @@ def test_every_layout_listed_is_detected(text: str) -> None:
     "Session for 12 families close to the centre", "2016-10-03", "03/11/2016", "CT-0000012345", "E01012345",
     "KNT-CC-001", "FM-0001", "12 sessions in the park", "Jobcentre Plus advice", "0 to 60 months",
     "Leaflets about the health visiting service in reception", "Brightpath Children's Trust",
+    # given names that are also words, rooms, seasons, RAG ratings, saints or story-time titles
+    "Amber Rating this quarter", "Grant Funding from the council", "May Half Term closure", "Summer Fair",
+    "Willow Tree Nursery", "Daisy Chain group", "Teddy Bears Picnic", "Carol Service at the church",
+    "St Mary Magdalene Church", "St Patrick Primary", "Jack and the Beanstalk", "Christian Aid collection",
+    "Hope Street family hub", "Victoria Park stay and play", "STAY AND PLAY", "Robin Hood Primary",
 ])
 def test_ordinary_return_text_is_not_mistaken_for_personal_data(text: str) -> None:
     assert identifiers_in(text) == [], identifiers_in(text)
@@ -62,6 +69,23 @@ def test_no_demo_centre_activity_or_place_name_is_flagged() -> None:
     texts = _demo_texts()
     flagged = {text: identifiers_in(text) for text in texts if identifiers_in(text)}
     assert len(texts) > 60 and flagged == {}
+
+
+def test_the_names_list_is_large_and_keeps_word_like_names_apart() -> None:
+    """Hundreds of common given names (validation/given_names.py), none of them also an ordinary word."""
+    from ccassure.validation.given_names import GIVEN_NAMES, WORDLIKE_NAMES
+
+    assert len(GIVEN_NAMES) > 400 and not GIVEN_NAMES & WORDLIKE_NAMES
+    assert {"Oliver", "Olivia", "Muhammad", "Amelia", "Jakub", "Zainab", "Susan", "Gary"} <= GIVEN_NAMES
+    assert {"Amber", "May", "Hope", "Mark", "Will", "Victoria", "Grant"} <= WORDLIKE_NAMES
+
+
+def test_a_name_in_free_text_is_reported_masked_never_echoed(tmp_path: Path) -> None:
+    result = validate(sessions_workbook(tmp_path / "r.xlsx", session(activity="Stay and play with Oliver Brown")))
+    problem = only(result, "personal-data-value")
+    assert "name" in problem.message and problem.value == "Ol**** **own"
+    for out in (problem.value or "", problem.message, problem.fix, json.dumps(result.to_dict())):
+        assert "Oliver" not in out and "Brown" not in out
 
 
 def test_no_value_of_the_sample_return_is_flagged() -> None:

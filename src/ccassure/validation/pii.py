@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from ccassure.validation.given_names import GIVEN_NAMES, WORDLIKE_NAMES
+
 Scope = Literal["every", "family", "free"]  # every text column; + tables about families; + free text only
 
 # ------------------------------------------------------------------------------------------ phones
@@ -93,22 +95,14 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Common given names in England and Wales (ONS baby names, and older ones parents carry). Words that are
-# also place or venue words (Victoria, Rose, Hope, Park) are kept out, so no centre or place name trips it.
-GIVEN_NAMES = _word_set("""
-Aaron Abigail Adam Aisha Alex Alexander Alfie Alice Amber Amelia Amir Amy Andrew Anna Archie Arthur Ava Ayesha
-Ben Benjamin Bethany Bella Charlie Charlotte Chloe Christopher Daisy Daniel David Dylan Eleanor Elijah Eliza
-Ella Ellie Emily Emma Ethan Evie Fatima Finley Florence Freddie Freya George Georgia Grace Hannah Harper Harry
-Harvey Hollie Isaac Isabella Isla Jack Jacob Jake James Jane Jasmine Jessica Joanne John Joseph Joshua Karen
-Kayla Katie Kyle Layla Leo Lewis Liam Lily Logan Louis Lucas Lucy Luke Maisie Maria Mariam Mason Matilda
-Matthew Max Maya Megan Mia Michael Millie Mohammed Muhammad Nathan Noah Oliver Olivia Oscar Paige Peter Phoebe
-Poppy Rachel Rebecca Reuben Riley Rosie Ruby Ryan Samuel Sarah Scarlett Sebastian Sienna Sofia Sophie Stephen
-Susan Theo Thomas Toby Tommy Tyler William Yusuf Zara Zoe
-""")
+# Common given names (validation/given_names.py: ONS tables, word-like names kept apart).
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-z'\-]+")
 _RELATION_NAME = re.compile(r"(?i:\b(?:mum|mother|mam|dad|father|son|daughter|baby|child|sibling|brother|sister|"
                             r"nan|grandma|grandad|carer|partner|named|called)\b)[\s:,]+([A-Z][a-z'\-]+)")
-_FULL_NAME = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z'\-]+)\b")
+# A given name and a surname (O'Neill, McKenzie, Okafor-Bell), capitalised or in capitals (JANE DOE); not a
+# saint's name (St Mary Magdalene).
+_SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)*|[A-Z]{2,}(?:['\-][A-Z]+)*"
+_FULL_NAME = re.compile(rf"(?<!\bSt )(?<!\bSt\. )(?<!\bSaint )\b([A-Z][a-z]+|[A-Z]{{2,}})\s+({_SURNAME})\b")
 # Second words that make two capitalised words a place or a group, not a person ('Grace Hall').
 _PLACE_WORDS = _word_set("""
 Centre Center Hall House Library Church Chapel School Academy Nursery Park Road Street Lane Avenue Green Hill
@@ -118,9 +112,10 @@ Court Square Place Close Way Gardens Hub Club Group Trust Board Room Rooms Ward 
 
 def _names(text: str) -> list[str]:
     found = [m.group() for m in _TITLE_NAME.finditer(text)]
-    found += [m.group(1) for m in _RELATION_NAME.finditer(text) if m.group(1) in GIVEN_NAMES]
+    found += [m.group(1) for m in _RELATION_NAME.finditer(text) if m.group(1) in GIVEN_NAMES | WORDLIKE_NAMES]
     found += [m.group() for m in _FULL_NAME.finditer(text)
-              if m.group(1) in GIVEN_NAMES and m.group(2) not in _PLACE_WORDS]
+              if m.group(1).title() in GIVEN_NAMES and m.group(2).title() not in _PLACE_WORDS
+              and m.group(1).isupper() == m.group(2).isupper()]
     return found
 
 
