@@ -3,7 +3,8 @@
   1. one authority report, HTML + PDF, as a new `ccassure render` process (start-up included; target <= 3 s);
   2. the same report with the real `quarto render` (when Quarto is found: --quarto, CCASSURE_QUARTO, PATH,
      .tools/quarto), same results, same run;
-  3. the floor: pandoc + typst alone on that report's Markdown;
+  3. the floors: a bare start (a new process starting the kernel with its preloaded imports, rendering
+     nothing) and pandoc + typst alone on that report's Markdown;
   4. --results DIR (e.g. the demo's _output/results after `make report`): every planned document (index,
      authority reports, centre packs, validation reports, catalogue) on one warm kernel, against the floor of
      pandoc + typst alone for those documents on 2 cores (target for the 61 demo documents: <= 40 s);
@@ -112,6 +113,16 @@ def cold_builtin(results: Path, out: Path, code: str) -> tuple[float, float]:
     return time.perf_counter() - t0, cpu_seconds() - c0
 
 
+def bare_start() -> float:
+    """Wall seconds of the start-up no render can avoid: Python, the kernel and its preloaded imports."""
+    code = ("from ccassure.render.kernel import WarmKernel\nk = WarmKernel()\nk.start()\nk._wait_for_preload()\n"
+            "k.shutdown()")
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, stdin=subprocess.DEVNULL, capture_output=True,
+                   env={**os.environ, "CCASSURE_PROJECT": str(REPO)}, cwd=REPO)
+    return time.perf_counter() - t0
+
+
 def quarto_once(results: Path, out: Path, code: str, quarto: str) -> float:
     job = plan(load_results(results), REPO / "reports", results, authority=code, kinds=("authority",))[0]
     t0 = time.perf_counter()
@@ -185,14 +196,21 @@ def main() -> None:
         cold, cold_cpu = statistics.median(colds), statistics.median(m[1] for m in measured)
         print(f"builtin   one authority, HTML+PDF, new process incl. start-up: median {cold:.2f} s wall, "
               f"{cold_cpu:.2f} CPU-s (runs {', '.join(f'{c:.2f}' for c in colds)}); target <= 3 s; {load()}")
+        bares = [bare_start() for _ in range(args.runs)]
+        bare = statistics.median(bares)
+        print(f"bare      a new process that starts the kernel with its imports and renders nothing: median "
+              f"{bare:.2f} s (runs {', '.join(f'{b:.2f}' for b in bares)}); builtin - bare = {cold - bare:.2f} s; "
+              f"{load()}")
         floor = floor_one(results, tmp, code, args.runs)
         print(f"floor     pandoc + typst alone on the same report: {floor:.2f} s; builtin / floor = {cold / floor:.1f}x")
         quarto = find_quarto(REPO, args.quarto)
-        if quarto:
+        if quarto and args.quarto_runs > 0:
             qs = [quarto_once(results, tmp / "quarto", code, quarto) for _ in range(args.quarto_runs)]
             q = statistics.median(qs)
             print(f"quarto    the same report with `quarto render` (HTML+PDF): median {q:.2f} s "
                   f"(runs {', '.join(f'{x:.2f}' for x in qs)}); quarto / builtin = {q / cold:.1f}x; {load()}")
+        elif quarto:
+            print("quarto    not measured (--quarto-runs 0)")
         else:
             print("quarto    not measured: no Quarto found (--quarto, CCASSURE_QUARTO, PATH or .tools/quarto)")
 
