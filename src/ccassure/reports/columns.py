@@ -65,8 +65,10 @@ def widths_pt(head: Sequence[str], cells: Sequence[Sequence[str]]) -> list[float
                                  max((_longest_word_pt(t) for t in texts[i]), default=0.0)) for i in columns]
     natural = []
     for i in columns:
-        lengths = sorted(text_pt(t) for t in texts[i]) or [0.0]
-        typical = lengths[(3 * len(lengths)) // 4]  # the upper quartile: most cells on one or two lines
+        # the upper quartile of the cells that say something: most on one or two lines, and a column that is
+        # mostly blank (actions not yet recorded) still gets room for the ones that are filled
+        lengths = sorted(text_pt(t) for t in texts[i] if t.strip()) or [0.0]
+        typical = lengths[(3 * len(lengths)) // 4]
         natural.append(max(minimum[i], min(MAX_SHARE * TEXT_WIDTH_PT, CELL_PAD_PT + typical)))
     spare = TEXT_WIDTH_PT - sum(minimum)
     if spare <= 0:  # cannot fit whatever we do: as fair as it gets (a test reports such tables)
