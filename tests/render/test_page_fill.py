@@ -4,6 +4,7 @@ few lines, the block after it pushed to page 3)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from .tools import ensure_tool
@@ -38,3 +39,15 @@ def test_no_authority_report_page_but_the_last_is_mostly_blank(rendered, tmp_pat
         assert len(fills) >= 2
         thin = [f"page {n} filled to {f:.0%}" for n, f in enumerate(fills[:-1], start=1) if f < LEAST_FILLED]
         assert not thin, f"{pdf.name}: {', '.join(thin)}"
+
+
+def test_page_numbers_run_on_across_the_conditional_page_breaks(rendered):
+    """The footer says "Page n of N" with n counting up (a page break inside typst's `context` had reset the
+    page counter to 1 after the first part it moved)."""
+    _, out, _ = rendered
+    for pdf in sorted(out.glob("authority-*.pdf")):
+        text = subprocess.run([ensure_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True,
+                              check=True, stdin=subprocess.DEVNULL).stdout
+        pages = [p for p in text.split("\f") if p.strip()]
+        numbers = [re.findall(r"Page (\d+) of (\d+)", p) for p in pages]
+        assert numbers == [[(str(n), str(len(pages)))] for n in range(1, len(pages) + 1)], pdf.name
