@@ -14,11 +14,11 @@ from ccassure.impact.checklist import describe_change, readiness
 from ccassure.impact.checks import check_proposal
 from ccassure.impact.figures import compute_figures
 from ccassure.impact.geometry import nearest_distances, points_frame, scenario_frames
-from ccassure.impact.judge import impact_rules, judge_sufficiency, rule_parameters
+from ccassure.impact.judge import impact_rules, judge_sufficiency, reach_network, rule_parameters
 from ccassure.impact.losses import centre_losses
 from ccassure.impact.proposal import Proposal, read_proposal
 from ccassure.impact.result import ImpactResult
-from ccassure.impact.state import current_state, in_network
+from ccassure.impact.state import current_state
 from ccassure.periods import Period
 from ccassure.project import Project, current_project
 
@@ -37,15 +37,17 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
     if not isinstance(proposal, Proposal):
         proposal = read_proposal(proposal)
     state = current_state(data, project=project, authority=authority or proposal.authority, period=period)
-    check_proposal(proposal, state.centres)
     contracts = contracts or load_contracts(project.contracts_dir)
     rules = rules or impact_rules(project, contracts)
     parameters = project.parameters if parameters is None else parameters
+    network = reach_network(rules, parameters, state.period)  # the reach rule's own sites
+    counted_now = network.counts(state.centres)
+    check_proposal(proposal, state.centres, counted_now)
     settings = rule_parameters(rules, parameters)
     scenarios = list(proposal.scenarios)
 
     points, unlocated, year = points_frame(state, settings["iod_version"])
-    sites, removed, added = scenario_frames(state, scenarios)
+    sites, removed, added = scenario_frames(state, scenarios, network)
     con = duckdb.connect()
     nearest_distances(con, points, sites, removed, added, len(scenarios))
     figures = compute_figures(con, points, settings["max_distance_m"], settings["most_deprived_deciles"])
@@ -76,7 +78,7 @@ def assess(proposal: Proposal | Path | str, *, data: Sequence[Path | str] | dict
     current = pd.DataFrame({"centre_id": centres["centre_id"].astype(str),
                             "centre_name": centres["centre_name"].astype(str),
                             "easting": centres["easting"], "northing": centres["northing"],
-                            "in_network": in_network(centres).to_numpy(), "new": False})
+                            "in_network": counted_now, "new": False})
     if len(added):
         new = pd.DataFrame([{"centre_id": c.centre, "centre_name": c.name or c.centre, "easting": c.easting,
                              "northing": c.northing, "in_network": False, "new": True}

@@ -7,17 +7,20 @@ or has no location, closing a centre that is already closed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from ccassure.impact.proposal import Proposal, ProposalError, Scenario
-from ccassure.impact.state import in_network, resolve_ids
+from ccassure.impact.state import resolve_ids
 
 
-def check_proposal(proposal: Proposal, centres: pd.DataFrame) -> None:
-    """Raise ProposalError listing every problem; return quietly when the proposal can be assessed."""
+def check_proposal(proposal: Proposal, centres: pd.DataFrame, counted: Sequence[bool]) -> None:
+    """Raise ProposalError listing every problem; return quietly when the proposal can be assessed.
+    ``counted`` flags the centres the reach rules count now (a merge must go into one of them)."""
     problems: list[str] = []
     ids = resolve_ids(centres)
-    open_now = set(centres.loc[in_network(centres), "centre_id"].astype(str))
+    open_now = set(centres.loc[list(counted), "centre_id"].astype(str))
     names = dict(zip(centres["centre_id"].astype(str), centres.get("centre_name", centres["centre_id"]).astype(str),
                      strict=False))
     for scenario in proposal.scenarios:

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ccassure.impact.proposal import Scenario
-from ccassure.impact.state import CurrentState, in_network
+from ccassure.impact.state import SCENARIO, CurrentState, Network, centres_after
 
 
 @dataclass
@@ -108,25 +108,31 @@ def _registered(state: CurrentState) -> pd.DataFrame:
           AND (born IS NULL OR (born <= DATE '{end}' AND born > DATE '{end}' - INTERVAL 5 YEAR)) GROUP BY ALL""").df()
 
 
-def scenario_frames(state: CurrentState, scenarios: list[Scenario]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(sites now, centres each scenario removes, centres each scenario opens) as plain frames."""
+def scenario_frames(state: CurrentState, scenarios: list[Scenario],
+                    network: Network) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(sites now, centres each scenario removes, centres each scenario adds) as plain frames.
+
+    Both come from the reach rule's definition of a site (``network``) applied to the centres now and to
+    the centres after each scenario, so a centre counts here exactly when the reach rules would count it.
+    """
     centres = state.centres
-    net = centres[in_network(centres) & centres["easting"].notna() & centres["northing"].notna()]
+    located = centres["easting"].notna() & centres["northing"].notna()
+    net = centres[network.counts(centres) & located.to_numpy()]
     sites = pd.DataFrame({"centre_id": net["centre_id"].astype(str).to_numpy(),
                           "easting": net["easting"].astype("float64").to_numpy(),
                           "northing": net["northing"].astype("float64").to_numpy()})
-    ids = state.ids
-    removed, added = [], []
-    for index, scenario in enumerate(scenarios):
-        for change in scenario.changes:
-            if change.action == "open":
-                added.append({"scenario": index, "centre_id": change.centre, "easting": float(change.easting),
-                              "northing": float(change.northing)})
-            elif change.removes_centre:
-                removed.append({"scenario": index, "centre_id": ids.get(change.centre, change.centre)})
+    after = centres_after(state, scenarios)
+    counted = after[network.counts(after) & (after["easting"].notna() & after["northing"].notna()).to_numpy()]
+    kept = set(zip(counted[SCENARIO].tolist(), counted["centre_id"].astype(str).tolist(), strict=True))
+    now = set(sites["centre_id"])
+    removed = [{"scenario": index, "centre_id": cid} for index in range(len(scenarios)) for cid in sites["centre_id"]
+               if (index, cid) not in kept]
+    new = counted[~counted["centre_id"].astype(str).isin(now)]
     removed_frame = pd.DataFrame(removed, columns=["scenario", "centre_id"]).astype({"scenario": "int64"})
-    added_frame = pd.DataFrame(added, columns=["scenario", "centre_id", "easting", "northing"]).astype(
-        {"scenario": "int64", "easting": float, "northing": float})
+    added_frame = pd.DataFrame({"scenario": new[SCENARIO].astype("int64").to_numpy(),
+                                "centre_id": new["centre_id"].astype(str).to_numpy(),
+                                "easting": new["easting"].astype(float).to_numpy(),
+                                "northing": new["northing"].astype(float).to_numpy()})
     return sites, removed_frame, added_frame
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ccassure.impact.proposal import Scenario
-from ccassure.impact.state import SCENARIO, CurrentState, centres_after
+from ccassure.impact.state import SCENARIO, CurrentState, Network, centres_after
 
 SUFFICIENCY_RULES = ("CA06-S5A-NONE", "CA06-S5A-REACH-ALL", "CA06-S5A-REACH-DEPRIVED")
 REACH_RULE = "CA06-S5A-REACH-ALL"
@@ -41,6 +41,14 @@ def impact_rules(project: Any, contracts: Any) -> Any:
     if set(rules) != wanted:
         return load_rules(project.rules_dir, contracts=contracts, checks_dir=project.checks_dir)
     return RuleSet(rules)
+
+
+def reach_network(rules: Any, project_parameters: dict[str, Any] | None, period: Any) -> Network:
+    """The reach rule's own definition of the centres that count (its sites' condition and parameters)."""
+    rule = rules[REACH_RULE]
+    sites = getattr(rule.test, "sites", None)
+    values = rule.parameter_values((project_parameters or {}).get(REACH_RULE))
+    return Network(getattr(sites, "where", None), values, period)
 
 
 def rule_parameters(rules: Any, project_parameters: dict[str, Any] | None) -> dict[str, Any]:

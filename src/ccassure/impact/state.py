@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ccassure.impact.proposal import Scenario
 from ccassure.periods import Period, parse_period
 from ccassure.project import Project
 
-# The network that counts for reach: the same centres as the reach rules' sites (CA06-S5A-REACH-*).
-DESIGNATED = ("childrens_centre", "family_hub_designated")
-OPEN = ("open", "proposed_to_close")
 TABLES = ("centres", "lsoa_population", "deprivation", "registrations", "sessions", "reach_areas", "authorities",
           "services")
 
@@ -113,9 +114,35 @@ def _for_authority(name: str, frame: pd.DataFrame, authority: str, tables: dict[
     return frame
 
 
-def in_network(centres: pd.DataFrame) -> pd.Series:
-    """Which centres count for reach now (designated, open or only proposed to close)."""
-    return centres["designation"].isin(DESIGNATED) & centres["status"].isin(OPEN)
+class Network:
+    """Which centres count for reach: the reach rule's own definition of its sites, applied to any centres
+    table (now, or after every scenario), so the impact figures and the reach rules cannot drift apart.
+
+    ``condition`` is the parsed condition of the reach rule's sites (rules/: CA06-S5A-REACH-ALL, e.g.
+    designated and open or only proposed to close); None counts every centre, as the rule would with no
+    condition. The condition is run in DuckDB as the rule runs it.
+    """
+
+    def __init__(self, condition: Any, parameters: dict[str, Any], period: Period):
+        self.condition = condition
+        self.parameters = parameters
+        self.period = period
+
+    def counts(self, centres: pd.DataFrame) -> np.ndarray:
+        """One flag per row of ``centres``: does the reach rule count it as a site."""
+        if self.condition is None or not len(centres):
+            return np.ones(len(centres), dtype=bool)
+        columns = sorted({column for _, column in self.condition.columns} & set(centres.columns))
+        frame = centres[columns].reset_index(drop=True).assign(__row=np.arange(len(centres)))
+        for _, column in self.condition.columns:
+            if column not in frame.columns:
+                frame[column] = None
+        con = duckdb.connect()
+        con.register("impact_sites", pa.Table.from_pandas(frame, preserve_index=False))
+        where = self.condition.sql({"centres": "c"}, self.parameters, (self.period.start, self.period.end))
+        flags = con.sql(f"SELECT coalesce(({where}), FALSE) FROM impact_sites c ORDER BY __row").fetchnumpy()
+        con.close()
+        return np.asarray(next(iter(flags.values())), dtype=bool)
 
 
 def state_after(state: CurrentState, scenario: Scenario) -> dict[str, pd.DataFrame]:
