@@ -81,12 +81,18 @@ def _read_folder(folder: Path, source: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def run_demo(scale: float, work: Path) -> tuple[dict[str, list[dict[str, Any]]], float]:
+def run_demo(scale: float, work: Path, reuse: Path | None = None) -> tuple[dict[str, list[dict[str, Any]]], float]:
+    """The demo's answers; with ``reuse``, the demo and store already there (benchmarks/check_bench.py --keep
+    leaves them; the generator is deterministic) are checked again instead of generated and submitted."""
     from ccassure.demo import make_report
 
-    summary = make_report.generate(work / "demo", scale)
     results = work / "results"
-    make_report.validate_and_submit(summary, results, work / "store.duckdb")
+    if reuse is not None and (reuse / "summary.json").is_file():
+        summary = json.loads((reuse / "summary.json").read_text())
+        work = reuse
+    else:
+        summary = make_report.generate(work / "demo", scale)
+        make_report.validate_and_submit(summary, results, work / "store.duckdb")
     started = time.perf_counter()
     make_report.check(summary, results, work / "store.duckdb")
     return _read_folder(results, "demo"), time.perf_counter() - started
@@ -111,10 +117,10 @@ def run_sample(work: Path) -> dict[str, list[dict[str, Any]]]:
     return collected
 
 
-def collect(scale: float) -> dict[str, Any]:
+def collect(scale: float, reuse: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ccassure-golden-") as tmp:
         work = Path(tmp)
-        demo, seconds = run_demo(scale, work)
+        demo, seconds = run_demo(scale, work, reuse)
         sample = run_sample(work)
     answers = {name: sorted(demo[name] + sample[name], key=lambda r: json.dumps(r, sort_keys=True))
                for name in demo}
@@ -161,9 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("other", type=Path, nargs="?", help="compare: also save the new answers here; "
                                                             "diff: the second recorded file")
     parser.add_argument("--scale", type=float, default=None, help="demo volume (default: the recorded one, else 1.0)")
+    parser.add_argument("--reuse", type=Path, help="a folder with the demo and its store already submitted "
+                                                   "(as benchmarks/check_bench.py --keep leaves it)")
     args = parser.parse_args(argv)
     if args.action == "record":
-        answers = collect(args.scale or 1.0)
+        answers = collect(args.scale or 1.0, args.reuse)
         args.golden.write_text(json.dumps(answers, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         print(f"recorded {', '.join(f'{len(answers[n])} {n}' for n in ('findings', 'kpi_results', 'kpi_findings'))} "
               f"in {args.golden}")
@@ -172,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "diff":
         new = json.loads(args.other.read_text(encoding="utf-8"))
     else:
-        new = collect(args.scale or old.get("scale", 1.0))
+        new = collect(args.scale or old.get("scale", 1.0), args.reuse)
         if args.other:
             args.other.write_text(json.dumps(new, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     lines = compare(old, new)

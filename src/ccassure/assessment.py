@@ -125,8 +125,9 @@ def store_tables(store: Any, *, authority: str | None, period: Period,
     sheet is judged; only a table nobody submitted is left out."""
     from ccassure.store.for_check import tables_for_check, versions_for_check
 
-    tables = tables_for_check(store, authority=authority, period=str(period), as_at=as_at)
-    versions = versions_for_check(store, authority=authority, period=str(period), as_at=as_at)
+    with store.session():
+        tables = tables_for_check(store, authority=authority, period=str(period), as_at=as_at)
+        versions = versions_for_check(store, authority=authority, period=str(period), as_at=as_at)
     return tables, {name: ids for name, ids in versions.items() if name in tables}
 
 
@@ -238,3 +239,26 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
         kpis.source = loaded.description
         kpis.notes = list(loaded.notes)
     return CheckRun(wanted, authority, findings, kpis, loaded)
+
+
+def check_store_periods(store: Any, periods: Sequence[str | Period], *, project: Project | None = None,
+                        engine: Engine | None = None, authority: str | None = None
+                        ) -> tuple[list[CheckRun], list[tuple[str, str]]]:
+    """Several periods checked from one store session (one connection; the event history read once), with
+    the engine loaded once. One period's failure does not stop the others: it is returned as
+    (period, message)."""
+    project = project or current_project()
+    engine = engine or load_engine(project)
+    runs: list[CheckRun] = []
+    failures: list[tuple[str, str]] = []
+    with store.session():
+        for label in periods:
+            try:
+                period = parse_period(label)
+                tables, versions = store_tables(store, authority=authority, period=period)
+                data = CheckData(tables, "store", "the store", versions, store=store)
+                runs.append(run_check(data=data, period=period, authority=authority, project=project,
+                                      engine=engine))
+            except Exception as exc:  # noqa: BLE001 - reported per period, never hidden
+                failures.append((str(label), f"{type(exc).__name__}: {exc}"))
+    return runs, failures

@@ -78,8 +78,7 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
 def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     """Each quarter checked once for every authority (rules and frameworks loaded once), written by the one
     results writer that ``ccassure check`` uses."""
-    from ccassure.assessment import CheckData, load_engine, run_check, store_tables
-    from ccassure.periods import parse_period
+    from ccassure.assessment import check_store_periods, load_engine
     from ccassure.project import current_project
     from ccassure.results import write_results
     from ccassure.store import Store
@@ -87,17 +86,10 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     started = stage("Checking every statutory rule and KPI, per quarter for every authority")
     project = current_project()
     engine = load_engine(project)
-    store = Store(store_path)
-    runs, problems = [], 0
-    for label in summary["quarters"]:
-        period = parse_period(label)
-        try:
-            tables, versions = store_tables(store, authority=None, period=period)
-            data = CheckData(tables, "store", "the store", versions, store=store)
-            runs.append(run_check(data=data, period=period, project=project, engine=engine))
-        except Exception as exc:  # one quarter's failure must not stop the others
-            problems += 1
-            print(f"   {label}: check failed: {type(exc).__name__}: {exc}")
+    runs, failures = check_store_periods(Store(store_path), summary["quarters"], project=project, engine=engine)
+    for label, message in failures:
+        print(f"   {label}: check failed: {message}")
+    problems = len(failures)
     write_results(results, runs, project=project, engine=engine, synthetic=bool(summary.get("synthetic", True)))
     findings = pd.read_parquet(results / "findings.parquet")
     kpis = pd.read_parquet(results / "kpi_results.parquet")

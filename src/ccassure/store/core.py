@@ -313,10 +313,28 @@ class Store:
             raise
 
     @contextmanager
+    def session(self) -> Iterator[Store]:
+        """Every read inside shares one read-only connection (and one shared lock): a check makes a dozen
+        reads, and opening the file for each costs more than the reads on a small store. Nothing can be
+        submitted meanwhile (the lock is held), so what the reads see is consistent."""
+        if getattr(self, "_session", None) is not None:
+            yield self
+            return
+        with self._reading() as con:
+            self._session, self._memo = con, {}
+            try:
+                yield self
+            finally:
+                self._session, self._memo = None, None
+
+    @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
         """A read-only connection under a shared lock, or None when there is no store yet.
 
         An older store is migrated first (under the write lock); a newer one is refused."""
+        if getattr(self, "_session", None) is not None:
+            yield self._session
+            return
         if not self.path.exists():
             yield None
             return
@@ -788,6 +806,10 @@ class Store:
         moment = as_at_moment(as_at)
         if period is not None:
             _period(period)
+        memo = getattr(self, "_memo", None) if getattr(self, "_session", None) is not None else None
+        key = (authority, period, moment, tuple(names))
+        if memo is not None and key in memo:  # the same read again in one session (event history per quarter)
+            return {name: frame.copy(deep=False) for name, frame in memo[key].items()}
         with self._reading() as con:
             if con is None:
                 return {name: empty_frame(self.contracts[name]) for name in names}
@@ -800,6 +822,8 @@ class Store:
                     continue
                 sql, params = self._table_sql(con, contract, selection, authority, period)
                 out[name] = arrow_to_frame(con.sql(sql, params=params).to_arrow_table(), contract)
+            if memo is not None:
+                memo[key] = {name: frame.copy(deep=False) for name, frame in out.items()}
             return out
 
     def data_versions(self, *, authority: str | None = None, period: str | None = None,

@@ -20,12 +20,13 @@ def tables_for_check(store: Store, *, authority: str | None, period: str,
                      as_at: str | date | datetime | None = None) -> dict[str, pd.DataFrame]:
     """Typed tables for checking ``period``. A table no submission supplied is left out (rules report it
     not_evaluable); a table supplied with no rows stays in, empty, and is judged (docs/blanks.md)."""
-    state = store.read_tables(authority=authority, period=period, as_at=as_at)
-    events = store.read_tables(authority=authority, as_at=as_at, tables=list(store.contracts.event_dates()))
-    tables = {**state, **events}
-    supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
-    return {**keep_supplied(tables, supplied), **previous_register(store, authority=authority, period=period,
-                                                                    as_at=as_at)}
+    with store.session():  # one connection for every read of the check
+        state = store.read_tables(authority=authority, period=period, as_at=as_at)
+        events = store.read_tables(authority=authority, as_at=as_at, tables=list(store.contracts.event_dates()))
+        tables = {**state, **events}
+        supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
+        return {**keep_supplied(tables, supplied), **previous_register(store, authority=authority, period=period,
+                                                                        as_at=as_at)}
 
 
 def versions_for_check(store: Store, *, authority: str | None, period: str,
