@@ -15,6 +15,7 @@ import pandas as pd
 from ccassure.impact.result import ImpactResult
 from ccassure.reports.disclosure import Cell, Policy, cell_text, protect_family
 from ccassure.reports.format import md_table, status_label, text
+from ccassure.reports.plain_text import period_words
 
 CURRENT = "Current state"
 
@@ -67,7 +68,7 @@ def introduction(result: ImpactResult) -> str:
     lines = [
         f"**Proposal:** {text(m['title'])}  ",
         f"**Authority:** {text(m['authority_name'])}  ",
-        f"**Measured against:** the centres and families recorded for {text(m['period'])}, with the under-five "
+        f"**Measured against:** the centres and families recorded for {text(period_words(m['period']))}, with the under-five "
         f"population of {text(m.get('population_year') or 'the latest year')}.",
         "",
         f"A family is counted as *within reach* when the centre point of its neighbourhood is no more than "
@@ -199,7 +200,7 @@ def worst_areas(result: ImpactResult, scenario: str, min_count: int = 5, limit: 
              "–" if pd.isna(row.most_deprived_decile_newly_beyond) else str(int(row.most_deprived_decile_newly_beyond)),
              _signed_km(row.largest_change)] for k, row in enumerate(areas.itertuples()) if k < limit]
     table = md_table(body, ["Reach area", "Under-fives newly beyond reach", "Registered children",
-                            "Target-group families", "Most deprived decile affected", "Largest change in distance"],
+                            "Target-group families", "Most deprived decile affected (1 = most deprived)", "Largest change in distance"],
                      align="lrrrrr")
     worst = result.lsoas[(result.lsoas["scenario"] == scenario) & result.lsoas["newly_beyond"].astype(bool)]
     worst = worst.sort_values(["imd_decile", "change"], ascending=[True, False]).head(limit)
@@ -230,7 +231,7 @@ def ward_table(result: ImpactResult, scenario: str, min_count: int = 5, limit: i
     more = len(wards) - limit
     note = f"\n\nAnd {more} more ward{'s' if more != 1 else ''}, each with fewer affected." if more > 0 else ""
     return md_table(body, ["Ward", "Neighbourhoods newly beyond reach", "Under-fives newly beyond reach",
-                           "Registered children", "Target-group families", "Most deprived decile affected"],
+                           "Registered children", "Target-group families", "Most deprived decile affected (1 = most deprived)"],
                     align="lrrrrr") + note
 
 
