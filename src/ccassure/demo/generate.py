@@ -70,7 +70,8 @@ COLUMNS: dict[str, list[str]] = {
                       "consulted_staff", "consulted_advisory_board", "consulted_partners", "targeted_methods",
                       "responses", "analysis_date"],
     "needs_assessments": ["assessment_id", "authority_code", "assessment_date", "covers_under5_population",
-                          "covers_deprivation", "covers_cross_border"],
+                          "covers_deprivation", "covers_cross_border", "involved_parents", "involved_pvi_providers",
+                          "children_views_considered"],
     "partner_agreements": ["agreement_id", "authority_code", "partner_type", "partner_name", "start_date",
                            "end_date", "data_sharing"],
     "data_feeds": ["feed_id", "authority_code", "feed_type", "received_date", "records", "data_sharing_agreement"],
@@ -1092,7 +1093,10 @@ def _authority_records(world: _World) -> None:
     recs["consultations"] = pd.DataFrame(consultations, columns=COLUMNS["consultations"])
     recs["needs_assessments"] = pd.DataFrame(
         [{"assessment_id": a, "authority_code": code, "assessment_date": d, "covers_under5_population": u,
-          "covers_deprivation": dep, "covers_cross_border": cb} for a, d, u, dep, cb in spec.plants["needs_assessments"]])
+          "covers_deprivation": dep, "covers_cross_border": cb,
+          # every demo assessment records who was involved (s.3(4)-(5)); the rules' own examples show the gaps
+          "involved_parents": True, "involved_pvi_providers": True, "children_views_considered": True}
+         for a, d, u, dep, cb in spec.plants["needs_assessments"]])
     recs["partner_agreements"] = pd.DataFrame([
         {"agreement_id": f"{spec.short}-PA-01", "authority_code": code, "partner_type": "health",
          "partner_name": spec.health_partner, "start_date": "2014-04-01", "end_date": "", "data_sharing": True},
