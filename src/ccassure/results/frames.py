@@ -30,8 +30,8 @@ def not_evaluable_reason(status: str | None, message: str | None) -> str | None:
 
 
 def _evidence_total(text: object, subject_type: object, subject_id: object) -> int:
-    """Evidence rows recorded beyond the pointer to the subject's own row. The evaluator records at most its
-    evidence limit per test, so at that limit this is a lower bound (see docs/results.md)."""
+    """Evidence rows recorded beyond the pointer to the subject's own row: for findings that do not carry the
+    evaluator's exact total (KPI cross-checks, findings written by an older ccassure)."""
     if not isinstance(text, str) or not text:
         return 0
     subject = SUBJECTS.get(str(subject_type))
@@ -43,9 +43,10 @@ def findings_frame(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
     frames = [p for p in parts if p is not None and len(p.columns)]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FINDING_COLUMNS))
     frame["reason"] = [not_evaluable_reason(s, m) for s, m in zip(frame["status"], frame["message"], strict=True)]
-    frame["evidence_total"] = pd.array([_evidence_total(e, t, i) for e, t, i in
-                                        zip(frame["evidence"], frame["subject_type"], frame["subject_id"], strict=True)],
-                                       dtype="Int64")
+    given = frame["evidence_total"] if "evidence_total" in frame else pd.Series(pd.NA, index=frame.index)
+    frame["evidence_total"] = pd.array([int(g) if not pd.isna(g) else _evidence_total(e, t, i) for g, e, t, i in
+                                        zip(given, frame["evidence"], frame["subject_type"], frame["subject_id"],
+                                            strict=True)], dtype="Int64")
     frame["reason"] = frame["reason"].astype("string")
     return frame[list(RESULTS_FINDING_COLUMNS)].reset_index(drop=True)
 

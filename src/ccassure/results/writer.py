@@ -42,7 +42,7 @@ def write_results(folder: Path | str, runs: Sequence[Any], *, project: Any, engi
         if (out / name).is_dir():
             shutil.rmtree(out / name)
     runs = sorted(runs, key=lambda r: (r.period.end, r.period.label))
-    findings = findings_frame([r.findings.to_frame() for r in runs])
+    findings = findings_frame([_with_totals(r.findings) for r in runs])
     kpis = kpi_frame([r.kpis.frame for r in runs if r.kpis is not None]) if any(r.kpis is not None for r in runs) \
         else empty_results()
     flagged = [r.kpis.findings for r in runs if r.kpis is not None and len(r.kpis.findings)]
@@ -77,6 +77,14 @@ def write_results(folder: Path | str, runs: Sequence[Any], *, project: Any, engi
     paths["manifest"].write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str) + "\n",
                                  encoding="utf-8")
     return paths
+
+
+def _with_totals(findings: Any) -> pd.DataFrame:
+    """The findings table plus the evaluator's exact count of matching rows per finding (``evidence_total``;
+    the evidence lists at most 20 of them)."""
+    frame = findings.to_frame()
+    frame["evidence_total"] = pd.array([getattr(f, "evidence_total", None) for f in findings], dtype="Int64")
+    return frame
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:

@@ -33,7 +33,7 @@ from ccassure.rules.model import SUBJECTS, Rule, SubjectDef
 from ccassure.rules.programmes import programme_subjects_sql
 from ccassure.rules.result import Finding, Findings
 from ccassure.rules.testtypes import TEST_TYPES
-from ccassure.rules.testtypes.base import CompileContext
+from ccassure.rules.testtypes.base import TOTAL_KEY, CompileContext
 
 OUTCOME_STATUS = {"pass": "met", "warn": "at_risk", "missing": "not_evaluable", "na": "not_applicable"}
 DEFAULT_MESSAGES = {
@@ -71,7 +71,7 @@ class Evaluator:
 
     def __init__(self, data: Mapping[str, pd.DataFrame] | duckdb.DuckDBPyConnection, *,
                  contracts: ContractSet | None = None, data_versions: Mapping[str, list[str]] | None = None,
-                 authority: str | None = None, evidence_limit: int = 10):
+                 authority: str | None = None, evidence_limit: int = 20):
         self.contracts = contracts or load_contracts()
         self.authority = authority
         self.evidence_limit = evidence_limit
@@ -265,11 +265,29 @@ class Evaluator:
                 str(sid), ("missing", None, None, [], "no result for this subject"))
             status = base.status(outcome)
             out.append(base.finding(sid, name, authority, provider, status, _text(observed), _text(threshold),
-                                    _text(detail), _list(evidence)))
+                                    _text(detail), *_evidence(evidence)))
         return Findings(out, period=period.label, problems=problems)
 
     def _data_versions(self, rule: Rule) -> dict[str, list[str]]:
         return {table: self.version_of(table) for table in rule.tables if table in self.present}
+
+
+def _evidence(value: Any) -> tuple[list[Any], int]:
+    """The evidence items of a test result and the exact number of matching rows: a row-listing test ends
+    its (capped) list with a {"evidence_total": n} item (testtypes/base.py TOTAL_KEY); other tests list
+    every item, all of which matched. Items marked "matched": false (rows that decided a not_met) are not
+    counted."""
+    items, total = [], None
+    for item in _list(value):
+        parsed = json.loads(item) if isinstance(item, str) else item
+        if isinstance(parsed, dict) and set(parsed) == {TOTAL_KEY}:
+            total = (total or 0) + int(parsed[TOTAL_KEY] or 0)
+        else:
+            items.append(item)
+    if total is None:
+        total = sum(1 for item in items if not (isinstance(item, dict) and item.get("matched") is False)
+                    and not (isinstance(item, str) and '"matched":false' in item.replace(" ", "")))
+    return items, total
 
 
 def _list(value: Any) -> list[Any]:
@@ -306,7 +324,8 @@ class _Base:
     def capped(self, status: str) -> str:
         return "at_risk" if status == "not_met" and self.rule.cap == "at_risk" else status
 
-    def finding(self, sid, name, authority, provider, status, observed, threshold, detail, evidence) -> Finding:
+    def finding(self, sid, name, authority, provider, status, observed, threshold, detail, evidence,
+                evidence_total: int | None = None) -> Finding:
         rule = self.rule
         subject = SUBJECTS[rule.subject]
         items: list[Any] = []
@@ -326,6 +345,7 @@ class _Base:
             period=self.period.label, status=status, observed=observed, threshold=threshold, message=message,
             evidence=json.dumps(items, default=str), parameters=self.params_json, data_versions=self.versions_json,
             severity=rule.effective_severity, citation=rule.basis.citation, guidance=rule.guidance,
+            evidence_total=len(evidence) if evidence_total is None else evidence_total,
         )
 
 
@@ -350,7 +370,7 @@ def evaluate(rules: RuleSet | Iterable[Rule] | Rule, data: Mapping[str, pd.DataF
              *, period: Period | str | None = None, authority: str | None = None,
              parameters: Mapping[str, Mapping[str, Any]] | None = None,
              data_versions: Mapping[str, list[str]] | None = None, contracts: ContractSet | None = None,
-             evidence_limit: int = 10) -> Findings:
+             evidence_limit: int = 20) -> Findings:
     """Evaluate rules over typed tables (``{table: DataFrame}``) or a DuckDB connection holding them.
 
     ``period`` defaults to the latest quarter with sessions; ``parameters`` are the authority's overrides

@@ -48,6 +48,7 @@ class Finding:
     severity: str
     citation: str
     guidance: str
+    evidence_total: int | None = None  # rows that matched in all (the evidence lists at most 20 of them)
 
     @property
     def evidence_list(self) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from ccassure.periods import Period
 from ccassure.rules.expr import Condition, ExpressionError, Scope, parse_condition, quote_ident, sql_literal
 from ccassure.rules.model import SubjectDef
 
+TOTAL_KEY = "evidence_total"  # the last evidence item of a row-listing test: how many rows matched in all
 RESULT_COLUMNS = ("subject_id", "outcome", "observed", "threshold", "evidence", "detail")
 MISSING_CHOICES = ("not_met", "not_evaluable", "not_applicable", "at_risk")
 # what a choice made in a rule file (e.g. if_no_match: not_met) means as a test outcome
@@ -211,7 +212,7 @@ class CompileContext:
     period: Period
     contracts: ContractSet
     present: set[str]
-    evidence_limit: int = 10
+    evidence_limit: int = 20
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -240,7 +241,9 @@ class CompileContext:
     def rows_evidence(self, table: str, alias: str, filter_sql: str = "TRUE", *, with_others: bool = False) -> str:
         """SQL aggregate: up to ``evidence_limit`` JSON texts pointing at the rows that match the filter; with
         ``with_others``, followed by up to as many linked rows that did not match (marked "matched": false),
-        so that a not_met finding still points at the rows that decided it."""
+        so that a not_met finding still points at the rows that decided it. Last comes one
+        ``{"evidence_total": n}`` item, the exact number of distinct matching rows, which the evaluator takes
+        off the list (:data:`TOTAL_KEY`)."""
         pk = self.pk(table)
         limit = int(self.evidence_limit)
         if len(pk) == 1:  # top-N of a plain value is much cheaper than of a struct
@@ -255,10 +258,11 @@ class CompileContext:
             return (f"list_transform(min({value}, {limit}) FILTER (WHERE {condition}), "
                     f"lambda k: to_json({{'table': {sql_literal(table)}, 'keys': {keys}{extra}}})::VARCHAR)")
 
+        total = f"[to_json({{'{TOTAL_KEY}': count(DISTINCT {value}) FILTER (WHERE {filter_sql})}})::VARCHAR]"
         if not with_others:
-            return part(filter_sql, "true")
+            return f"list_concat(coalesce({part(filter_sql, 'true')}, []), {total})"
         others = part(f"NOT coalesce({filter_sql}, FALSE)", "false")
-        return f"list_concat(coalesce({part(filter_sql, 'true')}, []), coalesce({others}, []))"
+        return f"list_concat(coalesce({part(filter_sql, 'true')}, []), coalesce({others}, []), {total})"
 
     def lookup_join(self, lookup: Lookup, alias: str, subject_alias: str = "s") -> str:
         """SQL: LEFT JOIN the looked-up row (the latest one if ``latest`` is set) as ``alias``."""

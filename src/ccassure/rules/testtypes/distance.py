@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ccassure.rules.expr import Condition, quote_ident, sql_literal
-from ccassure.rules.testtypes.base import CompileContext, LoadContext, Ref, SqlPlan, TestType, Thresholds
+from ccassure.rules.testtypes.base import (
+    TOTAL_KEY,
+    CompileContext,
+    LoadContext,
+    Ref,
+    SqlPlan,
+    TestType,
+    Thresholds,
+)
 from ccassure.rules.testtypes.common import CHOICE, EXPRESSION, LINK, NUMBER_OR_PARAM, THRESHOLDS, parse_link
 from ccassure.rules.words import words
 
@@ -199,7 +207,9 @@ class Distance(TestType):
                    f"sum(p.w) FILTER (WHERE {located} AND r.key IS NOT NULL) AS num, "
                    f"count(*) FILTER (WHERE NOT ({located})) AS unlocated, count(*) FILTER (WHERE {located}) AS pts, "
                    f"list_transform(min(p.key, {int(ctx.evidence_limit)}) FILTER (WHERE {located} AND r.key IS NULL), "
-                   f"lambda k: to_json({{'table': {sql_literal(spec.points.table)}, 'keys': k}})::VARCHAR) AS ev "
+                   f"lambda k: to_json({{'table': {sql_literal(spec.points.table)}, 'keys': k}})::VARCHAR) || "
+                   f"[to_json({{'{TOTAL_KEY}': count(DISTINCT p.key) FILTER (WHERE {located} AND r.key IS NULL)}})"
+                   f"::VARCHAR] AS ev "
                    f"FROM p LEFT JOIN near r ON r.sid = p.sid AND r.key = p.key GROUP BY p.sid")
         value = "(100.0 * coalesce(m.num, 0) / m.den)"
         outcome = (f"CASE WHEN coalesce(m.den, 0) = 0 THEN {sql_literal(spec.if_empty)} "
