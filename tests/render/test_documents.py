@@ -60,6 +60,7 @@ def test_the_index_links_each_assessment_or_says_there_is_none(tmp_path):
     write_assessment(results_dir / "impact" / "review")
     page = contents.index(load_results(results_dir), ["html"], kinds=["index", "authority", "impact"])
     assert f"**{TITLE}**" in page and "(impact-review.html)" in page
+    assert "\n\n## Rules" in contents.index(load_results(results_dir), ["html"], kinds=["impact", "rules"])
     assert "Proposed changes" not in contents.index(load_results(results_dir), ["html"], kinds=["index"])
 
 

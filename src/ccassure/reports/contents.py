@@ -74,7 +74,7 @@ def proposals_section(results: Results, formats: Sequence[str], authority: str |
     for subject in found:
         out.append(f"**{text(subject.fields['title'] or 'Change-impact assessment')}** "
                    f"({text(subject.fields['name'])}): {_links(stem_of(IMPACT, subject.key), formats)}  ")
-    return "\n".join(out)
+    return "\n".join(out) + "\n"  # a blank line before the next heading
 
 
 def index(results: Results, formats: Sequence[str] = ("html", "pdf"), authority: str | None = None,
