@@ -166,7 +166,11 @@ def test_version_1_store_is_migrated(store_path: Path):
     con.execute("INSERT INTO postcodes VALUES ('ME1 1AA', 'E01024354', 'E10000016', 575000, 155000, false, 'R1'), "
                 "('ME1 1AB', 'E01024354', 'E10000016', 575010, 155010, false, 'R1'), "
                 "('ME1 1AD', 'E01024354', 'E10000016', 580000, 160000, true, 'R1')")
-    con.execute("INSERT INTO lsoa_population VALUES ('E01024354', 2016, 'E07000110', 55, NULL, NULL, 'R2')")
+    # A version 1 store predates the ward columns; the migration must add them.
+    con.execute("ALTER TABLE lsoa_population DROP COLUMN ward_code")
+    con.execute("ALTER TABLE lsoa_population DROP COLUMN ward_name")
+    con.execute("INSERT INTO lsoa_population (lsoa_code, year, authority_code, under5, easting, northing, "
+                "submission_id) VALUES ('E01024354', 2016, 'E07000110', 55, NULL, NULL, 'R2')")
     con.close()
     store = Store(store_path)
     assert store.schema_version() == 1
@@ -176,6 +180,8 @@ def test_version_1_store_is_migrated(store_path: Path):
     assert history.set_index("submission_id").loc["S1", "rows"] == 3
     population = store.read_tables(tables=["lsoa_population"])["lsoa_population"]
     assert (population.loc[0, "easting"], population.loc[0, "northing"]) == (575005, 155005)  # points back-filled
+    assert {"ward_code", "ward_name"} <= set(population.columns)
+    assert population["ward_code"].isna().all()
     assert store.read_tables(authority="E10000016", period="2016Q4", tables=["sessions"])["sessions"][
         "attendances"].sum() == 13
     new = store.store_tables(typed_tables(return_rows()), dataset="provider_return", provider="PRV-A",
