@@ -95,8 +95,10 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     kpis = pd.read_parquet(results / "kpi_results.parquet")
     flagged = pd.read_parquet(results / "kpi_findings.parquet")
     counts = findings["status"].value_counts().to_dict() if len(findings) else {}
+    by_status = ", ".join(f"{counts[status]:,} {status.replace('_', ' ')}" for status in
+                          ("met", "not_met", "at_risk", "not_evaluable", "not_applicable") if counts.get(status))
     disagree = int((flagged["status"] == "not_met").sum()) if len(flagged) else 0
-    done(started, f"{len(findings):,} findings {counts}; {len(kpis):,} KPI results; "
+    done(started, f"{len(findings):,} findings ({by_status or 'none'}); {len(kpis):,} KPI results; "
                   f"{disagree} provider KPI figures disagree with the data")
     return problems
 
