@@ -13,8 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 ENSURE = REPO / "scripts" / "ensure_chromium.sh"
 
 
-def run_render(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CI": "true", "CCASSURE_PROJECT": str(REPO), "MPLBACKEND": "Agg"}
+def run_render(*args: str, timeout: int = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CI": "true", "CCASSURE_PROJECT": str(REPO), **(env or {})}
     env.pop("MPLBACKEND", None)
     return subprocess.run([sys.executable, "-m", "ccassure", "render", *args], cwd=REPO, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)

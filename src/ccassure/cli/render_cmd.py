@@ -33,6 +33,13 @@ class DocumentsOption(click.Option):
         return super().get_help_record(ctx)
 
 
+def _likely_one_document(only: str | None, authority: str) -> bool:
+    """Whether the options ask for one document (one kind, one authority): then no kernel is launched
+    ahead of planning. The plan decides for certain (one job runs in this process)."""
+    kinds = [k for k in (only or "").split(",") if k.strip()]
+    return len(kinds) == 1 and authority not in ("", "all")
+
+
 def _progress_enabled() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
 
@@ -70,10 +77,12 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         raise click.UsageError("--dry-run prints quarto commands: use it with --engine quarto")
     # The kernel is launched before anything heavy is imported here (pandas, the reports, the renderer):
     # its own start-up and imports then run on the other core while this process loads results and plans.
+    # A render of one document (one kind, one authority) runs in this process instead (see
+    # render/inprocess.py), so no kernel is started for it.
     from ccassure.render.kernel import WarmKernel
 
     kernel = WarmKernel(timeout=timeout)
-    if engine == "builtin":
+    if engine == "builtin" and not _likely_one_document(only, authority):
         kernel.start_in_background()
     from rich.console import Console
 
@@ -91,7 +100,7 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         kernel.shutdown()
         raise click.UsageError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
     results_dir = (results_dir or project.output_dir / "results").resolve()
-    if engine == "builtin":  # the kernel reads the results into the reports' cache while we plan
+    if engine == "builtin" and kernel.km is not None:  # the kernel reads the results into the cache while we plan
         kernel.warm("try:\n    import ccassure.reports as __cr\n"
                     f"    __cr.load_results({str(results_dir)!r})\nexcept Exception:\n    pass\n__cr = None")
     output_dir = (output_dir or project.output_dir / "reports").resolve()
@@ -128,7 +137,13 @@ def render(results_dir: Path | None, authority: str, formats: str, output_dir: P
         _render_with_quarto(jobs, project.root, output_dir, wanted_formats, quarto_path, dry_run, timeout, console)
     from ccassure.render.look import read_look
 
-    renderer = Renderer(output_dir, formats=wanted_formats, look=read_look(project.root), kernel=kernel)
+    if len(jobs) == 1:
+        from ccassure.render.inprocess import InProcessExecutor
+
+        kernel.shutdown()
+        kernel = InProcessExecutor(timeout=timeout)
+    renderer = Renderer(output_dir, formats=wanted_formats, look=read_look(project.root), kernel=kernel,
+                        parse_once=len(jobs) > 1)
     console.print(f"Rendering {len(jobs)} document(s) from {results_dir} to {output_dir} "
                   f"({', '.join(wanted_formats)}).")
     try:

@@ -4,14 +4,16 @@ pandoc comes from the ``pypandoc-binary`` wheel and typst from the ``typst`` whe
 downloaded: HTML embeds its CSS and images (``--embed-resources``), uses no MathJax or remote fonts, and
 typst uses its built-in fonts and no ``@preview`` packages. The look is the project's (``Look``): the same
 stylesheet, Lua filter and typst page template that ``quarto render`` uses through ``_quarto.yml``.
-Markdown is parsed once, to pandoc's JSON AST; both writers read that (parsing was two-thirds of the
-converters' CPU when each writer parsed the Markdown itself).
+For many documents the Markdown is parsed once, to pandoc's JSON AST, and both writers read that (parsing
+was two-thirds of the converters' CPU when each writer parsed the Markdown itself); for one document each
+writer reads the Markdown itself, both at once, which ends sooner on two cores.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,27 +47,49 @@ def _pandoc(args: list[str], stdin: bytes, cwd: Path) -> bytes:
     return proc.stdout
 
 
-def parse(markdown: str, workdir: Path, front: dict[str, Any], look: Look) -> bytes:
-    """The document as pandoc's JSON AST, with its metadata and the project's Lua filters applied."""
+@dataclass(frozen=True)
+class Source:
+    """What a pandoc writer reads: the document as pandoc's JSON AST (parsed once, for many documents), or
+    the Markdown itself with the reader's options (for one document, where both writers then read it at
+    once on the two cores, sooner than one parse followed by two writers)."""
+
+    data: bytes
+    reader_args: tuple[str, ...]
+
+
+def _markdown_reader(workdir: Path, front: dict[str, Any], look: Look) -> list[str]:
+    """pandoc's options for reading the document's Markdown: its metadata and the project's Lua filters."""
     workdir.mkdir(parents=True, exist_ok=True)
     meta_file = workdir / "_meta.json"
     meta_file.write_text(json.dumps(_metadata(front)), encoding="utf-8")
-    args = ["--from", "markdown", "--to", "json", "--metadata-file", str(meta_file)]
+    args = ["--from", "markdown", "--metadata-file", str(meta_file)]
     for lua in look.lua_filters:
         args += ["--lua-filter", str(lua)]
-    return _pandoc(args, markdown.encode("utf-8"), workdir)
+    return args
 
 
-def to_html(ast: bytes, workdir: Path, output: Path, look: Look, toc: bool = True) -> Path:
-    args = ["--from", "json", "--to", "html5", "--standalone", "--embed-resources", "--resource-path",
-            str(workdir), "--output", str(output.resolve()), "--section-divs", "--columns=100000"]
+def parse(markdown: str, workdir: Path, front: dict[str, Any], look: Look) -> Source:
+    """The document as pandoc's JSON AST, with its metadata and the project's Lua filters applied."""
+    ast = _pandoc([*_markdown_reader(workdir, front, look), "--to", "json"], markdown.encode("utf-8"), workdir)
+    return Source(ast, ("--from", "json"))
+
+
+def markdown_source(markdown: str, workdir: Path, front: dict[str, Any], look: Look) -> Source:
+    """The Markdown as it is, for writers that each read it themselves."""
+    return Source(markdown.encode("utf-8"), tuple(_markdown_reader(workdir, front, look)))
+
+
+def to_html(source: Source, workdir: Path, output: Path, look: Look, toc: bool = True) -> Path:
+    # --columns=72 when the Markdown is read here gives the table column widths the parse gives; no wrapping
+    args = [*source.reader_args, "--to", "html5", "--standalone", "--embed-resources", "--resource-path",
+            str(workdir), "--output", str(output.resolve()), "--section-divs", "--columns=72", "--wrap=none"]
     if toc and look.html_toc:
         args += ["--toc", f"--toc-depth={look.html_toc_depth}"]
         if look.html_toc_title:
             args += ["--metadata", f"toc-title={look.html_toc_title}"]
     if look.css is not None:
         args += ["--css", str(look.css)]
-    _pandoc(args, ast, workdir)
+    _pandoc(args, source.data, workdir)
     return output
 
 
@@ -107,18 +131,18 @@ def pandoc_typst_template(look: Look, lang: str = "en-GB") -> str:
     return f"{page}\n$for(header-includes)$\n$header-includes$\n$endfor$\n{show_call(look, lang)}\n\n$body$\n"
 
 
-def to_pdf(ast: bytes, workdir: Path, output: Path, look: Look, lang: str = "en-GB") -> Path:
+def to_pdf(source: Source, workdir: Path, output: Path, look: Look, lang: str = "en-GB") -> Path:
     import typst
 
     template = workdir / "_page.typst"
     template.write_text(pandoc_typst_template(look, lang), encoding="utf-8")
     # 72 columns: wide table lines make pandoc size columns by their dashes
-    source = _pandoc(["--from", "json", "--to", "typst", "--standalone", "--template", str(template),
-                      "--columns=72"], ast, workdir).decode("utf-8")
-    if "@preview/" in source:
+    typst_source = _pandoc([*source.reader_args, "--to", "typst", "--standalone", "--template", str(template),
+                            "--columns=72"], source.data, workdir).decode("utf-8")
+    if "@preview/" in typst_source:
         raise ConversionError("typst source imports an @preview package, which would need the internet")
     typ = workdir / (output.stem + ".typ")
-    typ.write_text(source, encoding="utf-8")
+    typ.write_text(typst_source, encoding="utf-8")
     try:
         typst.compile(str(typ), output=str(output.resolve()), root=str(workdir))
     except Exception as exc:  # typst.TypstError and friends

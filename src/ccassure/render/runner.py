@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ccassure.render.convert import ConversionError, parse, to_html, to_pdf
+from ccassure.render.convert import ConversionError, markdown_source, parse, to_html, to_pdf
 from ccassure.render.documents import documents
 from ccassure.render.kernel import DocumentError, WarmKernel
 from ccassure.render.look import Look
@@ -137,7 +137,8 @@ def plan(results: Any, reports_dir: Path, results_dir: Path, authority: str = "a
 class Renderer:
     def __init__(self, output_dir: Path, formats: tuple[str, ...] = FORMATS, css: Path | None = None,
                  execute_defaults: dict[str, Any] | None = None, timeout: int = 300, workers: int = 2,
-                 kernel: WarmKernel | None = None, keep_markdown: bool = False, look: Look | None = None):
+                 kernel: WarmKernel | None = None, keep_markdown: bool = False, look: Look | None = None,
+                 parse_once: bool = True):
         bad = [f for f in formats if f not in FORMATS]
         if bad:
             raise ValueError(f"Unknown output format {', '.join(bad)}: choose from {', '.join(FORMATS)}")
@@ -148,6 +149,7 @@ class Renderer:
         self.kernel = kernel or WarmKernel(timeout=timeout)
         self.workers = workers
         self.keep_markdown = keep_markdown
+        self.parse_once = parse_once  # False for one document: each writer reads the Markdown (convert.Source)
         self._parsed: dict[Path, QmdDocument] = {}
 
     def _document(self, path: Path) -> QmdDocument:
@@ -161,13 +163,14 @@ class Renderer:
         t0 = time.perf_counter()
         html = pdf = None
         try:
-            ast = parse(markdown, workdir, front, self.look)
+            read = parse if self.parse_once else markdown_source
+            source = read(markdown, workdir, front, self.look)
             # the HTML writer runs beside pandoc's typst writer and typst (both cores for one document)
             if "html" in self.formats:
-                html = _in_thread(to_html, ast, workdir, self.output_dir / f"{job.stem}.html", self.look,
+                html = _in_thread(to_html, source, workdir, self.output_dir / f"{job.stem}.html", self.look,
                                   toc=_truthy(front.get("toc"), True))
             if "pdf" in self.formats:
-                pdf = to_pdf(ast, workdir, self.output_dir / f"{job.stem}.pdf", self.look,
+                pdf = to_pdf(source, workdir, self.output_dir / f"{job.stem}.pdf", self.look,
                              lang=str(front.get("lang", "en-GB")))
             if html is not None:
                 outputs.append(html.result())
