@@ -237,9 +237,9 @@ def test_contract_gaining_a_column_is_added_to_the_store(store_path: Path):
 
 
 def test_oversized_submission_is_refused(tmp_path: Path, store_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from ccassure.store import core
+    from ccassure.store import submission
 
-    monkeypatch.setattr(core, "MAX_SUBMISSION_BYTES", 100)
+    monkeypatch.setattr(submission, "MAX_SUBMISSION_BYTES", 100)
     folder = write_return(tmp_path / "ret", return_rows())
     with pytest.raises(StoreError, match="over the"):
         Store(store_path).submit(folder, provider="PRV-A", period="2016Q4")

@@ -22,8 +22,6 @@ from ccassure.contracts.dtypes import DUCKDB_TYPES
 
 SCHEMA_VERSION = 2
 
-BOOKKEEPING = ("submissions", "store_meta")
-
 SUBMISSIONS_V1 = """
 CREATE TABLE submissions (
     submission_id  VARCHAR NOT NULL,
@@ -52,6 +50,13 @@ def points_insert_sql() -> str:
             "CAST(round(avg(northing)) AS BIGINT), submission_id FROM postcodes WHERE submission_id = ? "
             "AND NOT coalesce(terminated, false) AND easting IS NOT NULL AND northing IS NOT NULL "
             "AND lsoa_code IS NOT NULL GROUP BY lsoa_code, submission_id")
+
+
+def points_select_sql() -> str:
+    """The LSOA points of the postcode imports given (parameter: their submission ids), as e and n: what a
+    population import fills its missing points from, and what a read fills any still missing from."""
+    return ("SELECT lsoa_code, easting AS e, northing AS n FROM lsoa_points "
+            "WHERE submission_id IN (SELECT unnest(?::VARCHAR[]))")
 
 
 def quote(name: str) -> str:
