@@ -129,6 +129,11 @@ PROBLEM_TYPES: dict[str, ProblemType] = _types(
                 "{column} {value!r} does not match any {detail}.",
                 "Correct the reference, or submit the return that lists it on its {detail_sheet} sheet first "
                 "(with `ccassure validate`, give that return with --against)."),
+    ProblemType("unchecked-across-datasets", "warning", "Reference to another return not checked",
+                "{column} on {sheet!r} refers to rows of the {detail_sheet} sheet, which could not be checked: "
+                "{detail}.",
+                "Submit the return that lists them on its {detail_sheet} sheet, then submit this one again (or, with "
+                "`ccassure validate`, give that return with --against)."),
     ProblemType("date-order", "error", "Dates in the wrong order",
                 "{column} ({value}) is before {detail}.", "Check both dates; the later event cannot come first."),
     ProblemType("implausible-value", "warning", "Implausible value",

@@ -145,4 +145,12 @@ def test_a_centre_of_another_authority_is_unknown_to_this_one(tmp_path: Path, st
 def test_with_no_centres_stored_for_the_authority_nothing_can_be_checked_yet(tmp_path: Path) -> None:
     """An authority may record its changes before its providers' first returns; `check` still notes them."""
     empty = Store(tmp_path / "empty" / "store.duckdb")
-    assert empty.submit(_records(tmp_path), provider=AUTHORITY, period="2016Q4", accept_warnings=True).dataset == "authority_records"
+    records = _records(tmp_path)
+    with pytest.raises(SubmissionRefused) as refused:  # a warning: the person submitting is told, and decides
+        empty.submit(records, provider=AUTHORITY, period="2016Q4")
+    unchecked = [p for p in refused.value.result.problems if p.code == "unchecked-across-datasets"]
+    assert unchecked and unchecked[0].severity == "warning" and unchecked[0].column == "centre_id"
+    assert f"could not be checked: the store holds no provider return for {AUTHORITY} yet" in unchecked[0].message
+    stored = empty.submit(records, provider=AUTHORITY, period="2016Q4", accept_warnings=True)
+    assert stored.dataset == "authority_records"
+    assert "unchecked-across-datasets" in json.dumps(stored.validation)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ccassure.contracts import ContractSet
 from ccassure.contracts.model import ForeignKey
-from ccassure.problems import Problem, group_problems
+from ccassure.problems import Problem, group_problems, make_problem
 from ccassure.readers import RawTable
 from ccassure.validation.located import located_problem
 
@@ -36,6 +36,7 @@ class Known:
 
     tables: Mapping[str, pd.DataFrame]
     where: str
+    missing: str | None = None  # why nothing could be checked when no rows are known (None: say nothing)
 
 
 def _crossing(contract_name: str, contracts: ContractSet) -> list[ForeignKey]:
@@ -70,6 +71,12 @@ def reference_problems(tables: Mapping[str, pd.DataFrame], locators: Mapping[str
                 continue  # in the same return: checked with it (cross_table.foreign_key_problems)
             target = known.tables.get(fk.ref_table)
             if target is None or fk.ref_column not in target or not len(target):
+                if known.missing and frame[fk.column].notna().any():
+                    locator = _locator(name, frame, locators, contracts)
+                    ref_sheet = contracts[fk.ref_table].sheet
+                    problems.append(make_problem("unchecked-across-datasets", detail=known.missing,
+                                                 detail_sheet=ref_sheet, file=locator.file, table=name,
+                                                 sheet=locator.sheet, column=fk.column))
                 continue
             positions = np.flatnonzero(_unknown(frame[fk.column], target[fk.ref_column]))
             if len(positions):
@@ -106,7 +113,8 @@ def check_against_store(result: Any, store: Any, authority: str) -> list[Problem
     if not wanted or getattr(result, "unreadable", False) or not getattr(result, "tables", None):
         return []
     stored = store.read_tables(authority=authority, tables=wanted)
-    return check_against(result, Known(stored, f"of any provider return stored for {authority}"), contracts)
+    return check_against(result, Known(stored, f"of any provider return stored for {authority}",
+                                       missing=f"the store holds no provider return for {authority} yet"), contracts)
 
 
 def across_dataset_problems(tables: Mapping[str, pd.DataFrame], contracts: ContractSet, *,
