@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 TEXT_WIDTH_PT = 504.0  # A4 (595 pt) less two 1.6 cm margins
 CELL_PAD_PT = 11.0  # 4 pt inset either side, and a little air
@@ -34,6 +35,7 @@ _WIDER = re.compile(r"[MWmw@%]")
 _SYMBOL = re.compile("[\u2000-\U0010ffff]")
 
 
+@lru_cache(maxsize=1 << 16)  # the same labels and figures recur in every table of a report
 def text_pt(value: str, bold: bool = False) -> float:
     """An upper estimate of the printed width of ``value`` at 8 pt (Libertinus Serif, DejaVu for symbols):
     calibrated on typst's own measure (lower case about 3.75 pt, capitals 5 pt, digits 3.7 pt, a symbol

@@ -116,7 +116,8 @@ class Results:
 
     def nodes(self) -> dict[str, dict[str, Any]]:
         """Every rule, KPI and cross-check in the manifest, by id."""
-        return {str(n.get("id")): n for n in self.manifest.get("nodes") or [] if isinstance(n, dict) and n.get("id")}
+        return self._memoised(("nodes",), lambda: {str(n.get("id")): n for n in self.manifest.get("nodes") or []
+                                                   if isinstance(n, dict) and n.get("id")})
 
     def node(self, node_id: str) -> dict[str, Any]:
         return self.nodes().get(str(node_id), {})
