@@ -175,7 +175,9 @@ class Evaluator:
             sql = (f"SELECT s.*, CAST({key} AS VARCHAR) AS __subject_id, CAST({name_sql} AS VARCHAR) AS __subject_name, "
                    f"CAST({authority} AS VARCHAR) AS __authority, CAST({provider} AS VARCHAR) AS __provider "
                    f"FROM {quote_ident(table)} s WHERE {self._authority_filter(authority)}")
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {sql}")
+        # a table, not a view: the subjects are read by every rule of their type, and the authority list is a
+        # union over every table that names an authority (sessions and contacts among them)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {view} AS {sql}")
         self._subject_views[subject.type] = view
         return view
 
