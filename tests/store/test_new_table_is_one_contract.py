@@ -70,3 +70,13 @@ def test_a_new_provider_return_table_needs_only_its_contract(tmp_path: Path, mon
     assert len(pd.read_parquet(exported["volunteer_hours"])) == 3
 
     assert [c.table for c in ordered_tables(contracts, "provider_return")][-1] == "volunteer_hours"
+
+    # an event table (role: event) keeps the rows of every active return in the store's views, not only the
+    # provider's latest return: a later quarter's hours add to the earlier ones
+    (returned / "volunteer_hours.csv").write_text(f"centre_id,date,hours\n{centre},2017-01-11,2\n", encoding="utf-8")
+    store.submit(validate(returned), provider="PRV-SLM-TRUST", period="2017Q1", accept_warnings=True)
+    import duckdb
+
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        assert con.sql("SELECT count(*) FROM active.volunteer_hours").fetchall() == [(4,)]
+        assert con.sql("SELECT count(DISTINCT submission_id) FROM active.centres").fetchall() == [(1,)]

@@ -31,7 +31,6 @@ VIEWS_VERSION = "1"
 # registries (duckdb-cli 1.5.6 on PyPI, @duckdb/node-api 1.5.6 on npm) opens them; DuckDB 2 reads it too.
 STORAGE_COMPATIBILITY = "v1.5.0"
 SCHEMA = "active"
-EVENT_TABLES = ("sessions", "contacts", "board_meetings")  # as ContractSet.event_dates() (role: event)
 
 # The last day of a period label: 2016Q4 -> 2016-12-31, 2016-17 -> 2017-03-31 (NULL for anything else).
 PERIOD_END = ("CASE WHEN regexp_full_match(period, '[0-9]{4}Q[1-4]') "
@@ -64,7 +63,7 @@ def _columns(contract: Contract) -> str:
 
 def _table_sql(contract: Contract) -> str:
     table, columns = quote(contract.table), _columns(contract)
-    if contract.dataset == "provider_return" and contract.table in EVENT_TABLES:
+    if contract.dataset == "provider_return" and contract.role == "event":  # the contract says so (role: event)
         return (f"SELECT {columns} FROM main.{table} WHERE submission_id IN "
                 f"(SELECT submission_id FROM {SCHEMA}.submissions WHERE dataset = 'provider_return')")
     if contract.dataset != "reference":
