@@ -48,7 +48,9 @@ def _json_ready(data: dict[str, Any]) -> dict[str, Any]:
 class RecordingDisplayHook(DisplayHook):
     """The value of a cell's last expression, kept as an ``execute_result`` (not printed as Out[n])."""
 
-    results: list[dict[str, Any]] = []
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.results: list[dict[str, Any]] = []  # emptied before each cell
 
     def write_output_prompt(self) -> None:
         pass
@@ -130,6 +132,7 @@ class InProcessExecutor:
         shell.reset(new_session=False)
         shell.user_ns.update({"__name__": "__main__"})
         hook = shell.displayhook
+        self.documents += 1
         with _working_directory(Path(cwd).resolve()):
             for cell in nb.cells:
                 if cell.cell_type != "code":
@@ -159,12 +162,10 @@ class InProcessExecutor:
                                               traceback=trace))
                     cell.outputs = outputs
                     if not (allow_errors or _ERROR_TAG in cell.metadata.get("tags", [])):
-                        self.documents += 1
                         raise DocumentError(f"{type(error).__name__}: {error}"[:300],
                                             "".join(traceback.format_exception(error)))
                     continue
                 cell.outputs = outputs
-        self.documents += 1
         return nb
 
     # the kernel's life-cycle calls, which have nothing to do here
