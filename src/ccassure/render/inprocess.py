@@ -116,6 +116,14 @@ def _working_directory(cwd: Path) -> Iterator[None]:
         sys.path[:] = path_before
 
 
+def _output(output_type: str, **fields: Any) -> Any:
+    """A cell output as the kernel path records it (built directly: nbformat's ``new_output`` validates each
+    output against the notebook schema, which cost more than capturing it)."""
+    from nbformat import from_dict
+
+    return from_dict({"output_type": output_type, **fields})
+
+
 class InProcessExecutor:
     """The warm kernel's ``execute`` and ``shutdown``, in this process (see the module docstring)."""
 
@@ -126,7 +134,6 @@ class InProcessExecutor:
     def execute(self, nb: Any, cwd: str | Path, allow_errors: bool = False) -> Any:
         """Execute ``nb`` in a fresh namespace; raise DocumentError on the first failing cell."""
         from IPython.utils.capture import capture_output
-        from nbformat.v4 import new_output
 
         shell = _shell()
         shell.reset(new_session=False)
@@ -148,17 +155,17 @@ class InProcessExecutor:
                 outputs = []
                 for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
                     if text:
-                        outputs.append(new_output("stream", name=name, text=text))
-                outputs += [new_output("display_data", data=_json_ready(o.data), metadata=o.metadata or {})
+                        outputs.append(_output("stream", name=name, text=text))
+                outputs += [_output("display_data", data=_json_ready(o.data), metadata=o.metadata or {})
                             for o in captured.outputs]
-                outputs += [new_output("execute_result", data=r["data"], metadata=r["metadata"],
+                outputs += [_output("execute_result", data=r["data"], metadata=r["metadata"],
                                        execution_count=None) for r in hook.results]
                 error = result.error_before_exec or result.error_in_exec
                 if error is not None:
                     if isinstance(error, CellTimeout):
                         raise DocumentError(f"The document stopped: {error}") from None
                     trace = shell.last_traceback or traceback.format_exception(error)
-                    outputs.append(new_output("error", ename=type(error).__name__, evalue=str(error),
+                    outputs.append(_output("error", ename=type(error).__name__, evalue=str(error),
                                               traceback=trace))
                     cell.outputs = outputs
                     if not (allow_errors or _ERROR_TAG in cell.metadata.get("tags", [])):

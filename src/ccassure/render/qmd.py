@@ -13,12 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat import from_dict
+from nbformat.v4.nbbase import nbformat as NBFORMAT
+from nbformat.v4.nbbase import nbformat_minor as NBFORMAT_MINOR
+from nbformat.v4.nbbase import random_cell_id
 from ruamel.yaml import YAML
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
 _OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[A-Za-z0-9_]+)(?P<rest>[^}]*)\}\s*$")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
+_SAFE_YAML = YAML(typ="safe", pure=True)  # plain values only; one loader for every block of every document
 
 
 @dataclass
@@ -33,11 +37,27 @@ class QmdError(ValueError):
     pass
 
 
+# Cells and notebooks are built as nbformat nodes directly: nbformat's ``new_*`` helpers validate each node
+# against the notebook JSON schema, which cost more than the whole parse, for nodes this module builds itself.
+def _code_cell(source: str) -> nbformat.NotebookNode:
+    return from_dict({"id": random_cell_id(), "cell_type": "code", "metadata": {}, "execution_count": None,
+                      "source": source, "outputs": []})
+
+
+def _markdown_cell(source: str) -> nbformat.NotebookNode:
+    return from_dict({"id": random_cell_id(), "cell_type": "markdown", "metadata": {}, "source": source})
+
+
+def _notebook(cells: list[nbformat.NotebookNode], metadata: dict[str, Any]) -> nbformat.NotebookNode:
+    return from_dict({"nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR, "metadata": metadata,
+                      "cells": cells})
+
+
 def _yaml(text: str, where: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        data = YAML(typ="safe", pure=True).load(text)
+        data = _SAFE_YAML.load(text)
     except Exception as exc:
         raise QmdError(f"{where}: the YAML could not be read: {exc}") from exc
     if data is None:
@@ -71,7 +91,7 @@ def parse_qmd(text: str, path: Path | None = None) -> QmdDocument:
     def flush() -> None:
         body = "\n".join(markdown).strip("\n")
         if body.strip():
-            cells.append(new_markdown_cell(body))
+            cells.append(_markdown_cell(body))
         markdown.clear()
 
     while i < len(lines):
@@ -91,7 +111,7 @@ def parse_qmd(text: str, path: Path | None = None) -> QmdDocument:
             raise QmdError(f"{name}: line {i + 1}: only {{python}} chunks are supported (found {{{lang}}})")
         flush()
         options, code = split_options("\n".join(lines[start:j]), f"{name} line {i + 1}")
-        cell = new_code_cell(code.strip("\n"))
+        cell = _code_cell(code.strip("\n"))
         tags = options.get("tags") or []
         if isinstance(tags, str):
             tags = [tags]
@@ -100,8 +120,7 @@ def parse_qmd(text: str, path: Path | None = None) -> QmdDocument:
         cells.append(cell)
         i = j + 1
     flush()
-    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                            "language": "python"}})
+    nb = _notebook(cells, {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     return QmdDocument(path=path, front_matter=front, notebook=nb)
 
 
@@ -127,7 +146,7 @@ def inject_parameters(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> 
     injected cell); with no parameters cell, insert it first, as papermill does."""
     if not parameters:
         return nb
-    cell = new_code_cell(parameter_source(parameters))
+    cell = _code_cell(parameter_source(parameters))
     cell.metadata["tags"] = ["injected-parameters"]
     cell.metadata["quarto"] = {"echo": False}
     cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]

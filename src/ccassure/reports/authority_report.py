@@ -33,6 +33,31 @@ def _lower_first(words: str) -> str:
     return words[0].lower() + words[1:] if len(words) > 1 and words[1].islower() else words
 
 
+def _number(value: Any) -> float:
+    """A figure as a float (NaN when missing or not a number), as ``pd.to_numeric(errors="coerce")`` reads it."""
+    try:
+        return float(value) if value is not None else float("nan")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value == value  # NaN is the one value not equal to itself
+
+
+def _na_last(value: Any) -> tuple[bool, Any]:
+    """A sort key that puts missing values last, as ``sort_values`` does."""
+    return (True, "") if not _present(value) else (False, value)
+
+
+def _grouped(rows: list[Any], key: Any) -> dict[Any, list[Any]]:
+    """Rows by key, keys in order of first appearance and rows in their order (``groupby(sort=False)``)."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -352,42 +377,46 @@ class AuthorityReport:
         return (f"No measure is off target (Red) in {period_words(self.period)}." if len(self.latest_kpis)
                 else "_No KPI results were recorded for this authority._")
 
+    @cached_property
+    def _latest_kpi_rows(self) -> list[Any]:
+        """The latest quarter's KPI rows as named tuples, read once: the page-one sections group them in plain
+        Python, which costs far less than filtering the frame again for every measure and place."""
+        return list(self.latest_kpis.itertuples(index=False)) if len(self.latest_kpis) else []
+
     def red_kpis(self, named: int = 2) -> str:
         """Page one: one row per measure off target anywhere, with the authority's own figure, how many
         providers, clusters and centres are Red, every Red provider and the ``named`` centres furthest off
         target by name, and the actions recorded. Every place, row by row, is in :meth:`red_kpis_by_place`
         (the appendix), so no figure is lost."""
-        red = self._red()
-        if red.empty:
+        every = self._latest_kpi_rows
+        red = [r for r in every if r.rag == "red"]
+        if not red:
             return self._no_red()
         levels = (("provider",), "provider", "providers"), (("cluster",), "cluster", "clusters"), \
             (CENTRE_TYPES, "centre", "centres")
+        by_measure = _grouped(every, lambda r: (r.kpi_id, r.window))
         rows = []
-        by_measure = dict(iter(self.latest_kpis.groupby(["kpi_id", "window"], sort=False)))
-        for (kpi_id, window), part in red.groupby(["kpi_id", "window"], sort=False):
-            everyone = by_measure[(kpi_id, window)]
-            same = everyone[everyone["rag"].isin(["green", "amber", "red"])]
-            own = everyone[everyone["subject_type"] == "authority"]
-            framework = everyone[everyone["target_source"].astype(str) != "centre_target"] \
-                if "target_source" in everyone.columns else everyone
-            reference = own.iloc[0] if len(own) else (framework.iloc[0] if len(framework) else part.iloc[0])
-            authority = (f"{kv.shown_value(own.iloc[0])} "
-                         f"{kv.rating_text(own.iloc[0], bool(own.iloc[0].rag_shown)).split(':')[0]}" if len(own) else "–")
+        for (_kpi_id, window), part in _grouped(red, lambda r: (r.kpi_id, r.window)).items():
+            everyone = by_measure[(_kpi_id, window)]
+            same = [r for r in everyone if r.rag in ("green", "amber", "red")]
+            own = [r for r in everyone if r.subject_type == "authority"]
+            framework = [r for r in everyone if str(getattr(r, "target_source", None)) != "centre_target"]
+            reference = own[0] if own else (framework[0] if framework else part[0])
+            authority = (f"{kv.shown_value(own[0])} {kv.rating_text(own[0], bool(own[0].rag_shown)).split(':')[0]}"
+                         if own else "–")
             counts = [f"{n} of {m} {one if m == 1 else many}" for types, one, many in levels
-                      if (n := int(part["subject_type"].isin(types).sum()))
-                      for m in [int(same["subject_type"].isin(types).sum())]]
+                      if (n := sum(r.subject_type in types for r in part))
+                      for m in [sum(r.subject_type in types for r in same)]]
             providers = [f"{text(self.results.provider_name(r.subject_id))} {kv.shown_value(r)}"
-                         for r in self._furthest_off(part[part["subject_type"] == "provider"]).itertuples()]
-            centres = part[part["subject_type"].isin(CENTRE_TYPES)]
+                         for r in self._furthest_off([r for r in part if r.subject_type == "provider"])]
+            centres = [r for r in part if r.subject_type in CENTRE_TYPES]
             worst = [f"{text(r.subject_name or r.subject_id)} {kv.shown_value(r)}"
-                     for r in self._furthest_off(centres).head(named).itertuples()]
+                     for r in self._furthest_off(centres)[:named]]
             if len(centres) > named:
                 worst.append(f"and {len(centres) - named} more")
-            acted = [i for i, key in zip(part.index, zip(part["kpi_id"].astype(str), part["subject_id"].astype(str),
-                                                          strict=True), strict=True) if key in self._actions_by_item]
-            actions = [f"{self.where(r)}: {self.action_words(r.kpi_id, r.subject_id)}"
-                       for r in part.loc[acted].itertuples()]
-            rows.append((int(part["subject_type"].map(kv.LEVEL_ORDER).fillna(9).min()), -len(part),
+            actions = [f"{self.where(r)}: {self.action_words(r.kpi_id, r.subject_id)}" for r in part
+                       if (str(r.kpi_id), str(r.subject_id)) in self._actions_by_item]
+            rows.append((min(kv.LEVEL_ORDER.get(r.subject_type, 9) for r in part), -len(part),
                          f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})",
                          kv.target_text(reference), authority, "; ".join(counts) or "the authority only",
                          "; ".join(providers) or "–", "; ".join(worst) or "–", " · ".join(actions)))
@@ -398,17 +427,17 @@ class AuthorityReport:
                                                    "Centres furthest off target", "Action recorded"],
                            escape=[False] * 7))
 
-    def _furthest_off(self, rows: pd.DataFrame) -> pd.DataFrame:
+    @staticmethod
+    def _furthest_off(rows: list[Any]) -> list[Any]:
         """Places in order of how far they are from target (providers before centres at the same distance);
         a figure withheld for small numbers is ranked last, so that its order gives nothing away."""
-        if rows.empty:
-            return rows
-        value = pd.to_numeric(rows["value"], errors="coerce").where(rows["value_shown"].astype(bool))
-        target = pd.to_numeric(rows["target"], errors="coerce")
-        lower = rows["direction"].astype(str).str.lower().str.startswith("lower")
-        gap = (target - value).where(~lower, value - target)
-        order = rows.assign(gap_=gap.fillna(float("-inf")), level_=rows["subject_type"].map(kv.LEVEL_ORDER).fillna(9))
-        return order.sort_values(["gap_", "level_"], ascending=[False, True], kind="stable")
+        def distance(r: Any) -> float:
+            value = _number(r.value) if bool(r.value_shown) else float("nan")
+            target = _number(r.target)
+            gap = value - target if str(r.direction).lower().startswith("lower") else target - value
+            return float("-inf") if gap != gap else gap
+
+        return sorted(rows, key=lambda r: (-distance(r), kv.LEVEL_ORDER.get(r.subject_type, 9)))
 
     def red_kpis_by_place(self) -> str:
         """The appendix: every measure off target at every place, with its own action columns."""
@@ -436,30 +465,30 @@ class AuthorityReport:
 
     def kpi_matrix(self, subject_type: str, chunk: int = 4, provider: str | None = None) -> str:
         """Measures down, subjects across (providers, clusters, or one provider's centres): value and rating."""
-        k = self.latest_kpis
         types = CENTRE_TYPES if subject_type == "centre" else (subject_type,)
-        part = k[k["subject_type"].isin(types)] if len(k) else k
-        if provider is not None and len(part):
-            part = part[part["provider_id"] == provider]
-        if part.empty:
+        part = [r for r in self._latest_kpi_rows
+                if r.subject_type in types and (provider is None or r.provider_id == provider)]
+        if not part:
             return f"_No {subject_type}-level KPI results were recorded._"
+        ids = list(dict.fromkeys(r.subject_id for r in part))
         if subject_type == "centre":
             names = dict(zip(self.centres["subject_id"], self.centres["subject_name"], strict=False))
-            subjects = [(s, names.get(s, s)) for s in sorted(part["subject_id"].unique(), key=lambda s: names.get(s, s))]
+            subjects = [(s, names.get(s, s)) for s in sorted(ids, key=lambda s: names.get(s, s))]
         elif subject_type == "provider":
-            subjects = [(p.id, p.name) for p in self.providers.itertuples() if p.id in set(part["subject_id"])]
+            subjects = [(p.id, p.name) for p in self.providers.itertuples() if p.id in set(ids)]
         else:
-            subjects = [(s, s) for s in sorted(part["subject_id"].dropna().unique())]
-        measures = part.drop_duplicates(["kpi_id", "window"]).sort_values(["framework", "kpi_id"])
-        by_cell = {(r.kpi_id, r.window, r.subject_id): r for r in part.itertuples()}
+            subjects = [(s, s) for s in sorted(s for s in ids if _present(s))]
+        first_of_measure = {}
+        for r in part:
+            first_of_measure.setdefault((r.kpi_id, r.window), r)
+        measures = sorted(first_of_measure.values(), key=lambda m: (_na_last(m.framework), _na_last(m.kpi_id)))
+        by_cell = {(r.kpi_id, r.window, r.subject_id): r for r in part}
         out = []
         for start in range(0, len(subjects), chunk):
             chosen = subjects[start:start + chunk]
             rows = []
-            for m in measures.itertuples():
-                cells = []
-                for sid, _ in chosen:
-                    cells.append(self._kpi_cell(by_cell.get((m.kpi_id, m.window, sid))))
+            for m in measures:
+                cells = [self._kpi_cell(by_cell.get((m.kpi_id, m.window, sid))) for sid, _ in chosen]
                 label = f"{text(kv.title_text(m, self.results))} ({kv.WINDOW_WORDS.get(m.window, m.window)})"
                 rows.append((label, kv.target_text(m), *cells))
             out.append(md_table(rows, ["Measure", "Target", *(str(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
@@ -485,9 +514,8 @@ class AuthorityReport:
                         problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
                         .itertuples()]
                 out.append(md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n")
-            own_kpis = self.latest_kpis[(self.latest_kpis["subject_type"] == "provider")
-                                        & (self.latest_kpis["subject_id"] == p.id)] if len(self.latest_kpis) else None
-            if own_kpis is not None and len(own_kpis):
+            own_kpis = [r for r in self._latest_kpi_rows if r.subject_type == "provider" and r.subject_id == p.id]
+            if own_kpis:
                 out.append(self._kpi_rows(own_kpis) + "\n")
             if len(self.latest_kpis):
                 out.append("Its centres, measure by measure:\n\n" + self.kpi_matrix("centre", provider=p.id) + "\n")
@@ -498,9 +526,9 @@ class AuthorityReport:
                     f"{text(n)} ({_plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
         return "\n".join(out) or "_No providers are recorded for this authority._"
 
-    def _kpi_rows(self, k: pd.DataFrame) -> str:
+    def _kpi_rows(self, k: list[Any]) -> str:
         rows = []
-        for r in k.sort_values(["framework", "kpi_id", "window"]).itertuples():
+        for r in sorted(k, key=lambda r: (_na_last(r.framework), _na_last(r.kpi_id), _na_last(r.window))):
             rows.append((text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window), kv.shown_value(r),
                          kv.target_text(r), kv.rating_text(r, bool(r.rag_shown))))
         return md_table(rows, ["Measure", "Period", "Value", "Target", "Rating"], "llrrl", escape=[False] * 5)

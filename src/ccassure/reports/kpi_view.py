@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ccassure.reports.disclosure import Cell, Policy, Row, cell_text, protect_hierarchy
-from ccassure.reports.results import Results, parse_json
+from ccassure.reports.results import Results, parse_json, python_strings
 
 WINDOW_WORDS = {"quarter": "quarter", "year_to_date": "year to date", "rolling_12_months": "12 months to date"}
 RATING_WORDS = {"green": "● Green: on target", "amber": "◆ Amber: near target", "red": "▼ Red: off target"}
@@ -154,7 +154,7 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
                                  if str(p)[:4].isdigit() else False for a, b, c, p in keys]
     out["count_text"] = [f"{n} of {d}" if d not in ("–", "0") else "–"
                          for n, d in zip(out["numerator_text"], out["denominator_text"], strict=True)]
-    return out
+    return python_strings(out)
 
 
 def shown_value(row: Any) -> str:

@@ -150,7 +150,7 @@ class Results:
         frame = frame.drop_duplicates("id")
         if authority:
             frame = frame[frame["authority_code"] == str(authority)]
-        return frame.sort_values(["name", "id"]).reset_index(drop=True)
+        return python_strings(frame.sort_values(["name", "id"]).reset_index(drop=True))
 
     def _providers_from_rows(self) -> pd.DataFrame:
         rows = []
@@ -200,7 +200,7 @@ class Results:
         if authority:
             frame = frame[frame["authority_code"] == str(authority)]
         frame = frame.assign(provider_name=frame["provider_id"].map(self.provider_name))
-        return frame.sort_values(["authority_code", "subject_name", "subject_id"]).reset_index(drop=True)
+        return python_strings(frame.sort_values(["authority_code", "subject_name", "subject_id"]).reset_index(drop=True))
 
     def _clusters_from_kpis(self) -> dict[str, str]:
         if not self.has_kpis or "cluster" not in self.kpis.columns:
@@ -277,15 +277,25 @@ class Results:
         return found
 
 
+def python_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as plain Python strings (None when missing): pandas' arrow-backed text
+    is slow to iterate row by row and to compare cell by cell, which is how the report sections read it."""
+    text = [c for c in frame.columns if str(frame[c].dtype) in ("str", "large_string[pyarrow]")
+            or str(frame[c].dtype).startswith("string")]
+    if not text:
+        return frame
+    frame = frame.copy()
+    for column in text:
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
+    return frame
+
+
 def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     frame = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=columns)
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
-    for column in frame.columns:  # plain Python strings: arrow-backed text is slow to iterate row by row
-        if str(frame[column].dtype) in ("str", "string", "string[pyarrow]", "large_string[pyarrow]") or \
-                str(frame[column].dtype).startswith("string"):
-            frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
+    frame = python_strings(frame)
     for column in _TEXT_COLUMNS:
         if column in frame.columns:
             frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
