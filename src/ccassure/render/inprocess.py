@@ -64,6 +64,7 @@ class DocumentShell(InteractiveShell):
 
     displayhook_class = Type(RecordingDisplayHook)
     last_traceback: list[str] | None = None
+    has_run = False  # whether any document's code has run in this shell since it was made or last reset
 
     def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
         self.last_traceback = list(stb)
@@ -136,7 +137,9 @@ class InProcessExecutor:
         from IPython.utils.capture import capture_output
 
         shell = _shell()
-        shell.reset(new_session=False)
+        if shell.has_run:  # a new shell's namespace is already clean; its reset's full garbage collection is not free
+            shell.reset(new_session=False)
+        shell.has_run = True
         shell.user_ns.update({"__name__": "__main__"})
         hook = shell.displayhook
         self.documents += 1

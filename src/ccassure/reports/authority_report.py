@@ -535,17 +535,20 @@ class AuthorityReport:
 
     # --- duties ------------------------------------------------------------------------------------------------
     def duties_scorecard(self) -> str:
-        latest = self.latest
-        if latest.empty:
+        if self.latest.empty:
             return "_No findings for this authority._"
         rows = []
-        for (_rule, title), part in latest.groupby(["rule_id", "title"], sort=True, dropna=False):
-            counts = part["status"].value_counts()
-            judged = int(counts.drop(labels=["not_applicable"], errors="ignore").sum())
-            worst = next((s for s in WORST_FIRST if s in set(part["status"])), "not_applicable")
-            rows.append((WORST_FIRST.index(worst), text(title), text(part["citation"].dropna().iloc[0])
-                         if part["citation"].notna().any() else "", status_label(worst),
-                         *(int(counts.get(s, 0)) for s in ("met", "not_met", "at_risk", "not_evaluable")), judged))
+        columns = ["rule_id", "title", "status", "citation"]
+        by_duty = _grouped(list(self.latest[columns].itertuples(index=False)), lambda r: (r.rule_id, r.title))
+        for (_rule, title), part in sorted(by_duty.items(), key=lambda item: tuple(map(_na_last, item[0]))):
+            statuses = [r.status for r in part if _present(r.status)]
+            counts = {s: statuses.count(s) for s in set(statuses)}
+            judged = sum(n for s, n in counts.items() if s != "not_applicable")
+            worst = next((s for s in WORST_FIRST if s in counts), "not_applicable")
+            citation = next((r.citation for r in part if _present(r.citation)), None)
+            rows.append((WORST_FIRST.index(worst), text(title), text(citation) if citation is not None else "",
+                         status_label(worst), *(counts.get(s, 0) for s in ("met", "not_met", "at_risk", "not_evaluable")),
+                         judged))
         rows.sort(key=lambda r: (r[0], r[1]))
         return (f"{period_words(self.period)}. _Overall_ is the least favourable status among the places judged; "
                 "places where a duty does not apply are not counted.\n\n"
