@@ -31,6 +31,7 @@ from traitlets import Type
 from traitlets.config import Config
 
 from ccassure.render.kernel import DocumentError
+from ccassure.render.qmd import Node
 
 _ERROR_TAG = "raises-exception"  # nbclient's cell tag for a cell that is expected to fail
 
@@ -117,12 +118,9 @@ def _working_directory(cwd: Path) -> Iterator[None]:
         sys.path[:] = path_before
 
 
-def _output(output_type: str, **fields: Any) -> Any:
-    """A cell output as the kernel path records it (built directly: nbformat's ``new_output`` validates each
-    output against the notebook schema, which cost more than capturing it)."""
-    from nbformat import from_dict
-
-    return from_dict({"output_type": output_type, **fields})
+def _output(output_type: str, **fields: Any) -> Node:
+    """A cell output as the kernel path records it."""
+    return Node(output_type=output_type, **fields)
 
 
 class InProcessExecutor:

@@ -222,14 +222,17 @@ class WarmKernel:
     # --- running documents ------------------------------------------------------------------------------
     def execute(self, nb: nbformat.NotebookNode, cwd: str | Path, allow_errors: bool = False
                 ) -> nbformat.NotebookNode:
-        """Execute ``nb`` in a clean namespace; raise DocumentError on the first failing cell."""
+        """Execute ``nb`` in a clean namespace and return it with its outputs (a new notebook: use the one
+        returned); raise DocumentError on the first failing cell."""
         self._join_starter()
         self.start()
         self._wait_for_preload()
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from nbformat import from_dict
         from nbformat.v4 import new_code_cell
 
+        nb = from_dict(nb)  # nbclient works on nbformat's own nodes (a parsed .qmd is plain ccassure nodes)
         reset = new_code_cell(_RESET_SOURCE.format(cwd=str(Path(cwd).resolve())))
         reset.metadata["tags"] = [RESET_TAG]
         nb.cells.insert(0, reset)

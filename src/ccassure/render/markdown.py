@@ -17,8 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -51,7 +49,7 @@ def _flush_streams(streams: dict[str, list[str]], parts: list[str], asis: bool, 
     streams["stderr"].clear()
 
 
-def notebook_to_markdown(nb: nbformat.NotebookNode, image_dir: Path, defaults: dict[str, Any] | None = None,
+def notebook_to_markdown(nb: Any, image_dir: Path, defaults: dict[str, Any] | None = None,
                          stem: str = "fig") -> str:
     """Markdown for ``nb``; images are written into ``image_dir`` and linked by file name."""
     defaults = {"echo": False, "warning": False, "error": False, "output": True, "include": True,

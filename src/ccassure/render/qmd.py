@@ -8,15 +8,11 @@ first cell tagged ``parameters`` is followed by an injected cell tagged ``inject
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbformat import from_dict
-from nbformat.v4.nbbase import nbformat as NBFORMAT
-from nbformat.v4.nbbase import nbformat_minor as NBFORMAT_MINOR
-from nbformat.v4.nbbase import random_cell_id
 from ruamel.yaml import YAML
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
@@ -29,7 +25,7 @@ _SAFE_YAML = YAML(typ="safe", pure=True)  # plain values only; one loader for ev
 class QmdDocument:
     path: Path | None
     front_matter: dict[str, Any]
-    notebook: nbformat.NotebookNode
+    notebook: Node
     options: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -37,20 +33,38 @@ class QmdError(ValueError):
     pass
 
 
-# Cells and notebooks are built as nbformat nodes directly: nbformat's ``new_*`` helpers validate each node
-# against the notebook JSON schema, which cost more than the whole parse, for nodes this module builds itself.
-def _code_cell(source: str) -> nbformat.NotebookNode:
-    return from_dict({"id": random_cell_id(), "cell_type": "code", "metadata": {}, "execution_count": None,
-                      "source": source, "outputs": []})
+class Node(dict):
+    """A notebook node (notebook, cell or output): a dict whose keys also read as attributes, the shape of
+    nbformat's NotebookNode (the kernel path converts to that with ``nbformat.from_dict``). Rendering one
+    document in process never imports nbformat, whose JSON-schema validators cost a tenth of a second."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self[name] = value
 
 
-def _markdown_cell(source: str) -> nbformat.NotebookNode:
-    return from_dict({"id": random_cell_id(), "cell_type": "markdown", "metadata": {}, "source": source})
+NBFORMAT, NBFORMAT_MINOR = 4, 5  # the notebook format version the cells below follow (cell ids: 4.5)
 
 
-def _notebook(cells: list[nbformat.NotebookNode], metadata: dict[str, Any]) -> nbformat.NotebookNode:
-    return from_dict({"nbformat": NBFORMAT, "nbformat_minor": NBFORMAT_MINOR, "metadata": metadata,
-                      "cells": cells})
+def _cell_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _code_cell(source: str) -> Node:
+    return Node(id=_cell_id(), cell_type="code", metadata=Node(), execution_count=None, source=source, outputs=[])
+
+
+def _markdown_cell(source: str) -> Node:
+    return Node(id=_cell_id(), cell_type="markdown", metadata=Node(), source=source)
+
+
+def _notebook(cells: list[Node], metadata: dict[str, Any]) -> Node:
+    return Node(nbformat=NBFORMAT, nbformat_minor=NBFORMAT_MINOR, metadata=Node(metadata), cells=cells)
 
 
 def _yaml(text: str, where: str) -> dict[str, Any]:
@@ -141,7 +155,7 @@ def parameter_source(parameters: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def inject_parameters(nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+def inject_parameters(nb: Node, parameters: dict[str, Any]) -> Node:
     """Insert an ``injected-parameters`` cell after the first ``parameters`` cell (replacing an existing
     injected cell); with no parameters cell, insert it first, as papermill does."""
     if not parameters:

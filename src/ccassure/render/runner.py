@@ -212,7 +212,7 @@ class Renderer:
                     try:
                         doc = self._document(job.qmd)
                         nb = inject_parameters(copy.deepcopy(doc.notebook), job.params)
-                        self.kernel.execute(nb, cwd=job.qmd.parent)
+                        nb = self.kernel.execute(nb, cwd=job.qmd.parent)
                         # the title is the document's own (a .ccassure-title block), as under quarto render
                         front = dict(doc.front_matter)
                         defaults = {**self.execute_defaults, **(front.get("execute") or {})}
