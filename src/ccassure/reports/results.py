@@ -290,17 +290,35 @@ def python_strings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _read_table(path: Path) -> pd.DataFrame:
+    """A results table with its text columns as plain Python strings, straight from Arrow (converting pandas'
+    arrow-backed text afterwards cost several times the read); other columns as pandas reads them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    text = [name for name, kind in zip(table.column_names, table.schema.types, strict=True)
+            if pa.types.is_string(kind) or pa.types.is_large_string(kind)]
+    frame = table.drop_columns(text).to_pandas()
+    for name in text:
+        frame[name] = pd.Series(table.column(name).to_pylist(), index=frame.index, dtype=object)
+    return frame[table.column_names]
+
+
+def _as_text(value: Any) -> str | None:
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return None if missing else str(value)
+
+
 def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
-    frame = pd.read_parquet(path) if path.is_file() else pd.DataFrame(columns=columns)
+    frame = _read_table(path) if path.is_file() else pd.DataFrame(columns=columns)
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
     frame = python_strings(frame)
-    for column in _TEXT_COLUMNS:
-        if column in frame.columns:
-            frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-            # map() would infer pandas' arrow-backed "str" dtype again: keep plain Python strings
-            frame[column] = frame[column].map(lambda v: v if v is None else str(v)).astype("object")
+    for column in _TEXT_COLUMNS:  # identifiers and codes: always text (None when missing), whatever was stored
+        if column in frame.columns and frame[column].dtype != object:  # object columns are text already
+            frame[column] = pd.Series([_as_text(v) for v in frame[column].tolist()], index=frame.index, dtype=object)
     return frame
 
 
