@@ -149,21 +149,18 @@ def _migrate_1_to_2(con: duckdb.DuckDBPyConnection) -> None:
 MIGRATIONS = {1: _migrate_1_to_2}
 
 
-def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> list[str]:
-    """Create tables for new contracts and add columns that contracts gained; returns what changed."""
+def sync_contract_tables(con: duckdb.DuckDBPyConnection, contracts: ContractSet) -> None:
+    """Create tables for new contracts and add columns that contracts gained (a contract may grow; stored
+    rows keep their values and read the new column as blank)."""
     existing: dict[str, set[str]] = {}
     for table, column in con.execute(
             "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall():
         existing.setdefault(table, set()).add(column)
-    changes = []
     for contract in contracts:
         if contract.table not in existing:
             con.execute(table_ddl(contract))
-            changes.append(f"created {contract.table}")
             continue
         for spec in contract.columns:
             if spec.name not in existing[contract.table]:
                 con.execute(f"ALTER TABLE {quote(contract.table)} ADD COLUMN {quote(spec.name)} "
                             f"{DUCKDB_TYPES[spec.type]}")
-                changes.append(f"added {contract.table}.{spec.name}")
-    return changes
