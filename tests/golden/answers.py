@@ -2,7 +2,7 @@
 
 Two cases, both synthetic: the demo (generated, validated, submitted to a fresh store and checked quarter
 by quarter exactly as ``make report`` does, at a reduced scale so the test stays quick) and the project's
-sample data (checked from ``--data`` paths, latest quarter). For each case three tables are kept, reduced
+sample data (checked from ``--data`` paths, each of its four quarters). For each case three tables are kept, reduced
 to the answer columns: findings (status, observed, threshold, evidence count and a digest of the evidence
 ids), KPI results (numerator, denominator, value, target, RAG and changes) and KPI cross-check findings.
 Wording (titles, messages, citations) and data-version ids are left out on purpose: they may change
@@ -68,8 +68,11 @@ def check_demo(work: Path) -> Path:
     return results
 
 
+SAMPLE_QUARTERS = ("2016Q2", "2016Q3", "2016Q4", "2017Q1")
+
+
 def check_sample(work: Path) -> Path:
-    """The project's sample data given as ``--data`` paths, the latest quarter, through the results writer."""
+    """The project's sample data given as ``--data`` paths, each quarter they cover, through the results writer."""
     from ccassure.assessment import SAMPLE_FOLDERS, load_engine, run_check
     from ccassure.project import current_project
     from ccassure.results import write_results
@@ -77,9 +80,9 @@ def check_sample(work: Path) -> Path:
     project = current_project()
     engine = load_engine(project)
     folders = [REPO / "sample_data" / name for name in SAMPLE_FOLDERS]
-    run = run_check(data=folders, project=project, engine=engine)
+    runs = [run_check(data=folders, period=quarter, project=project, engine=engine) for quarter in SAMPLE_QUARTERS]
     results = work / "results"
-    write_results(results, [run], project=project, engine=engine, synthetic=True)
+    write_results(results, runs, project=project, engine=engine, synthetic=True)
     return results
 
 
