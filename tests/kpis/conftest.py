@@ -19,11 +19,11 @@ def generated_sample(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def validated_sample(generated_sample):
-    from ccassure.kpis.data import load_paths
+    """The generated sample loaded as `ccassure check` and `ccassure kpis run` load it (one loader)."""
+    from ccassure.assessment import SAMPLE_FOLDERS, load_check_data
 
-    paths = [generated_sample / name for name in ("provider_return", "authority_records", "reference")]
-    tables, _, versions = load_paths(paths)
-    return generated_sample, tables, versions
+    loaded = load_check_data([generated_sample / name for name in SAMPLE_FOLDERS])
+    return generated_sample, loaded.tables, loaded.data_versions
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pandas as pd
 from ccassure.contracts import load_contracts
 from ccassure.contracts.dtypes import conform
 from ccassure.kpis import run_kpis
-from ccassure.kpis.loader import REACH_CONTRACT, REACH_TABLE, FrameworkSet, load_frameworks
+from ccassure.kpis.loader import FrameworkSet, load_frameworks
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../src/ccassure/schemas/kpi.schema.json\n"
 HEADER = """\
@@ -53,8 +53,7 @@ def tables(**rows: list[dict]) -> dict[str, pd.DataFrame]:
     for name, items in rows.items():
         if name == "centres":
             items = [{**CENTRE_DEFAULTS, "centre_name": r["centre_id"], **r} for r in items]
-        contract = REACH_CONTRACT if name == REACH_TABLE else contracts[name]
-        out[name] = conform(pd.DataFrame(items), contract)
+        out[name] = conform(pd.DataFrame(items), contracts[name])
     return out
 
 

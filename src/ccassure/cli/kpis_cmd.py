@@ -84,38 +84,19 @@ kpis = node_group(KPIS, "KPI frameworks: contract performance computed from the 
                         "cross-checked.")
 
 
-def _reach_areas(loaded, data: tuple[Path, ...], reach: Path | None, project) -> None:
-    """Reach areas (which LSOAs each centre serves) have no data contract yet: ``--reach-areas``, else a
-    reach_areas.csv next to the data (or one folder up), the store or the sample data."""
-    import pandas as pd
-
-    from ccassure.kpis.data import read_reach_areas, sample_paths
+def _note_missing_reach(loaded) -> None:
+    """Centre, cluster and provider reach need the reach areas; say so rather than leave them unexplained."""
     from ccassure.kpis.loader import REACH_TABLE
 
-    if reach is not None:
-        loaded.tables[REACH_TABLE] = pd.read_csv(reach, dtype=str, keep_default_na=False)[["centre_id", "lsoa_code"]]
-        return
-    if REACH_TABLE in loaded.tables:
-        return
-    if data:
-        places = list(data)
-    elif loaded.source == "store":
-        places = [project.store_path.parent, project.root / "sample_data"]
-    else:
-        places = sample_paths(project.root)
-    found = read_reach_areas(places)
-    if found is not None:
-        loaded.tables[REACH_TABLE] = found
-        if loaded.data_versions is not None:
-            loaded.data_versions[REACH_TABLE] = ["reach_areas.csv"]
-    else:
-        loaded.notes.append("no reach_areas.csv found: centre, cluster and provider reach (registered under-fives "
-                            "/ reach-area population) cannot be computed; authority reach still can")
+    if loaded.tables and REACH_TABLE not in loaded.tables:
+        loaded.notes.append("the data hold no reach_areas table (the authority records' Reach areas sheet): centre, "
+                            "cluster and provider reach cannot be computed; authority reach still can")
 
 
 @kpis.command("run")
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path, exists=True),
-              help="A return (workbook, CSV/Parquet folder or file), validated and typed; repeat for several. "
+              help="A return or the authority records (workbook, CSV/Parquet folder or file), validated and "
+                   "typed; repeat for several. Reach areas are the authority records' reach_areas table. "
                    "Default: the returns store when it exists, else the project's sample_data/.")
 @click.option("--period", default=None, help="A quarter (2016Q4 = Oct-Dec 2016) or a financial year (2016-17 = its "
                                              "four quarters, April 2016 to March 2017). Default: the latest quarter "
@@ -124,14 +105,11 @@ def _reach_areas(loaded, data: tuple[Path, ...], reach: Path | None, project) ->
 @click.option("--as-at", "as_at", default=None, help="Read the store as it stood on this date (store only).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder for kpi_results.* and kpi_findings.* (default: <output>/findings of the project).")
-@click.option("--reach-areas", "reach", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
-              help="CSV with centre_id,lsoa_code columns (default: reach_areas.csv next to the data or one "
-                   "folder up).")
 @click.option("--strict", is_flag=True, help="Exit 1 when a provider-reported figure disagrees with the data.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default=None,
               help=KPIS.folder_help)
 def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at: str | None, output: Path | None,
-        reach: Path | None, strict: bool, directory: Path | None) -> None:
+        strict: bool, directory: Path | None) -> None:
     """Compute every KPI for a period, write the results and cross-check the provider's own figures.
 
     The data are loaded and the period chosen as ``ccassure check`` does (one path: ccassure.assessment);
@@ -172,7 +150,7 @@ def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at
         else:
             loaded = load_check_data(list(data) or None, project=project, authority=authority, period=wanted,
                                      contracts=contracts)
-        _reach_areas(loaded, data, reach, project)
+        _note_missing_reach(loaded)
         checked = run_check(data=loaded, period=wanted, authority=authority, project=project,
                             engine=Engine(contracts, RuleSet(), frameworks))
     except ValueError as exc:

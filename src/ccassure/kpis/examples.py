@@ -10,7 +10,7 @@ import pandas as pd
 
 from ccassure.contracts import ContractSet
 from ccassure.kpis.evaluator import run_kpis
-from ccassure.kpis.loader import REACH_CONTRACT, REACH_TABLE, FrameworkSet
+from ccassure.kpis.loader import FrameworkSet
 from ccassure.kpis.model import Example, Framework, Kpi
 from ccassure.nodes.examples import ExampleCase, ExampleResult, Tables, example_tables, run_case, run_cases
 
@@ -54,7 +54,7 @@ def _judge(framework: Framework, kpi: Kpi, example: Example):
 
 def example_case(framework: Framework, kpi: Kpi, example: Example) -> ExampleCase:
     return ExampleCase(kpi.id, str(framework.source or ""), example, _judge(framework, kpi, example),
-                       fill_row=fill_row, contracts={REACH_TABLE: REACH_CONTRACT})
+                       fill_row=fill_row)
 
 
 def example_cases(frameworks: FrameworkSet, ids: list[str] | None = None) -> list[ExampleCase]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from ccassure.contracts import ColumnSpec, Contract, ContractSet, load_contracts
+from ccassure.contracts import Contract, ContractSet, load_contracts
 from ccassure.kpis.model import (
     LEVELS,
     TITLE_PLACEHOLDER,
@@ -37,14 +37,7 @@ from ccassure.yamlload import YamlFileError, line_of, load_yaml, to_plain
 
 SCHEMA_FILE = "schemas/kpi.schema.json"
 POPULATION_TABLE = "lsoa_population"
-REACH_TABLE = "reach_areas"
-# Reach areas (which LSOAs a centre serves) have no data contract yet; the demo writes reach_areas.csv.
-REACH_CONTRACT = Contract(
-    table=REACH_TABLE, title="Reach areas (LSOAs each centre serves)", dataset="reference", sheet="Reach areas",
-    columns=(ColumnSpec("reach_area_id", "string"), ColumnSpec("centre_id", "string", required=True),
-             ColumnSpec("lsoa_code", "string", required=True), ColumnSpec("authority_code", "string")),
-    primary_key=("centre_id", "lsoa_code"),
-)
+REACH_TABLE = "reach_areas"  # a lookup (LSOAs each centre serves), not counted; its contract is the project's
 
 
 KpiError = NodeError  # the shared, located load errors (ccassure.nodes.errors)
@@ -245,18 +238,11 @@ def _kpi(raw: dict[str, Any], framework_id: str, fw_params: dict[str, Parameter]
     return Kpi(**{**kpi.__dict__, "examples": examples})
 
 
-def _contract(name: str, contracts: ContractSet) -> Contract | None:
-    if name == REACH_TABLE:
-        return REACH_CONTRACT
-    return contracts[name] if name in contracts else None  # noqa: SIM401 (ContractSet has no get)
-
-
 def _table(name: Any, contracts: ContractSet, loc: Locator, steps: tuple[Any, ...]) -> Contract:
-    contract = _contract(name, contracts)
-    if contract is None:
+    if name not in contracts:
         raise loc.error(f"unknown table {name!r}: no data contract defines it "
                         f"(tables: {', '.join(sorted(contracts.tables))})", *steps)
-    return contract
+    return contracts[name]
 
 
 def _column(contract: Contract, name: str, loc: Locator, steps: tuple[Any, ...], types: tuple[str, ...] = ()) -> str:
@@ -382,5 +368,5 @@ def _examples(raws: list[dict[str, Any]], kpi: Kpi, params: dict[str, Parameter]
                       subject=str(raw["subject"]), level=level, window=window)
 
 
-__all__ = ["REACH_CONTRACT", "FrameworkSet", "KpiError", "KpiErrors", "WINDOWS", "framework_files",
+__all__ = ["POPULATION_TABLE", "REACH_TABLE", "FrameworkSet", "KpiError", "KpiErrors", "WINDOWS", "framework_files",
            "lint_frameworks", "load_framework_file", "load_frameworks"]

@@ -7,15 +7,14 @@ way. ``ccassure rules test``, ``ccassure kpis test`` and the pytest suites all c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ccassure.contracts import ContractSet, load_contracts
 from ccassure.contracts.dtypes import conform
-from ccassure.contracts.model import Contract
 from ccassure.nodes.example import Example
 
 Tables = dict[str, pd.DataFrame]
@@ -26,15 +25,14 @@ RowFiller = Callable[[str, dict[str, Any]], dict[str, Any]]
 class ExampleCase:
     """One example of one node and how its kind judges it: ``judge(tables, contracts)`` returns the
     problems (none: the example passed). ``fill_row`` completes a given row with the columns the kind
-    assumes (KPI examples need not repeat a centre's authority); ``contracts`` adds lookups no data contract
-    defines."""
+    assumes (KPI examples need not repeat a centre's authority). Every table given is typed by its data
+    contract."""
 
     node_id: str
     source: str
     example: Example
     judge: Callable[[Tables, ContractSet], list[str]]
     fill_row: RowFiller | None = None
-    contracts: Mapping[str, Contract] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,21 +58,19 @@ class ExampleResult:
         return f"FAILED {self.node_id} — {self.example} ({where})" + "".join(f"\n       {p}" for p in self.problems)
 
 
-def example_tables(example: Example, contracts: ContractSet, *, fill_row: RowFiller | None = None,
-                   extra: Mapping[str, Contract] | None = None) -> Tables:
+def example_tables(example: Example, contracts: ContractSet, *, fill_row: RowFiller | None = None) -> Tables:
     """Typed DataFrames for the rows an example gives (synthetic rows written in the node's file)."""
     tables = {}
     for table, rows in example.given.items():
         rows = [fill_row(table, row) for row in rows] if fill_row else rows
-        contract = (extra or {}).get(table) or contracts[table]
         frame = pd.DataFrame(rows, columns=sorted({k for row in rows for k in row})) if rows else pd.DataFrame()
-        tables[table] = conform(frame, contract)
+        tables[table] = conform(frame, contracts[table])
     return tables
 
 
 def run_case(case: ExampleCase, contracts: ContractSet | None = None) -> ExampleResult:
     contracts = contracts or load_contracts()
-    tables = example_tables(case.example, contracts, fill_row=case.fill_row, extra=case.contracts)
+    tables = example_tables(case.example, contracts, fill_row=case.fill_row)
     problems = case.judge(tables, contracts)
     return ExampleResult(case.node_id, case.example.name, case.example.line, case.source, tuple(problems))
 
