@@ -55,7 +55,8 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
         present = _register(con, tables, authority, _month_columns(frameworks))
         versions = _versions(tables, data_versions)
         subjects = _subjects(con, tables)
-        batch = BatchEvaluator(con, present, _month_columns(frameworks))
+        registered = {name for name, frame in tables.items() if frame is not None and name != "centres"}
+        batch = BatchEvaluator(con, present, _month_columns(frameworks), registered | {REACH_TABLE, POPULATION_TABLE})
         prepared, requests = [], []
         for framework, kpi in frameworks.kpis():
             values = framework.parameter_values(kpi, parameters)
