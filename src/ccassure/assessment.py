@@ -226,18 +226,22 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
     loaded.notes = [*loaded.notes, *across_dataset_problems(loaded.tables, engine.contracts)]
     parameters = parameters if parameters is not None else project.parameters
     rules = engine.rules.select(list(rule_ids)) if rule_ids else engine.rules
+    # one DuckDB connection per check: the rules evaluator loads the typed tables once, the KPIs read them there
     evaluator = Evaluator(loaded.tables, contracts=engine.contracts, data_versions=loaded.data_versions,
                           authority=authority)
-    findings = evaluator.evaluate(rules, wanted, parameters)
-    findings.source = loaded.description
-    findings.notes = list(loaded.notes)
-    kpis = None
-    if with_kpis and not rule_ids and engine.frameworks is not None:
-        with_rows = {name: frame for name, frame in loaded.tables.items() if len(frame)}
-        kpis = run_kpis(with_rows, str(wanted), authority=authority, parameters=parameters,
-                        frameworks=engine.frameworks, data_versions=loaded.data_versions)
-        kpis.source = loaded.description
-        kpis.notes = list(loaded.notes)
+    try:
+        findings = evaluator.evaluate(rules, wanted, parameters)
+        findings.source = loaded.description
+        findings.notes = list(loaded.notes)
+        kpis = None
+        if with_kpis and not rule_ids and engine.frameworks is not None:
+            with_rows = {name: frame for name, frame in loaded.tables.items() if len(frame)}
+            kpis = run_kpis(with_rows, str(wanted), authority=authority, parameters=parameters,
+                            frameworks=engine.frameworks, data_versions=loaded.data_versions, con=evaluator.con)
+            kpis.source = loaded.description
+            kpis.notes = list(loaded.notes)
+    finally:
+        evaluator.con.close()
     return CheckRun(wanted, authority, findings, kpis, loaded)
 
 

@@ -206,7 +206,7 @@ class BatchEvaluator:
         stage1 = q(f"__s1_{table}")
         self._sql(f"CREATE OR REPLACE TEMP TABLE {stage1} AS SELECT m.authority_code AS __authority, "
                   f"m.centre AS __centre, m.cluster AS __cluster, m.provider AS __provider{key_sql}, "
-                  f"{', '.join(select) if select else '0 AS __none'} FROM {q(table)} t "
+                  f"{', '.join(select) if select else '0 AS __none'} FROM {q('__r_' + table)} t "
                   f"LEFT JOIN __k_units m ON t.centre_id = m.centre_id{having_joins} GROUP BY {group}")
         if not plan.columns:
             return
