@@ -323,27 +323,47 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
     picked = {name: values[rows] for name, values in arrays.items()}
     strings = {c: values[rows] for c, values in index.columns.items()}
     levels = index.level[rows]
-    out = []
     window_order = {w: i for i, w in enumerate(kpi.windows)}
-    for current, before, last_year in sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind])):
+    instances = sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind]))
+    if not instances:
+        return empty_results()
+    # every window instance's rows laid end to end, as one frame per KPI (not one frame per instance)
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("numerator", "denominator", "value", "rag", "rating_reason",
+                                                        "change_on_previous", "change_on_year_before")}
+    for current, before, last_year in instances:
         num, den, value, small = _values(kpi, picked, position[current], min_den)
         _, _, prev_value, _ = _values(kpi, picked, position[before], min_den)
         _, _, year_value, _ = _values(kpi, picked, position[last_year], min_den)
-        out.append(pd.DataFrame({
-            "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
-            "kpi_version": float(kpi.version), "title": kpi.title_for(params), "subject_type": levels,
-            "subject_id": strings["subject_id"], "subject_name": strings["subject_name"],
-            "authority_code": strings["authority_code"], "provider_id": strings["provider_id"],
-            "cluster": strings["cluster"], "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
-            "value": value, "unit": kpi.unit, "target": np.nan if target is None else target,
-            "amber_from": np.nan if amber is None else amber, "direction": kpi.direction,
-            "target_source": "framework" if target is not None else None,
-            "rag": _rag(value, small, target, amber, kpi.direction),
-            "rating_reason": _rating_reason(value, small, target), "change_on_previous": value - prev_value,
-            "change_on_year_before": value - year_value,
-            "parameters": param_text, "data_versions": version_text,
-        }))
-    return pd.concat(out, ignore_index=True) if out else empty_results()
+        for column, values in (("numerator", num), ("denominator", den), ("value", value),
+                               ("rag", _rag(value, small, target, amber, kpi.direction)),
+                               ("rating_reason", _rating_reason(value, small, target)),
+                               ("change_on_previous", value - prev_value), ("change_on_year_before", value - year_value)):
+            parts[column].append(values)
+    count = len(instances)
+    if len(rows):
+        period: Any = np.repeat(np.array([c.end_quarter for c, _, _ in instances], dtype=object), len(rows))
+        window: Any = np.repeat(np.array([c.kind for c, _, _ in instances], dtype=object), len(rows))
+    else:  # no rows: the labels stay scalars, so the empty frame has the same column types
+        period, window = instances[0][0].end_quarter, instances[0][0].kind
+    tiled = {c: np.tile(values, count) for c, values in strings.items()}
+    joined = {c: _joined(values) for c, values in parts.items()}
+    return pd.DataFrame({
+        "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
+        "kpi_version": float(kpi.version), "title": kpi.title_for(params), "subject_type": np.tile(levels, count),
+        "subject_id": tiled["subject_id"], "subject_name": tiled["subject_name"],
+        "authority_code": tiled["authority_code"], "provider_id": tiled["provider_id"],
+        "cluster": tiled["cluster"], "period": period, "window": window, "numerator": joined["numerator"],
+        "denominator": joined["denominator"], "value": joined["value"], "unit": kpi.unit,
+        "target": np.nan if target is None else target, "amber_from": np.nan if amber is None else amber,
+        "direction": kpi.direction, "target_source": "framework" if target is not None else None,
+        "rag": joined["rag"], "rating_reason": joined["rating_reason"],
+        "change_on_previous": joined["change_on_previous"], "change_on_year_before": joined["change_on_year_before"],
+        "parameters": param_text, "data_versions": version_text,
+    })
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def _values(kpi: Kpi, arrays: dict[str, np.ndarray], i: int, min_den: float):
