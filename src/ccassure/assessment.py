@@ -123,12 +123,9 @@ def store_tables(store: Any, *, authority: str | None, period: Period,
     """The tables a check of ``period`` needs from the store: the state as at the period (records as last
     submitted within it) and the whole history of event tables. Empty tables are kept: a supplied, empty
     sheet is judged; only a table nobody submitted is left out."""
-    from ccassure.store.for_check import tables_for_check, versions_for_check
+    from ccassure.store.for_check import checked_tables
 
-    with store.session():
-        tables = tables_for_check(store, authority=authority, period=str(period), as_at=as_at)
-        versions = versions_for_check(store, authority=authority, period=str(period), as_at=as_at)
-    return tables, {name: ids for name, ids in versions.items() if name in tables}
+    return checked_tables(store, authority=authority, period=str(period), as_at=as_at)
 
 
 def store_for(project: Project) -> Any | None:

@@ -234,14 +234,14 @@ class BatchEvaluator:
         subject = ("CASE WHEN GROUPING(__centre) = 0 THEN __centre WHEN GROUPING(__cluster) = 0 THEN __cluster "
                    "WHEN GROUPING(__provider) = 0 THEN __provider ELSE __authority END")
         rolled = [f"sum({c}) AS {c}" for c in additive] + ([f"sum({c}) AS {c}" for c in distinct] if unique else [])
-        frame = self.con.sql(f"WITH u AS ({units}) SELECT {level} AS level, __authority AS authority_code, "
-                             f"{subject} AS subject_id, {', '.join(rolled)} FROM u GROUP BY GROUPING SETS ({sets})"
-                             ).df() if rolled else None
+        frame = self.con.execute(f"WITH u AS ({units}) SELECT {level} AS level, __authority AS authority_code, "
+                                 f"{subject} AS subject_id, {', '.join(rolled)} FROM u GROUP BY GROUPING SETS ({sets})"
+                                 ).fetchdf() if rolled else None
         if not unique:
             exact = [f"count(DISTINCT __key) FILTER (WHERE {c}) AS {c}" for c in distinct]
-            extra = self.con.sql(f"SELECT {level} AS level, __authority AS authority_code, {subject} AS subject_id, "
-                                 f"{', '.join(exact)} FROM {stage1} WHERE __authority IS NOT NULL "
-                                 f"GROUP BY GROUPING SETS ({sets})").df()
+            extra = self.con.execute(f"SELECT {level} AS level, __authority AS authority_code, {subject} AS subject_id, "
+                                     f"{', '.join(exact)} FROM {stage1} WHERE __authority IS NOT NULL "
+                                     f"GROUP BY GROUPING SETS ({sets})").fetchdf()
             frame = extra if frame is None else frame.merge(extra, on=["level", "authority_code", "subject_id"],
                                                            how="outer")
         frame = frame[frame["subject_id"].notna()]

@@ -298,7 +298,7 @@ def _measure_arrays(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, index
             sql = population_sql(todo, kpi.levels, params, have_reach=REACH_TABLE in present)
         else:
             sql = fallback_sql(table, todo, kpi.levels, params)
-        part = con.sql(sql).df()
+        part = con.execute(sql).fetchdf()
         part = part[part["subject_id"].notna()].reset_index(drop=True)
         for agg in todo:
             arrays[agg.name] = index.align(part, agg.name)
