@@ -123,12 +123,9 @@ def store_tables(store: Any, *, authority: str | None, period: Period,
     """The tables a check of ``period`` needs from the store: the state as at the period (records as last
     submitted within it) and the whole history of event tables. Empty tables are kept: a supplied, empty
     sheet is judged; only a table nobody submitted is left out."""
-    from ccassure.store.for_check import tables_for_check, versions_for_check
+    from ccassure.store.for_check import checked_tables
 
-    with store.session():
-        tables = tables_for_check(store, authority=authority, period=str(period), as_at=as_at)
-        versions = versions_for_check(store, authority=authority, period=str(period), as_at=as_at)
-    return tables, {name: ids for name, ids in versions.items() if name in tables}
+    return checked_tables(store, authority=authority, period=str(period), as_at=as_at)
 
 
 def store_for(project: Project) -> Any | None:
@@ -226,18 +223,22 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
     loaded.notes = [*loaded.notes, *across_dataset_problems(loaded.tables, engine.contracts)]
     parameters = parameters if parameters is not None else project.parameters
     rules = engine.rules.select(list(rule_ids)) if rule_ids else engine.rules
+    # one DuckDB connection per check: the rules evaluator loads the typed tables once, the KPIs read them there
     evaluator = Evaluator(loaded.tables, contracts=engine.contracts, data_versions=loaded.data_versions,
                           authority=authority)
-    findings = evaluator.evaluate(rules, wanted, parameters)
-    findings.source = loaded.description
-    findings.notes = list(loaded.notes)
-    kpis = None
-    if with_kpis and not rule_ids and engine.frameworks is not None:
-        with_rows = {name: frame for name, frame in loaded.tables.items() if len(frame)}
-        kpis = run_kpis(with_rows, str(wanted), authority=authority, parameters=parameters,
-                        frameworks=engine.frameworks, data_versions=loaded.data_versions)
-        kpis.source = loaded.description
-        kpis.notes = list(loaded.notes)
+    try:
+        findings = evaluator.evaluate(rules, wanted, parameters)
+        findings.source = loaded.description
+        findings.notes = list(loaded.notes)
+        kpis = None
+        if with_kpis and not rule_ids and engine.frameworks is not None:
+            with_rows = {name: frame for name, frame in loaded.tables.items() if len(frame)}
+            kpis = run_kpis(with_rows, str(wanted), authority=authority, parameters=parameters,
+                            frameworks=engine.frameworks, data_versions=loaded.data_versions, con=evaluator.con)
+            kpis.source = loaded.description
+            kpis.notes = list(loaded.notes)
+    finally:
+        evaluator.con.close()
     return CheckRun(wanted, authority, findings, kpis, loaded)
 
 

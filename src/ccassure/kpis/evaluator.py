@@ -32,7 +32,8 @@ from ccassure.rules.expr import quote_ident as q
 
 def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | None = None,
              parameters: dict[str, dict[str, Any]] | None = None, *, frameworks: FrameworkSet | None = None,
-             data_versions: Mapping[str, list[str]] | None = None, threads: int | None = None) -> KpiResults:
+             data_versions: Mapping[str, list[str]] | None = None, threads: int | None = None,
+             con: duckdb.DuckDBPyConnection | None = None) -> KpiResults:
     """Compute every KPI of ``frameworks`` (default: the project's rules/kpis/) for ``period`` (a quarter, or a
     financial year = its four quarters), per centre, cluster, provider and authority, and cross-check the
     provider-reported figures in ``tables['kpi_returns']``.
@@ -40,6 +41,10 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
     ``parameters``: overrides by KPI or framework id ({id: {name: value}}); None uses the project's ccassure.yml.
     ``data_versions``: submission ids per table (recorded in every row); by default the distinct
     ``submission_id`` values of each table, when it has that column.
+    ``con``: the check's connection, already holding its typed tables under their names (the rules
+    evaluator's, so a check loads its data into DuckDB once); the KPIs read those tables, add their own
+    prepared views and temporary tables, and leave it open. By default a new connection is made for
+    ``tables`` and closed after.
     """
     if frameworks is None:
         frameworks = load_frameworks()
@@ -48,14 +53,17 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
 
         parameters = current_project().parameters
     quarters = quarters_of(period)
-    con = duckdb.connect()
+    own = con is None
+    if con is None:
+        con = duckdb.connect()
     if threads:
         _run(con, f"SET threads = {int(threads)}")
     try:
         present = _register(con, tables, authority, _month_columns(frameworks))
         versions = _versions(tables, data_versions)
         subjects = _subjects(con, tables)
-        batch = BatchEvaluator(con, present, _month_columns(frameworks))
+        registered = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        batch = BatchEvaluator(con, present, _month_columns(frameworks), registered)
         prepared, requests = [], []
         for framework, kpi in frameworks.kpis():
             values = framework.parameter_values(kpi, parameters)
@@ -81,52 +89,61 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
             finding_frame["rule_version"] = finding_frame["rule_version"].astype("Int64")
         return KpiResults(frame.reset_index(drop=True), finding_frame, str(period))
     finally:
-        con.close()
+        if own:
+            con.close()
 
 
 # Loading the tables ------------------------------------------------------------------------------------
 
 def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame], authority: str | None,
               month_columns: dict[str, set[str]] | None = None) -> set[str]:
-    """Register the tables; build the centre map and the prepared record-level tables. Returns the names of
-    tables that hold at least one row (the others count as 'no data')."""
+    """Make each table readable by its name (a table the connection already holds is read from there, not
+    registered again), with ``__r_T`` (its rows plus precomputed month numbers) and ``__k_T`` (those rows on
+    the centre map) beside it; build the centre map. Returns the names of tables that hold at least one row
+    (the others count as 'no data')."""
     present: set[str] = set()
+    held = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     centres = tables.get("centres")
-    if centres is None or centres.empty:
-        centres = pd.DataFrame({c: pd.Series(dtype="str") for c in
-                                ("centre_id", "centre_name", "authority_code", "provider_id", "designation",
-                                 "parent_centre_id", "status", "cluster")})
-    con.register("__raw_centres", centres)
+    if centres is not None and not centres.empty and "centres" in held:
+        source = "centres"
+    else:
+        if centres is None or centres.empty:
+            centres = pd.DataFrame({c: pd.Series(dtype="str") for c in
+                                    ("centre_id", "centre_name", "authority_code", "provider_id", "designation",
+                                     "parent_centre_id", "status", "cluster")})
+        con.register("__raw_centres", centres)
+        source = "__raw_centres"
     where = "WHERE u.authority_code = $authority" if authority else ""
     _run(con,
         "CREATE TABLE __k_units AS SELECT c.centre_id AS centre_id, u.centre_id AS centre, "
         "nullif(trim(CAST(u.cluster AS VARCHAR)), '') AS cluster, u.provider_id AS provider, "
         "u.authority_code AS authority_code, u.centre_name AS centre_name, u.status AS status "
-        "FROM __raw_centres c JOIN __raw_centres u ON u.centre_id = CASE WHEN c.designation = 'linked_site' AND "
-        "c.parent_centre_id IN (SELECT centre_id FROM __raw_centres) THEN c.parent_centre_id ELSE c.centre_id END "
+        f"FROM {source} c JOIN {source} u ON u.centre_id = CASE WHEN c.designation = 'linked_site' AND "
+        f"c.parent_centre_id IN (SELECT centre_id FROM {source}) THEN c.parent_centre_id ELSE c.centre_id END "
         f"{where}", {"authority": authority} if authority else None)
     for name, frame in tables.items():
         if name == "centres" or frame is None:
             continue
-        raw = q(f"__raw_{name}")
-        con.register(f"__raw_{name}", frame)
+        if name not in held:
+            con.register(f"__raw_{name}", frame)
+            _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {q('__raw_' + name)}")
         months = [c for c in sorted((month_columns or {}).get(name, set())) if c in frame.columns]
         extra = "".join(f", (TRY_CAST(substr(t.{q(c)}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr(t.{q(c)}, 6, 2) "
                         f"AS INTEGER)) AS {q('__mn_' + c)}, TRY_CAST(t.{q(c)} || '-01' AS DATE) AS {q('__md_' + c)}"
                         for c in months)
-        _run(con, f"CREATE VIEW {q(name)} AS SELECT t.*{extra} FROM {raw} t")
+        _run(con, f"CREATE VIEW {q('__r_' + name)} AS SELECT t.*{extra} FROM {q(name)} t")
         if "centre_id" in frame.columns:
             _run(con, f"CREATE VIEW {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
                       f"m.cluster AS __cluster, m.provider AS __provider, m.authority_code AS __authority "
-                      f"FROM {q(name)} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
-            inside = _run(con, f"SELECT EXISTS (SELECT 1 FROM {raw} t JOIN __k_units m ON t.centre_id = m.centre_id)")
+                      f"FROM {q('__r_' + name)} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
+            inside = _run(con, f"SELECT EXISTS (SELECT 1 FROM {q(name)} t JOIN __k_units m ON t.centre_id = m.centre_id)")
             if inside and inside[0][0]:
                 present.add(name)
         elif len(frame):
             present.add(name)
     for name, columns in ((REACH_TABLE, "centre_id VARCHAR, lsoa_code VARCHAR"),
                           (POPULATION_TABLE, "lsoa_code VARCHAR, year BIGINT, authority_code VARCHAR, under5 BIGINT")):
-        if name not in tables:
+        if name not in tables and name not in held:
             _run(con, f"CREATE TABLE {q(name)} ({columns})")
     return present
 
@@ -281,7 +298,7 @@ def _measure_arrays(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, index
             sql = population_sql(todo, kpi.levels, params, have_reach=REACH_TABLE in present)
         else:
             sql = fallback_sql(table, todo, kpi.levels, params)
-        part = con.sql(sql).df()
+        part = con.execute(sql).fetchdf()
         part = part[part["subject_id"].notna()].reset_index(drop=True)
         for agg in todo:
             arrays[agg.name] = index.align(part, agg.name)
@@ -306,27 +323,47 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
     picked = {name: values[rows] for name, values in arrays.items()}
     strings = {c: values[rows] for c, values in index.columns.items()}
     levels = index.level[rows]
-    out = []
     window_order = {w: i for i, w in enumerate(kpi.windows)}
-    for current, before, last_year in sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind])):
+    instances = sorted(wanted, key=lambda p: (p[0].end_quarter, window_order[p[0].kind]))
+    if not instances:
+        return empty_results()
+    # every window instance's rows laid end to end, as one frame per KPI (not one frame per instance)
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("numerator", "denominator", "value", "rag", "rating_reason",
+                                                        "change_on_previous", "change_on_year_before")}
+    for current, before, last_year in instances:
         num, den, value, small = _values(kpi, picked, position[current], min_den)
         _, _, prev_value, _ = _values(kpi, picked, position[before], min_den)
         _, _, year_value, _ = _values(kpi, picked, position[last_year], min_den)
-        out.append(pd.DataFrame({
-            "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
-            "kpi_version": float(kpi.version), "title": kpi.title_for(params), "subject_type": levels,
-            "subject_id": strings["subject_id"], "subject_name": strings["subject_name"],
-            "authority_code": strings["authority_code"], "provider_id": strings["provider_id"],
-            "cluster": strings["cluster"], "period": current.end_quarter, "window": current.kind, "numerator": num, "denominator": den,
-            "value": value, "unit": kpi.unit, "target": np.nan if target is None else target,
-            "amber_from": np.nan if amber is None else amber, "direction": kpi.direction,
-            "target_source": "framework" if target is not None else None,
-            "rag": _rag(value, small, target, amber, kpi.direction),
-            "rating_reason": _rating_reason(value, small, target), "change_on_previous": value - prev_value,
-            "change_on_year_before": value - year_value,
-            "parameters": param_text, "data_versions": version_text,
-        }))
-    return pd.concat(out, ignore_index=True) if out else empty_results()
+        for column, values in (("numerator", num), ("denominator", den), ("value", value),
+                               ("rag", _rag(value, small, target, amber, kpi.direction)),
+                               ("rating_reason", _rating_reason(value, small, target)),
+                               ("change_on_previous", value - prev_value), ("change_on_year_before", value - year_value)):
+            parts[column].append(values)
+    count = len(instances)
+    if len(rows):
+        period: Any = np.repeat(np.array([c.end_quarter for c, _, _ in instances], dtype=object), len(rows))
+        window: Any = np.repeat(np.array([c.kind for c, _, _ in instances], dtype=object), len(rows))
+    else:  # no rows: the labels stay scalars, so the empty frame has the same column types
+        period, window = instances[0][0].end_quarter, instances[0][0].kind
+    tiled = {c: np.tile(values, count) for c, values in strings.items()}
+    joined = {c: _joined(values) for c, values in parts.items()}
+    return pd.DataFrame({
+        "framework": framework.id, "framework_version": float(framework.version), "kpi_id": kpi.id,
+        "kpi_version": float(kpi.version), "title": kpi.title_for(params), "subject_type": np.tile(levels, count),
+        "subject_id": tiled["subject_id"], "subject_name": tiled["subject_name"],
+        "authority_code": tiled["authority_code"], "provider_id": tiled["provider_id"],
+        "cluster": tiled["cluster"], "period": period, "window": window, "numerator": joined["numerator"],
+        "denominator": joined["denominator"], "value": joined["value"], "unit": kpi.unit,
+        "target": np.nan if target is None else target, "amber_from": np.nan if amber is None else amber,
+        "direction": kpi.direction, "target_source": "framework" if target is not None else None,
+        "rag": joined["rag"], "rating_reason": joined["rating_reason"],
+        "change_on_previous": joined["change_on_previous"], "change_on_year_before": joined["change_on_year_before"],
+        "parameters": param_text, "data_versions": version_text,
+    })
+
+
+def _joined(arrays: list[np.ndarray]) -> np.ndarray:
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def _values(kpi: Kpi, arrays: dict[str, np.ndarray], i: int, min_den: float):

@@ -199,7 +199,7 @@ class Evaluator:
         view = self.subject_view(SUBJECTS[rule.subject])
         if view is None:
             return {}
-        return dict(self.con.sql(f"SELECT __subject_id, {subject_date_sql(period)} FROM {view} s").fetchall())
+        return dict(self.con.execute(f"SELECT __subject_id, {subject_date_sql(period)} FROM {view} s").fetchall())
 
     def _evaluate_version(self, rule: Rule, period: Period, overrides: Mapping[str, Any] | None = None) -> Findings:
         params = rule.parameter_values(dict(overrides or {}))
@@ -222,8 +222,8 @@ class Evaluator:
         applicable_sql = f"(SELECT * FROM {view} s WHERE ({applies}) AND ({in_force}) AND ({blank}) IS NULL)"
         ctx = CompileContext(rule.id, subject, applicable_sql, params, period, self.contracts, self.present,
                              self.evidence_limit)
-        listing = self.con.sql(f"SELECT __subject_id, __subject_name, __authority, __provider, ({applies}), "
-                               f"({in_force}), {blank} FROM {view} s ORDER BY __subject_id").fetchall()
+        listing = self.con.execute(f"SELECT __subject_id, __subject_name, __authority, __provider, ({applies}), "
+                                   f"({in_force}), {blank} FROM {view} s ORDER BY __subject_id").fetchall()
         out: list[Finding] = []
         problems: list[str] = []
         applicable = []

@@ -20,13 +20,20 @@ def tables_for_check(store: Store, *, authority: str | None, period: str,
                      as_at: str | date | datetime | None = None) -> dict[str, pd.DataFrame]:
     """Typed tables for checking ``period``. A table no submission supplied is left out (rules report it
     not_evaluable); a table supplied with no rows stays in, empty, and is judged (docs/blanks.md)."""
+    return checked_tables(store, authority=authority, period=period, as_at=as_at)[0]
+
+
+def checked_tables(store: Store, *, authority: str | None, period: str, as_at: str | date | datetime | None = None
+                   ) -> tuple[dict[str, pd.DataFrame], dict[str, list[str]]]:
+    """:func:`tables_for_check` and the submission ids of each table it kept, the selection made once."""
     with store.session():  # one connection for every read of the check
         state = store.read_tables(authority=authority, period=period, as_at=as_at)
         events = store.read_tables(authority=authority, as_at=as_at, tables=list(store.contracts.event_dates()))
         tables = {**state, **events}
-        supplied = supplied_tables(store, versions_for_check(store, authority=authority, period=period, as_at=as_at))
-        return {**keep_supplied(tables, supplied), **previous_register(store, authority=authority, period=period,
-                                                                        as_at=as_at)}
+        versions = versions_for_check(store, authority=authority, period=period, as_at=as_at)
+        kept = {**keep_supplied(tables, supplied_tables(store, versions)),
+                **previous_register(store, authority=authority, period=period, as_at=as_at)}
+        return kept, {name: ids for name, ids in versions.items() if name in kept}
 
 
 def versions_for_check(store: Store, *, authority: str | None, period: str,
