@@ -222,8 +222,8 @@ class WarmKernel:
     # --- running documents ------------------------------------------------------------------------------
     def execute(self, nb: nbformat.NotebookNode, cwd: str | Path, allow_errors: bool = False
                 ) -> nbformat.NotebookNode:
-        """Execute ``nb`` in a clean namespace and return it with its outputs (a new notebook: use the one
-        returned); raise DocumentError on the first failing cell."""
+        """Execute ``nb`` in a clean namespace (its cells receive their outputs; ``nb`` is returned); raise
+        DocumentError on the first failing cell."""
         self._join_starter()
         self.start()
         self._wait_for_preload()
@@ -232,7 +232,10 @@ class WarmKernel:
         from nbformat import from_dict
         from nbformat.v4 import new_code_cell
 
-        nb = from_dict(nb)  # nbclient works on nbformat's own nodes (a parsed .qmd is plain ccassure nodes)
+        # nbclient works on nbformat's own nodes (a parsed .qmd is plain ccassure nodes): converted in place, so
+        # the caller's notebook receives the outputs, as before
+        nb.metadata = from_dict(nb.metadata)
+        nb.cells[:] = [from_dict(cell) for cell in nb.cells]
         reset = new_code_cell(_RESET_SOURCE.format(cwd=str(Path(cwd).resolve())))
         reset.metadata["tags"] = [RESET_TAG]
         nb.cells.insert(0, reset)
