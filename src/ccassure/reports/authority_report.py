@@ -33,14 +33,6 @@ def _lower_first(words: str) -> str:
     return words[0].lower() + words[1:] if len(words) > 1 and words[1].islower() else words
 
 
-def _number(value: Any) -> float:
-    """A figure as a float (NaN when missing or not a number), as ``pd.to_numeric(errors="coerce")`` reads it."""
-    try:
-        return float(value) if value is not None else float("nan")
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def _present(value: Any) -> bool:
     return value is not None and value == value  # NaN is the one value not equal to itself
 
@@ -432,8 +424,10 @@ class AuthorityReport:
         """Places in order of how far they are from target (providers before centres at the same distance);
         a figure withheld for small numbers is ranked last, so that its order gives nothing away."""
         def distance(r: Any) -> float:
-            value = _number(r.value) if bool(r.value_shown) else float("nan")
-            target = _number(r.target)
+            value = kv.number_or_none(r.value) if bool(r.value_shown) else None
+            target = kv.number_or_none(r.target)
+            if value is None or target is None:
+                return float("-inf")
             gap = value - target if str(r.direction).lower().startswith("lower") else target - value
             return float("-inf") if gap != gap else gap
 

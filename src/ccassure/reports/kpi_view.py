@@ -19,7 +19,8 @@ RATING_WORDS = {"green": "● Green: on target", "amber": "◆ Amber: near targe
 LEVEL_ORDER = {"authority": 0, "provider": 1, "cluster": 2, "centre": 3}
 
 
-def _num(value: Any) -> float | None:
+def number_or_none(value: Any) -> float | None:
+    """A figure as a float; None when it is missing, NaN or not a number."""
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -37,7 +38,7 @@ def unit_kind(unit: Any) -> str:
 
 
 def value_text(value: Any, unit: Any) -> str:
-    number = _num(value)
+    number = number_or_none(value)
     if number is None:
         return "–"
     kind = unit_kind(unit)
@@ -51,7 +52,7 @@ def value_text(value: Any, unit: Any) -> str:
 
 
 def change_text(change: Any, unit: Any) -> str:
-    number = _num(change)
+    number = number_or_none(change)
     if number is None:
         return "–"
     sign = "+" if number > 0.05 else ("−" if number < -0.05 else "±")
@@ -69,7 +70,7 @@ def minimum_for(row: Any) -> int | None:
     value = params.get("min_denominator") if isinstance(params, dict) else None
     if isinstance(value, dict):
         value = value.get("value")
-    number = _num(value)
+    number = number_or_none(value)
     return int(number) if number is not None else None
 
 
@@ -134,7 +135,7 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
                 parents = [f"authority:{code}"]
             else:
                 parents = []
-            rows.append(Row(key, Cell(_num(num)), Cell(_num(den)), parents))
+            rows.append(Row(key, Cell(number_or_none(num)), Cell(number_or_none(den)), parents))
             position[key] = int(i)
         for key, row in protect_hierarchy(rows, policy).items():
             i = position[key]
@@ -158,7 +159,7 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
 
 
 def shown_value(row: Any) -> str:
-    if not getattr(row, "value_shown", True) and _num(getattr(row, "value", None)) is not None:
+    if not getattr(row, "value_shown", True) and number_or_none(getattr(row, "value", None)) is not None:
         return "c"
     return value_text(row.value, row.unit)
 

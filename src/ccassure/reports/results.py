@@ -315,9 +315,8 @@ def _read_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     for column in columns:
         if column not in frame.columns:
             frame[column] = None
-    frame = python_strings(frame)
     for column in _TEXT_COLUMNS:  # identifiers and codes: always text (None when missing), whatever was stored
-        if column in frame.columns and frame[column].dtype != object:  # object columns are text already
+        if column in frame.columns and frame[column].dtype != object:  # object: Arrow's strings, or blank
             frame[column] = pd.Series([_as_text(v) for v in frame[column].tolist()], index=frame.index, dtype=object)
     return frame
 
