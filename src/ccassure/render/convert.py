@@ -1,8 +1,8 @@
 """Markdown -> pandoc AST (parsed once) -> self-contained HTML (pandoc) and PDF (pandoc -t typst, typst).
 
 pandoc comes from the ``pypandoc-binary`` wheel and typst from the ``typst`` wheel, so nothing is
-downloaded: HTML embeds its CSS and images (``--embed-resources``), uses no MathJax or remote fonts, and
-typst uses its built-in fonts and no ``@preview`` packages. The look is the project's (``Look``): the same
+downloaded: HTML carries its CSS and images inside it (``render/embed.py``), uses no MathJax or remote
+fonts, and typst uses its built-in fonts and no ``@preview`` packages. The look is the project's (``Look``): the same
 stylesheet, Lua filter and typst page template that ``quarto render`` uses through ``_quarto.yml``.
 For many documents the Markdown is parsed once, to pandoc's JSON AST, and both writers read that (parsing
 was two-thirds of the converters' CPU when each writer parsed the Markdown itself); for one document each
@@ -18,13 +18,34 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ccassure.render.embed import embed_figures, style_header
+from ccassure.render.errors import ConversionError
 from ccassure.render.look import Look
 
 METADATA_KEYS = ("title", "subtitle", "date", "author", "lang", "abstract", "description")
 
+# The Markdown ccassure's documents are written in: pandoc's strict Markdown plus only the features the
+# documents use (docs/reports.md lists them). pandoc reads it in about 60% of the time its full Markdown
+# takes (every other feature is a pattern tried on every line and word), the pages come out the same, and
+# raw HTML or TeX in a value from a return can never reach a page.
+REPORT_MARKDOWN_FEATURES = (
+    "pipe_tables",            # every table
+    "fenced_divs",            # ::: {.callout-note} and the title block
+    "bracketed_spans",        # [text]{.class}
+    "header_attributes",      # ## Heading {#id}
+    "auto_identifiers",       # headings linked from the contents
+    "space_in_atx_header",
+    "implicit_figures",       # a chart alone in its paragraph is a figure with a caption
+    "link_attributes",        # ![caption](chart.svg){alt="..." width="100%"}
+    "backtick_code_blocks",
+    "raw_attribute",          # ```{=typst} blocks for the PDF only
+    "footnotes",
+    "smart",                  # typographic quotes and dashes
+    "all_symbols_escapable",  # the escaping of text taken from the data
+)
+REPORT_MARKDOWN = "markdown_strict-raw_html" + "".join(f"+{feature}" for feature in REPORT_MARKDOWN_FEATURES)
 
-class ConversionError(RuntimeError):
-    pass
+
 
 
 @lru_cache(maxsize=1)
@@ -62,7 +83,7 @@ def _markdown_reader(workdir: Path, front: dict[str, Any], look: Look) -> list[s
     workdir.mkdir(parents=True, exist_ok=True)
     meta_file = workdir / "_meta.json"
     meta_file.write_text(json.dumps(_metadata(front)), encoding="utf-8")
-    args = ["--from", "markdown", "--metadata-file", str(meta_file)]
+    args = ["--from", REPORT_MARKDOWN, "--metadata-file", str(meta_file)]
     for lua in look.lua_filters:
         args += ["--lua-filter", str(lua)]
     return args
@@ -81,15 +102,16 @@ def markdown_source(markdown: str, workdir: Path, front: dict[str, Any], look: L
 
 def to_html(source: Source, workdir: Path, output: Path, look: Look, toc: bool = True) -> Path:
     # --columns=72 when the Markdown is read here gives the table column widths the parse gives; no wrapping
-    args = [*source.reader_args, "--to", "html5", "--standalone", "--embed-resources", "--resource-path",
-            str(workdir), "--output", str(output.resolve()), "--section-divs", "--columns=72", "--wrap=none"]
+    args = [*source.reader_args, "--to", "html5", "--standalone", "--section-divs", "--columns=72", "--wrap=none"]
     if toc and look.html_toc:
         args += ["--toc", f"--toc-depth={look.html_toc_depth}"]
         if look.html_toc_title:
             args += ["--metadata", f"toc-title={look.html_toc_title}"]
     if look.css is not None:
-        args += ["--css", str(look.css)]
-    _pandoc(args, source.data, workdir)
+        # the project's stylesheet replaces pandoc's default one, as it does when given by --css
+        args += ["--include-in-header", str(style_header(look.css, workdir)), "--metadata", "document-css=false"]
+    page = _pandoc(args, source.data, workdir).decode("utf-8")
+    output.write_text(embed_figures(page, workdir), encoding="utf-8")
     return output
 
 
