@@ -63,7 +63,7 @@ class PythonCheck(TestType):
             function = get_check(spec.name)
             if function is None:
                 raise LookupError(f"Python check {spec.name!r} is not registered")
-            subjects = con.sql(f"SELECT * FROM {ctx.subjects}").df()
+            subjects = con.execute(f"SELECT * FROM {ctx.subjects}").df()
             context = CheckContext(con, subjects, list(spec.tables), dict(ctx.params), ctx.period,
                                    dict(spec.options), ctx.rule_id)
             result = function(context)
