@@ -94,6 +94,14 @@ def load_yaml(path: Path) -> Any:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise YamlFileError(path, None, "file is not UTF-8 text") from None
+    return load_yaml_text(text, path)
+
+
+def load_yaml_text(text: str, where: Path | str = "<text>") -> Any:
+    """Parse YAML already read (a document's front matter, a cell's options) the same way as a file;
+    ``where`` names it in errors."""
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlFileError(where, None, f"text is larger than {MAX_YAML_BYTES} bytes")
     parser = _Parser(text)
     try:
         node = parser.get_single_node()
@@ -101,21 +109,21 @@ def load_yaml(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YamlFileError(path, line, f"YAML syntax: {problem}") from None
+        raise YamlFileError(where, line, f"YAML syntax: {problem}") from None
     finally:
         parser.dispose()
     if node is None:
         return None
     try:
-        return _Builder(path).build(node)
+        return _Builder(where).build(node)
     except RecursionError:
-        raise YamlFileError(path, node.start_mark.line + 1, "YAML syntax: nested too deeply") from None
+        raise YamlFileError(where, node.start_mark.line + 1, "YAML syntax: nested too deeply") from None
 
 
 class _Builder:
     """Turns composed nodes into LocatedMap/LocatedList/scalars; a node reached twice (an alias) is built once."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str):
         self.path = path
         self.built: dict[int, Any] = {}
 

@@ -41,9 +41,9 @@ def read_look(project_root: Path) -> Look:
     path = project_root / "_quarto.yml"
     if not path.is_file():
         return Look()
-    from ruamel.yaml import YAML
+    from ccassure.yamlload import load_yaml, to_plain
 
-    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
+    data = to_plain(load_yaml(path)) or {}
     formats = data.get("format") or {}
     html = formats.get("html") or {}
     typst = formats.get("typst") or {}

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
+from ccassure.yamlload import YamlFileError, load_yaml_text, to_plain
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*\n", re.S)
 _OPEN = re.compile(r"^(?P<fence>`{3,})\s*\{(?P<lang>[A-Za-z0-9_]+)(?P<rest>[^}]*)\}\s*$")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
-_SAFE_YAML = YAML(typ="safe", pure=True)  # plain values only; one loader for every block of every document
 
 
 @dataclass
@@ -71,9 +70,9 @@ def _yaml(text: str, where: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        data = _SAFE_YAML.load(text)
-    except Exception as exc:
-        raise QmdError(f"{where}: the YAML could not be read: {exc}") from exc
+        data = to_plain(load_yaml_text(text, where))
+    except YamlFileError as exc:
+        raise QmdError(f"{where}: the YAML could not be read: {exc.message}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -95,9 +95,9 @@ def read_quarto_defaults(project_root: Path) -> dict[str, Any]:
     path = project_root / "_quarto.yml"
     if not path.is_file():
         return {}
-    from ruamel.yaml import YAML
+    from ccassure.yamlload import load_yaml, to_plain
 
-    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8")) or {}
+    data = to_plain(load_yaml(path)) or {}
     return dict(data.get("execute") or {})
 
 
