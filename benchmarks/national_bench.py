@@ -15,9 +15,9 @@ KPI, each timed; the sum per run, median over runs. Every rule and KPI the engin
 table or printed with the reason it is not. Both sides' answers are compared (status counts per rule; summed
 numerators and denominators per KPI, level and window) and every disagreement is printed.
 
-Peak memory: the engine part is run again in a subprocess (data generation, then run_check once); its RSS
-high-water mark is resource.getrusage(RUSAGE_CHILDREN).ru_maxrss read after it ends, and the data-only
-high-water mark is the child's own ru_maxrss read just before run_check; /proc/self/status VmRSS is also
+Peak memory: the frames are saved as Parquet and the engine part is run again in a subprocess (read the
+frames, then run_check once); its RSS high-water mark is resource.getrusage(RUSAGE_CHILDREN).ru_maxrss read
+after it ends, and the data-only high-water mark is the child's own ru_maxrss read just before run_check; /proc/self/status VmRSS is also
 sampled every 20 ms during run_check for the engine phase's own peak. The baseline's peak is measured the
 same way in a second subprocess.
 """
@@ -32,6 +32,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -164,9 +165,25 @@ def _rss_kib() -> int:
     return 0
 
 
-def child(part: str, scale: float) -> None:
-    """Subprocess body: generate the data, then run the engine (or the baseline) once; print JSON figures."""
-    tables = national_data.national_tables(scale)
+def save_tables(tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """The frames as Parquet plus their dtypes, for the memory subprocesses (reading them back costs far less
+    memory than generating them, so the child's high-water mark is the check's, not the generator's)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dtypes = {}
+    for name, frame in tables.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+        dtypes[name] = {column: str(dtype) for column, dtype in frame.dtypes.items()}
+    (folder / "dtypes.json").write_text(json.dumps(dtypes))
+
+
+def load_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    dtypes = json.loads((folder / "dtypes.json").read_text())
+    return {name: pd.read_parquet(folder / f"{name}.parquet").astype(types) for name, types in dtypes.items()}
+
+
+def child(part: str, folder: Path) -> None:
+    """Subprocess body: read the saved frames, then run the engine (or the baseline) once; print JSON figures."""
+    tables = load_tables(folder)
     data_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     before = _rss_kib()
     peak = [before]
@@ -191,9 +208,9 @@ def child(part: str, scale: float) -> None:
                       "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
-def measure_memory(part: str, scale: float) -> dict[str, float]:
+def measure_memory(part: str, folder: Path) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", str(REPO / "src"))}
-    done = subprocess.run([sys.executable, __file__, "--child", part, "--scale", str(scale)], env=env,
+    done = subprocess.run([sys.executable, __file__, "--child", part, "--data", str(folder)], env=env,
                           capture_output=True, text=True, check=True)
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     figures["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -212,9 +229,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--no-memory", action="store_true", help="skip the two memory subprocesses")
     parser.add_argument("--profile", type=Path, help="also run the engine once under cProfile, stats to this file")
     parser.add_argument("--child", choices=("engine", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.scale)
+        child(args.child, args.data)
         return {}
     from ccassure.assessment import load_engine
 
@@ -287,12 +305,14 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         profiler.dump_stats(str(args.profile))
         print(f"cProfile of one engine run written to {args.profile}")
     if not args.no_memory:
-        del tables, result, findings, kpis, rows
-        figures = measure_memory("engine", args.scale)
+        with tempfile.TemporaryDirectory(prefix="national_bench_") as scratch:
+            save_tables(tables, Path(scratch))
+            del tables, result, findings, kpis, rows
+            figures = measure_memory("engine", Path(scratch))
+            base_fig = measure_memory("baseline", Path(scratch))
         print(f"peak memory, engine subprocess (RUSAGE_CHILDREN ru_maxrss): {_gib(figures['children_maxrss_kib'])} "
-              f"(data alone {_gib(figures['data_maxrss_kib'])}; VmRSS before run_check {_gib(figures['rss_before_kib'])},"
+              f"(reading the frames alone {_gib(figures['data_maxrss_kib'])}; VmRSS before run_check {_gib(figures['rss_before_kib'])},"
               f" sampled peak during it {_gib(figures['sampled_peak_kib'])})")
-        base_fig = measure_memory("baseline", args.scale)
         print(f"peak memory, hand-written subprocess (its own ru_maxrss): {_gib(base_fig['maxrss_kib'])} "
               f"(VmRSS before the queries {_gib(base_fig['rss_before_kib'])}, sampled peak during them "
               f"{_gib(base_fig['sampled_peak_kib'])})")
