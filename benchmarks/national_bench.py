@@ -15,9 +15,11 @@ KPI, each timed; the sum per run, median over runs. Every rule and KPI the engin
 table or printed with the reason it is not. Both sides' answers are compared (status counts per rule; summed
 numerators and denominators per KPI, level and window) and every disagreement is printed.
 
-Peak memory: the frames are saved as Parquet and the engine part is run again in a subprocess (read the
-frames, then run_check once); its RSS high-water mark is resource.getrusage(RUSAGE_CHILDREN).ru_maxrss read
-after it ends, and the data-only high-water mark is the child's own ru_maxrss read just before run_check; /proc/self/status VmRSS is also
+Peak memory, measured first, while this process is still small (a child's ru_maxrss starts at its parent's
+RSS): a subprocess generates the frames and saves them as Parquet; then a small runner process starts one
+child that reads them and calls run_check once, and reports resource.getrusage(RUSAGE_CHILDREN).ru_maxrss
+after it ends: the engine run's RSS high-water mark, frames included. The data-only high-water mark is the
+child's own ru_maxrss read just before run_check; /proc/self/status VmRSS is also
 sampled every 20 ms during run_check for the engine phase's own peak. The baseline's peak is measured the
 same way in a second subprocess.
 """
@@ -66,6 +68,28 @@ def run_engine(tables: dict[str, pd.DataFrame], project, engine):
     from ccassure.assessment import run_check
 
     return run_check(data=tables, period=PERIOD, project=project, engine=engine)
+
+
+PHASES: dict[str, list[float]] = {"rules (Evaluator.evaluate)": [], "KPIs (run_kpis)": []}
+
+
+def _timed(function, phase: str):
+    """The function, recording its wall time under ``phase`` (how run_check's two halves are told apart)."""
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            PHASES[phase].append(time.perf_counter() - start)
+    return wrapper
+
+
+def phase_timers() -> None:
+    import ccassure.kpis.evaluator as kpi_evaluator
+    from ccassure.rules.evaluator import Evaluator
+
+    Evaluator.evaluate = _timed(Evaluator.evaluate, "rules (Evaluator.evaluate)")
+    kpi_evaluator.run_kpis = _timed(kpi_evaluator.run_kpis, "KPIs (run_kpis)")
 
 
 def time_engine(tables, project, engine, runs: int) -> tuple[list[float], list[float], object]:
@@ -208,13 +232,28 @@ def child(part: str, folder: Path) -> None:
                       "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
-def measure_memory(part: str, folder: Path) -> dict[str, float]:
+def _script(*args: str) -> str:
     env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH", str(REPO / "src"))}
-    done = subprocess.run([sys.executable, __file__, "--child", part, "--data", str(folder)], env=env,
-                          capture_output=True, text=True, check=True)
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, __file__, *args], env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def runner(part: str, folder: Path) -> None:
+    """A fresh, small process whose only child is the measured one, so that RUSAGE_CHILDREN is that child's
+    high-water mark (a child inherits its parent's RSS as the floor of its own ru_maxrss)."""
+    figures = json.loads(_script("--child", part, "--data", str(folder)))
     figures["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return figures
+    print(json.dumps(figures))
+
+
+def measure_memory(scale: float) -> tuple[dict[str, float], dict[str, float]]:
+    """Before this process holds any data: one subprocess generates and saves the frames, then a runner each
+    for the engine and for the baseline."""
+    with tempfile.TemporaryDirectory(prefix="national_bench_") as scratch:
+        _script("--save", scratch, "--scale", str(scale))
+        engine = json.loads(_script("--runner", "engine", "--data", scratch))
+        baseline = json.loads(_script("--runner", "baseline", "--data", scratch))
+    return engine, baseline
 
 
 # main ---------------------------------------------------------------------------------------------------------
@@ -229,11 +268,21 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     parser.add_argument("--no-memory", action="store_true", help="skip the two memory subprocesses")
     parser.add_argument("--profile", type=Path, help="also run the engine once under cProfile, stats to this file")
     parser.add_argument("--child", choices=("engine", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--runner", choices=("engine", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--save", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.data)
         return {}
+    if args.runner:
+        runner(args.runner, args.data)
+        return {}
+    if args.save:
+        save_tables(national_data.national_tables(args.scale), args.save)
+        print("saved")
+        return {}
+    memory = None if args.no_memory else measure_memory(args.scale)
     from ccassure.assessment import load_engine
 
     started = time.perf_counter()
@@ -244,6 +293,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}; DuckDB {duckdb.__version__}")
     project = _project()
     engine = load_engine(project)  # parsed and linted once per process, as make report does
+    phase_timers()
     load_before = os.getloadavg()[0]
     base_walls, base_cpus, rows = [], [], {}
     eng_walls, eng_cpus = [], []
@@ -281,6 +331,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     kpi_part = sum(statistics.median(per_item[k]) for k in national_queries.KPI_SQL)
     print(f"  hand-written: rules {rules_part:.2f} s, KPIs {kpi_part:.2f} s, setup "
           f"{statistics.median(per_item['(setup: register frames, authorities, units, spans)']):.2f} s")
+    rules_phase = statistics.median(PHASES["rules (Evaluator.evaluate)"])
+    kpi_phase = statistics.median(PHASES["KPIs (run_kpis)"])
+    print(f"  by part (median wall): rules engine {rules_phase:.2f} s / hand-written {rules_part:.2f} s = "
+          f"{rules_phase / rules_part:.1f}x; KPIs engine {kpi_phase:.2f} s / hand-written {kpi_part:.2f} s = "
+          f"{kpi_phase / kpi_part:.1f}x; rest of run_check {eng - rules_phase - kpi_phase:.2f} s")
     print("evaluated by the engine without a hand-written query: " + ("; ".join(missing) or "none"))
     for name, reason in NOT_WRITTEN.items():
         print(f"  not in the table: {name}: {reason}")
@@ -304,19 +359,15 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
         profiler.dump_stats(str(args.profile))
         print(f"cProfile of one engine run written to {args.profile}")
-    if not args.no_memory:
-        with tempfile.TemporaryDirectory(prefix="national_bench_") as scratch:
-            save_tables(tables, Path(scratch))
-            del tables, result, findings, kpis, rows
-            figures = measure_memory("engine", Path(scratch))
-            base_fig = measure_memory("baseline", Path(scratch))
+    if memory is not None:
+        figures, base_fig = memory
         print(f"peak memory, engine subprocess (RUSAGE_CHILDREN ru_maxrss): {_gib(figures['children_maxrss_kib'])} "
               f"(reading the frames alone {_gib(figures['data_maxrss_kib'])}; VmRSS before run_check {_gib(figures['rss_before_kib'])},"
               f" sampled peak during it {_gib(figures['sampled_peak_kib'])})")
-        print(f"peak memory, hand-written subprocess (its own ru_maxrss): {_gib(base_fig['maxrss_kib'])} "
+        print(f"peak memory, hand-written subprocess (RUSAGE_CHILDREN ru_maxrss): {_gib(base_fig['children_maxrss_kib'])} "
               f"(VmRSS before the queries {_gib(base_fig['rss_before_kib'])}, sampled peak during them "
               f"{_gib(base_fig['sampled_peak_kib'])})")
-        out.update(engine_maxrss_kib=figures["children_maxrss_kib"], baseline_maxrss_kib=base_fig["maxrss_kib"])
+        out.update(engine_maxrss_kib=figures["children_maxrss_kib"], baseline_maxrss_kib=base_fig["children_maxrss_kib"])
     return out
 
 
