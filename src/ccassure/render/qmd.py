@@ -72,7 +72,8 @@ def _yaml(text: str, where: str) -> dict[str, Any]:
     try:
         data = to_plain(load_yaml_text(text, where))
     except YamlFileError as exc:
-        raise QmdError(f"{where}: the YAML could not be read: {exc.message}") from None
+        at = f" (line {exc.line} of it)" if exc.line else ""
+        raise QmdError(f"{where}: the YAML could not be read{at}: {exc.message}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
