@@ -13,7 +13,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ccassure.assessment import SAMPLE_FOLDERS, CheckData, StoreRead, check_store_periods, load_engine, run_check
+from ccassure.assessment import (
+    SAMPLE_FOLDERS,
+    CheckData,
+    StoreRead,
+    check_store_periods,
+    load_engine,
+    run_check,
+)
 from ccassure.periods import parse_period
 from ccassure.project import current_project
 from ccassure.store import Store
