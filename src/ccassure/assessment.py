@@ -86,6 +86,17 @@ class CheckData:
     store: Any = None  # the Store read, when source == "store"
 
 
+@dataclass(frozen=True)
+class StoreRead:
+    """A check's data left in the store: :func:`run_check` copies them, by SQL, into the check's own DuckDB
+    connection (store/for_check.py load_for_check), so the store's tables never become pandas frames."""
+
+    store: Any
+    period: Period
+    authority: str | None = None
+    as_at: Any = None
+
+
 def merge_frames(frames: Sequence[pd.DataFrame], primary_key: Sequence[str]) -> pd.DataFrame:
     """The one merge rule for a table given in several paths: rows concatenated; a record repeated under the
     same primary key (a centre, a case updated each quarter) is taken from the last path that has it."""
@@ -146,7 +157,20 @@ def store_for(project: Project) -> Any | None:
 def load_check_data(paths: Sequence[Path | str] | None = None, *, project: Project | None = None,
                     authority: str | None = None, period: Period | None = None,
                     contracts: ContractSet | None = None) -> CheckData:
-    """Typed tables for a check: the paths given, else the project's store, else its sample_data/."""
+    """Typed tables for a check as frames (for callers that want frames: impact, notebooks): the paths
+    given, else the project's store, else its sample_data/."""
+    chosen = choose_data(paths, project=project, authority=authority, period=period, contracts=contracts)
+    if isinstance(chosen, StoreRead):
+        tables, versions = store_tables(chosen.store, authority=authority, period=chosen.period)
+        return CheckData(tables, "store", "the store", versions, store=chosen.store)
+    return chosen
+
+
+def choose_data(paths: Sequence[Path | str] | None = None, *, project: Project | None = None,
+                authority: str | None = None, period: Period | None = None,
+                contracts: ContractSet | None = None) -> CheckData | StoreRead:
+    """Where a check's data come from: the paths given (validated frames), else the project's store (left
+    there, as a :class:`StoreRead`), else its sample_data/ (validated frames)."""
     project = project or current_project()
     contracts = contracts or load_contracts(project.contracts_dir)
     if paths:
@@ -158,8 +182,7 @@ def load_check_data(paths: Sequence[Path | str] | None = None, *, project: Proje
         if period is None:
             return CheckData({}, "store", "the store", {}, ["the store holds no dated sessions or contacts"],
                              store=store)
-        tables, versions = store_tables(store, authority=authority, period=period)
-        return CheckData(tables, "store", "the store", versions, store=store)
+        return StoreRead(store, period, authority)
     sample = project.root / "sample_data"
     folders = [sample / name for name in SAMPLE_FOLDERS if (sample / name).is_dir()]
     if not folders:
@@ -179,9 +202,16 @@ def latest_period(tables: dict[str, pd.DataFrame]) -> Period | None:
 
 
 def latest_store_period(store: Any, authority: str | None) -> Period | None:
-    """The same rule over the store's event tables (read without a period filter)."""
-    tables = store.read_tables(authority=authority, tables=list(LATEST_PERIOD_TABLES))
-    return latest_period(tables)
+    """The same rule over the store's event tables (read without a period filter), in SQL."""
+    import duckdb
+
+    from ccassure.store.for_check import latest_period_in
+
+    con = duckdb.connect()
+    try:
+        return latest_period_in(con, store, authority, LATEST_PERIOD_TABLES)
+    finally:
+        con.close()
 
 
 @dataclass
@@ -195,51 +225,89 @@ class CheckRun:
     data: CheckData
 
 
-def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckData | None = None,
+def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckData | StoreRead | None = None,
               period: str | Period | None = None, authority: str | None = None, project: Project | None = None,
               rule_ids: Sequence[str] | None = None, with_kpis: bool = True,
               parameters: dict[str, Any] | None = None, engine: Engine | None = None) -> CheckRun:
-    """Evaluate the rules (and the KPI frameworks) once over one load of the data."""
+    """Evaluate the rules (and the KPI frameworks) once over one load of the data, in one DuckDB connection:
+    frames given (or validated from paths) are registered there; the store's tables are copied there by SQL."""
+    import duckdb
+
     from ccassure.kpis.evaluator import run_kpis
     from ccassure.rules.evaluator import Evaluator
+    from ccassure.validation.across_datasets import across_dataset_problems_in
 
     project = project or current_project()
     engine = engine or load_engine(project)
     wanted = parse_period(period) if period is not None else None
-    if isinstance(data, CheckData):
+    if isinstance(data, CheckData | StoreRead):
         loaded = data
     elif isinstance(data, dict):
         loaded = CheckData(dict(data), "tables", "the tables given")
     else:
-        loaded = load_check_data(data, project=project, authority=authority, period=wanted,
-                                 contracts=engine.contracts)
-    if wanted is None:
+        loaded = choose_data(data, project=project, authority=authority, period=wanted, contracts=engine.contracts)
+    if isinstance(loaded, StoreRead):
+        wanted = wanted or loaded.period
+    elif wanted is None:
         wanted = latest_period(loaded.tables)
         if wanted is None:
             raise ValueError("no period given and the data hold no dated sessions or contacts to take the latest "
                              "quarter from; use --period 2016Q4")
-    from ccassure.validation.across_datasets import across_dataset_problems
-
-    loaded.notes = [*loaded.notes, *across_dataset_problems(loaded.tables, engine.contracts)]
     parameters = parameters if parameters is not None else project.parameters
     rules = engine.rules.select(list(rule_ids)) if rule_ids else engine.rules
-    # one DuckDB connection per check: the rules evaluator loads the typed tables once, the KPIs read them there
-    evaluator = Evaluator(loaded.tables, contracts=engine.contracts, data_versions=loaded.data_versions,
-                          authority=authority)
+    con = duckdb.connect()  # the check's one connection: rules and KPIs read the same typed tables
     try:
+        if isinstance(loaded, StoreRead):
+            loaded, columns = _from_store(con, loaded, wanted, engine.contracts)
+            evaluator = Evaluator(con, contracts=engine.contracts, data_versions=loaded.data_versions,
+                                  authority=authority)
+            frames = None
+        else:
+            columns = {name: set(frame.columns) for name, frame in loaded.tables.items()
+                       if frame is not None and name in engine.contracts}
+            evaluator = Evaluator(loaded.tables, contracts=engine.contracts, data_versions=loaded.data_versions,
+                                  authority=authority, con=con)
+            frames = {name: frame for name, frame in loaded.tables.items() if len(frame)}
+        loaded.notes = [*loaded.notes, *across_dataset_problems_in(con, columns, engine.contracts)]
         findings = evaluator.evaluate(rules, wanted, parameters)
         findings.source = loaded.description
         findings.notes = list(loaded.notes)
         kpis = None
         if with_kpis and not rule_ids and engine.frameworks is not None:
-            with_rows = {name: frame for name, frame in loaded.tables.items() if len(frame)}
-            kpis = run_kpis(with_rows, str(wanted), authority=authority, parameters=parameters,
-                            frameworks=engine.frameworks, data_versions=loaded.data_versions, con=evaluator.con)
+            kpis = run_kpis(frames, str(wanted), authority=authority, parameters=parameters,
+                            frameworks=engine.frameworks, data_versions=loaded.data_versions, con=con,
+                            contracts=engine.contracts)
             kpis.source = loaded.description
             kpis.notes = list(loaded.notes)
+        if loaded.source == "store" and not loaded.tables:
+            loaded.tables = _results_tables(con, columns, engine.contracts)
     finally:
-        evaluator.con.close()
+        con.close()
     return CheckRun(wanted, authority, findings, kpis, loaded)
+
+
+def _from_store(con: Any, read: StoreRead, period: Period, contracts: ContractSet
+                ) -> tuple[CheckData, dict[str, set[str]]]:
+    """The store's tables for ``period`` copied into ``con``; the check's data and each table's columns."""
+    from ccassure.store.for_check import load_for_check
+
+    made = load_for_check(con, read.store, authority=read.authority, period=period, as_at=read.as_at)
+    if made is None:
+        return CheckData({}, "store", "the store", {}, store=read.store), {}
+    columns = {name: set(contracts[name].column_names) for name in made.tables}
+    return CheckData({}, "store", "the store", made.data_versions, store=read.store), columns
+
+
+def _results_tables(con: Any, columns: dict[str, set[str]], contracts: ContractSet) -> dict[str, pd.DataFrame]:
+    """The records the results writer keeps beside the findings (records/, the manifest's names), fetched
+    once the check is done: the only store tables a store-path check turns into frames, and only for output."""
+    from ccassure.contracts.arrow_dtypes import arrow_to_frame
+    from ccassure.results.writer import RECORD_TABLES
+    from ccassure.rules.expr import quote_ident
+
+    wanted = [name for name in (*RECORD_TABLES, "authorities") if name in columns]
+    return {name: arrow_to_frame(con.sql(f"SELECT * FROM {quote_ident(name)}").to_arrow_table(), contracts[name])
+            for name in wanted}
 
 
 def check_store_periods(store: Any, periods: Sequence[str | Period], *, project: Project | None = None,
@@ -252,14 +320,12 @@ def check_store_periods(store: Any, periods: Sequence[str | Period], *, project:
     engine = engine or load_engine(project)
     runs: list[CheckRun] = []
     failures: list[tuple[str, str]] = []
-    with store.session():
+    with store.session():  # the shared lock held across the periods: every period sees the same submissions
         for label in periods:
             try:
                 period = parse_period(label)
-                tables, versions = store_tables(store, authority=authority, period=period)
-                data = CheckData(tables, "store", "the store", versions, store=store)
-                runs.append(run_check(data=data, period=period, authority=authority, project=project,
-                                      engine=engine))
+                runs.append(run_check(data=StoreRead(store, period, authority), period=period, authority=authority,
+                                      project=project, engine=engine))
             except Exception as exc:  # noqa: BLE001 - reported per period, never hidden
                 failures.append((str(label), f"{type(exc).__name__}: {exc}"))
     return runs, failures

@@ -20,6 +20,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ccassure.contracts import ContractSet, load_contracts
+from ccassure.contracts.arrow_dtypes import arrow_to_frame
 from ccassure.kpis.batch import BatchEvaluator, Request, fallback_sql
 from ccassure.kpis.centre_targets import apply_centre_targets
 from ccassure.kpis.compiler import kpi_aggregates, population_sql
@@ -30,10 +32,10 @@ from ccassure.kpis.windows import WindowSpan, previous, quarters_of, return_peri
 from ccassure.rules.expr import quote_ident as q
 
 
-def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | None = None,
+def run_kpis(tables: Mapping[str, pd.DataFrame] | None, period: str, authority: str | None = None,
              parameters: dict[str, dict[str, Any]] | None = None, *, frameworks: FrameworkSet | None = None,
              data_versions: Mapping[str, list[str]] | None = None, threads: int | None = None,
-             con: duckdb.DuckDBPyConnection | None = None) -> KpiResults:
+             con: duckdb.DuckDBPyConnection | None = None, contracts: ContractSet | None = None) -> KpiResults:
     """Compute every KPI of ``frameworks`` (default: the project's rules/kpis/) for ``period`` (a quarter, or a
     financial year = its four quarters), per centre, cluster, provider and authority, and cross-check the
     provider-reported figures in ``tables['kpi_returns']``.
@@ -44,7 +46,9 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
     ``con``: the check's connection, already holding its typed tables under their names (the rules
     evaluator's, so a check loads its data into DuckDB once); the KPIs read those tables, add their own
     prepared views and temporary tables, and leave it open. By default a new connection is made for
-    ``tables`` and closed after.
+    ``tables`` and closed after. With ``tables=None`` the tables are those ``con`` holds (the store path of a
+    check: no frames at all; the few small tables read in Python are fetched from ``con``, typed per
+    ``contracts``, by default the project's).
     """
     if frameworks is None:
         frameworks = load_frameworks()
@@ -55,10 +59,13 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
     quarters = quarters_of(period)
     own = con is None
     if con is None:
+        if tables is None:
+            raise ValueError("run_kpis needs tables, or a connection holding them")
         con = duckdb.connect()
     if threads:
         _run(con, f"SET threads = {int(threads)}")
     try:
+        tables = Intake.of(con, tables, contracts)
         present = _register(con, tables, authority, _month_columns(frameworks))
         versions = _versions(tables, data_versions)
         subjects = _subjects(con, tables)
@@ -79,11 +86,11 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
             arrays = _measure_arrays(con, batch, index, kpi, values, by_table, present, left)
             parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
-        frame = apply_centre_targets(frame[list(RESULT_COLUMNS)], tables.get("centre_targets"))
+        frame = apply_centre_targets(frame[list(RESULT_COLUMNS)], tables.frame("centre_targets"))
         for column in ("framework_version", "kpi_version"):
             frame[column] = frame[column].astype("Int64")
-        if "kpi_returns" in tables and len(tables["kpi_returns"]):
-            findings = _cross_check(tables["kpi_returns"], frame, frameworks, parameters, quarters, versions)
+        if tables.rows.get("kpi_returns"):
+            findings = _cross_check(tables.frame("kpi_returns"), frame, frameworks, parameters, quarters, versions)
         finding_frame = pd.DataFrame(findings, columns=list(FINDING_COLUMNS)) if findings else empty_findings()
         if findings:
             finding_frame["rule_version"] = finding_frame["rule_version"].astype("Int64")
@@ -95,7 +102,58 @@ def run_kpis(tables: Mapping[str, pd.DataFrame], period: str, authority: str | N
 
 # Loading the tables ------------------------------------------------------------------------------------
 
-def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame], authority: str | None,
+class Intake:
+    """The tables a KPI run reads: their columns and row counts, and (for the few read in Python: names,
+    centre targets, provider-reported figures) a frame. From frames given, or from the tables a connection
+    holds (then only those with rows, and a frame is fetched only when asked for)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame] | None,
+                 columns: dict[str, list[str]], rows: dict[str, int], contracts: ContractSet | None = None):
+        self.con, self.frames, self.columns, self.rows = con, frames, columns, rows
+        self.contracts = contracts
+        self._fetched: dict[str, pd.DataFrame] = {}
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame] | None,
+           contracts: ContractSet | None = None) -> Intake:
+        if tables is not None:
+            kept = {name: frame for name, frame in tables.items() if frame is not None}
+            return cls(con, kept, {name: list(frame.columns) for name, frame in kept.items()},
+                       {name: len(frame) for name, frame in kept.items()})
+        contracts = contracts or load_contracts()
+        columns: dict[str, list[str]] = {}
+        for table, column in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = "
+                "current_database() AND table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall():
+            if table in contracts:
+                columns.setdefault(table, []).append(column)
+        rows = {}
+        if columns:
+            counts = " UNION ALL ".join(f"SELECT {_literal(name)}, count(*) FROM {q(name)}" for name in columns)
+            rows = {name: count for name, count in con.execute(counts).fetchall() if count}
+        return cls(con, None, {name: columns[name] for name in columns if name in rows}, rows, contracts)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.columns)
+
+    def frame(self, name: str) -> pd.DataFrame | None:
+        """The table as a frame (None when absent): given, or fetched once from the connection."""
+        if self.frames is not None:
+            return self.frames.get(name)
+        if name not in self.rows:
+            return None
+        if name not in self._fetched:
+            table = self.con.sql(f"SELECT * FROM {q(name)}").to_arrow_table()
+            self._fetched[name] = arrow_to_frame(table, (self.contracts or load_contracts())[name])
+        return self._fetched[name]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _register(con: duckdb.DuckDBPyConnection, tables: Intake, authority: str | None,
               month_columns: dict[str, set[str]] | None = None) -> set[str]:
     """Make each table readable by its name (a table the connection already holds is read from there, not
     registered again), with ``__r_T`` (its rows plus precomputed month numbers) and ``__k_T`` (those rows on
@@ -103,10 +161,10 @@ def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
     (the others count as 'no data')."""
     present: set[str] = set()
     held = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    centres = tables.get("centres")
-    if centres is not None and not centres.empty and "centres" in held:
+    if tables.rows.get("centres") and "centres" in held:
         source = "centres"
     else:
+        centres = tables.frame("centres")
         if centres is None or centres.empty:
             centres = pd.DataFrame({c: pd.Series(dtype="str") for c in
                                     ("centre_id", "centre_name", "authority_code", "provider_id", "designation",
@@ -121,29 +179,30 @@ def _register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]
         f"FROM {source} c JOIN {source} u ON u.centre_id = CASE WHEN c.designation = 'linked_site' AND "
         f"c.parent_centre_id IN (SELECT centre_id FROM {source}) THEN c.parent_centre_id ELSE c.centre_id END "
         f"{where}", {"authority": authority} if authority else None)
-    for name, frame in tables.items():
-        if name == "centres" or frame is None:
+    for name in tables.names:
+        if name == "centres":
             continue
+        columns = tables.columns[name]
         if name not in held:
-            con.register(f"__raw_{name}", frame)
+            con.register(f"__raw_{name}", tables.frame(name))
             _run(con, f"CREATE VIEW {q(name)} AS SELECT * FROM {q('__raw_' + name)}")
-        months = [c for c in sorted((month_columns or {}).get(name, set())) if c in frame.columns]
+        months = [c for c in sorted((month_columns or {}).get(name, set())) if c in columns]
         extra = "".join(f", (TRY_CAST(substr(t.{q(c)}, 1, 4) AS INTEGER) * 12 + TRY_CAST(substr(t.{q(c)}, 6, 2) "
                         f"AS INTEGER)) AS {q('__mn_' + c)}, TRY_CAST(t.{q(c)} || '-01' AS DATE) AS {q('__md_' + c)}"
                         for c in months)
         _run(con, f"CREATE VIEW {q('__r_' + name)} AS SELECT t.*{extra} FROM {q(name)} t")
-        if "centre_id" in frame.columns:
+        if "centre_id" in columns:
             _run(con, f"CREATE VIEW {q('__k_' + name)} AS SELECT t.*, m.centre AS __centre, "
                       f"m.cluster AS __cluster, m.provider AS __provider, m.authority_code AS __authority "
                       f"FROM {q('__r_' + name)} t LEFT JOIN __k_units m ON t.centre_id = m.centre_id")
             inside = _run(con, f"SELECT EXISTS (SELECT 1 FROM {q(name)} t JOIN __k_units m ON t.centre_id = m.centre_id)")
             if inside and inside[0][0]:
                 present.add(name)
-        elif len(frame):
+        elif tables.rows.get(name):
             present.add(name)
     for name, columns in ((REACH_TABLE, "centre_id VARCHAR, lsoa_code VARCHAR"),
                           (POPULATION_TABLE, "lsoa_code VARCHAR, year BIGINT, authority_code VARCHAR, under5 BIGINT")):
-        if name not in tables and name not in held:
+        if name not in tables.columns and name not in held:
             _run(con, f"CREATE TABLE {q(name)} ({columns})")
     return present
 
@@ -152,31 +211,32 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[t
     return con.execute(sql, params).fetchall() if params else con.execute(sql).fetchall()
 
 
-def _versions(tables: Mapping[str, pd.DataFrame], given: Mapping[str, list[str]] | None) -> dict[str, list[str]]:
+def _versions(tables: Intake, given: Mapping[str, list[str]] | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name, frame in tables.items():
+    for name in tables.names:
         if given is not None and name in given:
             out[name] = sorted(map(str, given[name]))
-        elif frame is not None and "submission_id" in frame.columns:
+        elif "submission_id" in tables.columns[name]:
+            frame = tables.frame(name)
             out[name] = sorted(map(str, frame["submission_id"].dropna().unique()))
         else:
             out[name] = []
     return out
 
 
-def _subjects(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+def _subjects(con: duckdb.DuckDBPyConnection, tables: Intake) -> pd.DataFrame:
     """Every subject a KPI can be reported for, in report order (centre, cluster, provider, authority; then
     authority and id): centres (linked sites roll up; ``active`` False for closed ones, reported only when
     they have rows), clusters, providers and authorities."""
     units = con.sql("SELECT centre, centre_name, authority_code, provider, cluster, status FROM __k_units "
                     "WHERE centre_id = centre").df().astype(object).where(lambda f: f.notna(), None)
     provider_names: dict[str, str] = {}
-    providers = tables.get("providers")
+    providers = tables.frame("providers")
     if providers is not None and {"provider_id", "provider_name"} <= set(providers.columns):
         provider_names = dict(zip(providers["provider_id"].astype(str).tolist(),
                                   providers["provider_name"].astype(str).tolist(), strict=False))
     authority_names: dict[str, str] = {}
-    authorities = tables.get("authorities")
+    authorities = tables.frame("authorities")
     if authorities is not None and {"authority_code", "authority_name"} <= set(authorities.columns):
         authority_names = dict(zip(authorities["authority_code"].astype(str).tolist(),
                                    authorities["authority_name"].astype(str).tolist(), strict=False))

@@ -71,7 +71,10 @@ class Evaluator:
 
     def __init__(self, data: Mapping[str, pd.DataFrame] | duckdb.DuckDBPyConnection, *,
                  contracts: ContractSet | None = None, data_versions: Mapping[str, list[str]] | None = None,
-                 authority: str | None = None, evidence_limit: int = 20):
+                 authority: str | None = None, evidence_limit: int = 20,
+                 con: duckdb.DuckDBPyConnection | None = None):
+        """``data``: typed frames (registered in ``con``, a new connection by default), or a connection that
+        already holds the typed tables under their names (the store path of a check)."""
         self.contracts = contracts or load_contracts()
         self.authority = authority
         self.evidence_limit = evidence_limit
@@ -81,10 +84,11 @@ class Evaluator:
         if isinstance(data, duckdb.DuckDBPyConnection):
             self.con = data
             names = {row[0] for row in data.sql(
-                "SELECT table_name FROM information_schema.tables").fetchall()}
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()"
+            ).fetchall()}
             self.present = {name for name in names if name in self.contracts}
         else:
-            self.con = duckdb.connect()
+            self.con = con if con is not None else duckdb.connect()
             self.present = set()
             for name, frame in data.items():
                 if frame is None or name not in self.contracts:

@@ -36,6 +36,8 @@ from ccassure.store.submission import Submission
 
 __all__ = ["Store", "Submission"]
 
+ATTACHED = "store_file"  # the name a check's connection gives the attached store file
+
 
 class Store:
     """The returns store. ``Store()`` uses the project's store (``CCASSURE_STORE`` overrides)."""
@@ -172,6 +174,64 @@ class Store:
                     con.close()
                 if lock is not None:
                     lock.__exit__()
+
+    @contextmanager
+    def attached(self, con: duckdb.DuckDBPyConnection) -> Iterator[bool | None]:
+        """The store file ATTACHed read-only to another connection (a check's own) as ``store_file`` and made
+        its default database, under the same shared lock a read takes; yields whether the file's tables
+        match the contracts, or None when there is no store yet (nothing attached). On leaving, the file is
+        detached and the lock released: what was copied from it meanwhile is one consistent state, because
+        no submission can be written while the lock is held.
+
+        An older store is migrated first (under the write lock); a newer one is refused."""
+        if not self.path.exists():
+            yield None
+            return
+        home = con.execute("SELECT current_database()").fetchall()[0][0]
+        for attempt in range(2):
+            lock: StoreLock | None = StoreLock(self.path, exclusive=False, wait=self.wait).__enter__()
+            attached = False
+            try:
+                self._attach(con)
+                attached = True
+                meta = schema.read_meta(con)
+                version = schema.version_of(meta)
+                self._check_version(version)
+                in_sync = bool(meta) and meta.get("contracts") == schema.contracts_fingerprint(self.contracts)
+                if version is not None and version < schema.SCHEMA_VERSION and attempt == 0:
+                    self._detach(con, home)
+                    attached = False
+                    lock.__exit__()
+                    lock = None
+                    self.migrate()
+                    continue
+                yield None if version is None else in_sync
+                return
+            finally:
+                if attached:
+                    self._detach(con, home)
+                if lock is not None:
+                    lock.__exit__()
+
+    def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
+        path = str(self.path).replace("'", "''")
+        try:
+            con.execute(f"ATTACH '{path}' AS {ATTACHED} (READ_ONLY)")
+        except duckdb.IOException as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreBusy(f"The store {self.path} is busy: another program has it open ({text.splitlines()[0]}). "
+                                "Close it (e.g. a notebook connection) and try again.") from None
+            raise StoreSchemaError(f"{self.path} cannot be opened as a ccassure store: {text.splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise StoreSchemaError(f"{self.path} cannot be opened as a ccassure store: {str(exc).splitlines()[0]}") \
+                from None
+        con.execute(f"USE {ATTACHED}")
+
+    @staticmethod
+    def _detach(con: duckdb.DuckDBPyConnection, home: str) -> None:
+        con.execute(f"USE {schema.quote(home)}")
+        con.execute(f"DETACH {ATTACHED}")
 
     def schema_version(self) -> int | None:
         """The schema version recorded in the file (None when there is no store yet)."""

@@ -105,7 +105,7 @@ def select(con: duckdb.DuckDBPyConnection, contracts: ContractSet, authority: st
         columns = {contract.table: set(contract.column_names) for contract in contracts}
     else:
         for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns() "
-                                         "WHERE schema_name = 'main'").fetchall():
+                                         "WHERE schema_name = 'main' AND database_name = current_database()").fetchall():
             columns.setdefault(table, set()).add(column)
     return Selection(per_table=per_table,
                      candidates={"provider_return": [r[0] for r in provider_rows]},

@@ -13,6 +13,9 @@ import pandas as pd
 
 from ccassure.store.core import Store
 
+# the columns of the centres register kept in previous_centres (beside as_at_period)
+PREVIOUS_COLUMNS = ("centre_id", "centre_name", "authority_code", "urn", "designation", "status")
+
 
 def supplied_tables(store: Store, versions: Mapping[str, Iterable[str]]) -> set[str]:
     """Tables named in the row counts of the submissions each table was read from."""
@@ -39,8 +42,7 @@ def previous_register(store: Store, *, authority: str | None, period: str, as_at
     frame = store.read_tables(authority=authority, period=earlier.label, as_at=as_at, tables=["centres"])["centres"]
     if not len(frame):
         return {}
-    columns = [c for c in ("centre_id", "centre_name", "authority_code", "urn", "designation", "status")
-               if c in frame.columns]
+    columns = [c for c in PREVIOUS_COLUMNS if c in frame.columns]
     previous = frame[columns].drop_duplicates("centre_id", keep="last").reset_index(drop=True)
     previous["as_at_period"] = earlier.label
     return {"previous_centres": previous}

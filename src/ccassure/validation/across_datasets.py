@@ -19,6 +19,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -26,6 +27,7 @@ from ccassure.contracts import ContractSet
 from ccassure.contracts.model import ForeignKey
 from ccassure.problems import Problem, group_problems, make_problem
 from ccassure.readers import RawTable
+from ccassure.rules.expr import quote_ident
 from ccassure.validation.located import located_problem
 
 
@@ -119,23 +121,46 @@ def check_against_store(result: Any, store: Any, authority: str) -> list[Problem
 
 def across_dataset_problems(tables: Mapping[str, pd.DataFrame], contracts: ContractSet, *,
                             limit: int = 20) -> list[str]:
-    """For ``check``: one message per row whose reference to another dataset's table matches nothing there."""
+    """For ``check``: one message per row whose reference to another dataset's table matches nothing there
+    (frames given: they are put in a connection of their own and :func:`across_dataset_problems_in` asked)."""
+    con = duckdb.connect()
+    try:
+        columns = {}
+        for name, frame in tables.items():
+            if name in contracts and frame is not None:
+                con.register(name, frame)
+                columns[name] = set(frame.columns)
+        return across_dataset_problems_in(con, columns, contracts, limit=limit)
+    finally:
+        con.close()
+
+
+def across_dataset_problems_in(con: duckdb.DuckDBPyConnection, columns: Mapping[str, set[str]],
+                               contracts: ContractSet, *, limit: int = 20) -> list[str]:
+    """The same, in SQL over the tables a check's connection holds (``columns``: each table supplied, in
+    order, with the columns it was supplied with): the store path has no frames to look at, and the
+    store's own check at submission cannot see every combination a check reads (a later provider return
+    may drop a centre an authority's records still name)."""
     problems: list[str] = []
-    for name, frame in tables.items():
-        if name not in contracts or frame is None or not len(frame):
+    for name, present in columns.items():
+        if name not in contracts:
             continue
         contract = contracts[name]
+        key = contract.primary_key[0] if contract.primary_key else None
         for fk in _crossing(name, contracts):
-            target = tables.get(fk.ref_table)
-            if target is None or fk.column not in frame or fk.ref_column not in target:
+            target = columns.get(fk.ref_table)
+            if target is None or fk.column not in present or fk.ref_column not in target:
                 continue  # the other table was not supplied: rules say so
-            values = frame[fk.column]
-            unknown = _unknown(values, target[fk.ref_column])
-            key = contract.primary_key[0] if contract.primary_key else None
+            column, ref = quote_ident(fk.column), quote_ident(fk.ref_column)
+            who_sql = quote_ident(key) if key and key in present else "NULL"
+            rows = con.execute(
+                f"SELECT {who_sql}, {column} FROM {quote_ident(name)} WHERE {column} IS NOT NULL AND "
+                f"CAST({column} AS VARCHAR) NOT IN (SELECT CAST({ref} AS VARCHAR) FROM "
+                f"{quote_ident(fk.ref_table)} WHERE {ref} IS NOT NULL) LIMIT {int(limit)}").fetchall()
             ref_sheet = contracts[fk.ref_table].sheet
-            for index in list(frame.index[unknown])[:limit]:
-                who = f" ({key} {frame.at[index, key]})" if key and key in frame else ""
+            for who_value, value in rows:
+                who = f" ({key} {'<NA>' if who_value is None else who_value})" if key and key in present else ""
                 problems.append(f"validation error across datasets: {contract.sheet} sheet{who}, column "
-                                f"{fk.column}: {values.at[index]!s} is not a {fk.ref_column} on the "
+                                f"{fk.column}: {value!s} is not a {fk.ref_column} on the "
                                 f"{ref_sheet} sheet of any return supplied")
     return problems
