@@ -3,8 +3,9 @@ the offline vendor folder by scripts/ensure_quarto.sh. Skipped with a reason onl
 with CI=true and the vendor folder present, a missing Quarto fails the run instead.
 
 One whole-project render serves every test (Quarto takes 10-40 s a document): a copy of the project's
-documents, look and scripts over a one-authority synthetic results folder, rendered by the README's recipe
-verbatim, and the same results rendered by `ccassure render` for comparison.
+documents, look and scripts over a one-authority synthetic results folder with one change-impact assessment
+kept beside it, rendered by the README's recipe verbatim, and the same results rendered by `ccassure render`
+for comparison.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from ccassure.render.quarto import find_quarto
+from tests.render.impact_results import write_assessment
 from tests.render.synthetic_results import make_results
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,12 +83,14 @@ def project_copy(project: Path, quarto: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def rendered_both(quarto, tmp_path_factory):
-    """(quarto output folder, ccassure output folder, project copy) for the same synthetic results."""
+    """(quarto output folder, ccassure output folder, project copy) for the same synthetic results, with one
+    impact assessment ("review") kept with them."""
     project = tmp_path_factory.mktemp("quarto-project")
     env = project_copy(project, quarto)
-    make_results(project / "_output" / "results", authorities=1, centres_per_authority=1)
+    results = make_results(project / "_output" / "results", authorities=1, centres_per_authority=1)
+    write_assessment(results / "impact" / "review")
     proc = subprocess.run(["bash", "-euc", readme_recipe()], cwd=project, env=env, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=1200)
+                          capture_output=True, text=True, timeout=1500)
     assert proc.returncode == 0, f"the README's Quarto recipe failed:\n{proc.stderr[-4000:]}"
     ours = project / "_output" / "reports"
     built = subprocess.run([sys.executable, "-m", "ccassure", "render", "--results", str(project / "_output" / "results"),

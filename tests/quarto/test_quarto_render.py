@@ -18,7 +18,7 @@ from tests.render.tools import ensure_tool, png_ink
 
 pytestmark = pytest.mark.slow
 
-STEMS = ("index", "authority-E90000000", "centre-C00101", "validation-PROV-001", "rules")
+STEMS = ("index", "authority-E90000000", "centre-C00101", "validation-PROV-001", "rules", "impact-review")
 
 
 class _Page(HTMLParser):
