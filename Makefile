@@ -25,7 +25,7 @@ report: $(STAMP)
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	sh scripts/ensure_quarto.sh >/dev/null
-	$(BIN)/python -m pytest < /dev/null
+	$(BIN)/python -m pytest -n 2 --dist loadgroup < /dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests checks benchmarks
