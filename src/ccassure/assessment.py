@@ -15,6 +15,7 @@ rules and the KPIs of a check always see the same centres, the same submissions 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,9 +229,11 @@ class CheckRun:
 def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckData | StoreRead | None = None,
               period: str | Period | None = None, authority: str | None = None, project: Project | None = None,
               rule_ids: Sequence[str] | None = None, with_kpis: bool = True,
-              parameters: dict[str, Any] | None = None, engine: Engine | None = None) -> CheckRun:
+              parameters: dict[str, Any] | None = None, engine: Engine | None = None,
+              threads: int | None = None) -> CheckRun:
     """Evaluate the rules (and the KPI frameworks) once over one load of the data, in one DuckDB connection:
-    frames given (or validated from paths) are registered there; the store's tables are copied there by SQL."""
+    frames given (or validated from paths) are registered there; the store's tables are copied there by SQL.
+    ``threads``: DuckDB's threads for the check (default: DuckDB's, one per core)."""
     import duckdb
 
     from ccassure.kpis.evaluator import run_kpis
@@ -255,7 +258,8 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
                              "quarter from; use --period 2016Q4")
     parameters = parameters if parameters is not None else project.parameters
     rules = engine.rules.select(list(rule_ids)) if rule_ids else engine.rules
-    con = duckdb.connect()  # the check's one connection: rules and KPIs read the same typed tables
+    # the check's one connection: rules and KPIs read the same typed tables
+    con = duckdb.connect(config={"threads": threads}) if threads else duckdb.connect()
     try:
         if isinstance(loaded, StoreRead):
             loaded, columns = _from_store(con, loaded, wanted, engine.contracts)
@@ -311,21 +315,35 @@ def _results_tables(con: Any, columns: dict[str, set[str]], contracts: ContractS
 
 
 def check_store_periods(store: Any, periods: Sequence[str | Period], *, project: Project | None = None,
-                        engine: Engine | None = None, authority: str | None = None
+                        engine: Engine | None = None, authority: str | None = None, workers: int | None = None
                         ) -> tuple[list[CheckRun], list[tuple[str, str]]]:
-    """Several periods checked from one store session (one connection; the event history read once), with
-    the engine loaded once. One period's failure does not stop the others: it is returned as
-    (period, message)."""
+    """Several periods checked from one store session (the shared lock held throughout, so every period sees
+    the same submissions), with the engine loaded once. One period's failure does not stop the others: it
+    is returned as (period, message).
+
+    The periods are independent, so they are checked in parallel worker processes (``workers``; default one
+    per core, at most one per period), each given its share of the cores for DuckDB; the results come back
+    in the order of ``periods``, the same as one process gives (check_parallel.py says why and how)."""
+    from ccassure.check_parallel import map_periods, worker_count
+
     project = project or current_project()
     engine = engine or load_engine(project)
+    labels = list(periods)
+    count = worker_count(workers, len(labels))
+    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+
+    def one(label: str | Period) -> CheckRun:
+        period = parse_period(label)
+        return run_check(data=StoreRead(store, period, authority), period=period, authority=authority,
+                         project=project, engine=engine, threads=threads)
+
     runs: list[CheckRun] = []
     failures: list[tuple[str, str]] = []
-    with store.session():  # the shared lock held across the periods: every period sees the same submissions
-        for label in periods:
-            try:
-                period = parse_period(label)
-                runs.append(run_check(data=StoreRead(store, period, authority), period=period, authority=authority,
-                                      project=project, engine=engine))
-            except Exception as exc:  # noqa: BLE001 - reported per period, never hidden
-                failures.append((str(label), f"{type(exc).__name__}: {exc}"))
+    with store.session():
+        for label, outcome in zip(labels, map_periods(one, labels, count), strict=True):
+            if isinstance(outcome, CheckRun):
+                outcome.data.store = store
+                runs.append(outcome)
+            else:
+                failures.append((str(label), outcome))
     return runs, failures

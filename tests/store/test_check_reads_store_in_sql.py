@@ -106,3 +106,18 @@ def test_a_table_nobody_supplied_is_absent_and_an_empty_one_present(tmp_path, en
         assert con.execute("SELECT count(*) FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0] == 1
     finally:
         con.close()
+
+
+def test_periods_checked_in_parallel_answer_as_one_process_and_a_bad_period_fails_alone(sample_store, engine):
+    periods = ["2016Q3", PERIOD, "2016Q9", "2017Q1"]
+    parallel, parallel_failures = check_store_periods(sample_store, periods, project=current_project(),
+                                                      engine=engine, workers=2)
+    serial, serial_failures = check_store_periods(sample_store, periods, project=current_project(), engine=engine,
+                                                  workers=1)
+    assert [f[0] for f in parallel_failures] == ["2016Q9"] and parallel_failures == serial_failures
+    assert [str(r.period) for r in parallel] == ["2016Q3", PERIOD, "2017Q1"] == [str(r.period) for r in serial]
+    for mine, theirs in zip(parallel, serial, strict=True):
+        pd.testing.assert_frame_equal(mine.findings.to_frame(), theirs.findings.to_frame())
+        pd.testing.assert_frame_equal(mine.kpis.frame, theirs.kpis.frame)
+        assert mine.data.data_versions == theirs.data.data_versions and mine.data.store is sample_store
+    assert any(len(r.findings) for r in parallel)

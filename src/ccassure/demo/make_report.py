@@ -75,9 +75,10 @@ def validate_and_submit(summary: dict[str, Any], results: Path, store_path: Path
     return failures
 
 
-def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
-    """Each quarter checked once for every authority (rules and frameworks loaded once), written by the one
-    results writer that ``ccassure check`` uses."""
+def check(summary: dict[str, Any], results: Path, store_path: Path, workers: int | None = None) -> int:
+    """Each quarter checked once for every authority (rules and frameworks loaded once; the quarters in
+    parallel, one worker process per core unless ``workers`` says otherwise), written by the one results
+    writer that ``ccassure check`` uses."""
     from ccassure.assessment import check_store_periods, load_engine
     from ccassure.project import current_project
     from ccassure.results import write_results
@@ -86,7 +87,8 @@ def check(summary: dict[str, Any], results: Path, store_path: Path) -> int:
     started = stage("Checking every statutory rule and KPI, per quarter for every authority")
     project = current_project()
     engine = load_engine(project)
-    runs, failures = check_store_periods(Store(store_path), summary["quarters"], project=project, engine=engine)
+    runs, failures = check_store_periods(Store(store_path), summary["quarters"], project=project, engine=engine,
+                                         workers=workers)
     for label, message in failures:
         print(f"   {label}: check failed: {message}")
     problems = len(failures)
