@@ -67,9 +67,15 @@ class Store:
     # ------------------------------------------------------------------ connections
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
-        try:
-            config = {} if self.path.exists() else {"storage_compatibility_version": views.STORAGE_COMPATIBILITY}
+        config = {} if self.path.exists() else {"storage_compatibility_version": views.STORAGE_COMPATIBILITY}
+        with self._opening():
             return duckdb.connect(str(self.path), read_only=read_only, config=config)
+
+    @contextmanager
+    def _opening(self) -> Iterator[None]:
+        """DuckDB's errors on opening (or attaching) the file, as the store's: busy, or not a store."""
+        try:
+            yield
         except duckdb.IOException as exc:
             text = str(exc)
             if "lock" in text.lower():
@@ -215,17 +221,8 @@ class Store:
 
     def _attach(self, con: duckdb.DuckDBPyConnection) -> None:
         path = str(self.path).replace("'", "''")
-        try:
+        with self._opening():
             con.execute(f"ATTACH '{path}' AS {ATTACHED} (READ_ONLY)")
-        except duckdb.IOException as exc:
-            text = str(exc)
-            if "lock" in text.lower():
-                raise StoreBusy(f"The store {self.path} is busy: another program has it open ({text.splitlines()[0]}). "
-                                "Close it (e.g. a notebook connection) and try again.") from None
-            raise StoreSchemaError(f"{self.path} cannot be opened as a ccassure store: {text.splitlines()[0]}") from None
-        except duckdb.Error as exc:
-            raise StoreSchemaError(f"{self.path} cannot be opened as a ccassure store: {str(exc).splitlines()[0]}") \
-                from None
         con.execute(f"USE {ATTACHED}")
 
     @staticmethod
