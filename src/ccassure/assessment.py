@@ -15,7 +15,6 @@ rules and the KPIs of a check always see the same centres, the same submissions 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,10 +229,11 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
               period: str | Period | None = None, authority: str | None = None, project: Project | None = None,
               rule_ids: Sequence[str] | None = None, with_kpis: bool = True,
               parameters: dict[str, Any] | None = None, engine: Engine | None = None,
-              threads: int | None = None) -> CheckRun:
+              duckdb_settings: dict[str, Any] | None = None) -> CheckRun:
     """Evaluate the rules (and the KPI frameworks) once over one load of the data, in one DuckDB connection:
     frames given (or validated from paths) are registered there; the store's tables are copied there by SQL.
-    ``threads``: DuckDB's threads for the check (default: DuckDB's, one per core)."""
+    ``duckdb_settings``: settings for the check's connection (a parallel check gives each worker its share of
+    threads and memory; default: DuckDB's, one thread per core)."""
     import duckdb
 
     from ccassure.kpis.evaluator import run_kpis
@@ -259,7 +259,7 @@ def run_check(*, data: Sequence[Path | str] | dict[str, pd.DataFrame] | CheckDat
     parameters = parameters if parameters is not None else project.parameters
     rules = engine.rules.select(list(rule_ids)) if rule_ids else engine.rules
     # the check's one connection: rules and KPIs read the same typed tables
-    con = duckdb.connect(config={"threads": threads}) if threads else duckdb.connect()
+    con = duckdb.connect(config=dict(duckdb_settings or {}))
     try:
         if isinstance(loaded, StoreRead):
             loaded, columns = _from_store(con, loaded, wanted, engine.contracts)
@@ -324,22 +324,22 @@ def check_store_periods(store: Any, periods: Sequence[str | Period], *, project:
     The periods are independent, so they are checked in parallel worker processes (``workers``; default one
     per core, at most one per period), each given its share of the cores for DuckDB; the results come back
     in the order of ``periods``, the same as one process gives (check_parallel.py says why and how)."""
-    from ccassure.check_parallel import map_periods, worker_count
+    from ccassure.check_parallel import map_periods, worker_count, worker_share
 
     project = project or current_project()
     engine = engine or load_engine(project)
     labels = list(periods)
     count = worker_count(workers, len(labels))
-    threads = max(1, (os.cpu_count() or 1) // count) if count > 1 else None
+    settings = worker_share(count)
 
     def one(label: str | Period) -> CheckRun:
         period = parse_period(label)
         return run_check(data=StoreRead(store, period, authority), period=period, authority=authority,
-                         project=project, engine=engine, threads=threads)
+                         project=project, engine=engine, duckdb_settings=settings)
 
     runs: list[CheckRun] = []
     failures: list[tuple[str, str]] = []
-    with store.session():
+    with store.held_still():
         for label, outcome in zip(labels, map_periods(one, labels, count), strict=True):
             if isinstance(outcome, CheckRun):
                 outcome.data.store = store

@@ -147,6 +147,18 @@ class Store:
                 self._session, self._memo = None, None
 
     @contextmanager
+    def held_still(self) -> Iterator[Store]:
+        """The shared lock only, held until leaving: no submission can be written meanwhile, so checks that
+        each attach the file (in this process or in forked workers) all see the same submissions. Unlike
+        :meth:`session` it keeps no connection open: DuckDB's own lock on the file is per process and would
+        be dropped when a check in this process detaches the file, so the lock file alone is relied on."""
+        if not self.path.exists():
+            yield self
+            return
+        with StoreLock(self.path, exclusive=False, wait=self.wait):
+            yield self
+
+    @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
         """A read-only connection under a shared lock, or None when there is no store yet.
 
