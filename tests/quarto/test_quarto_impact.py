@@ -3,8 +3,10 @@ recipe) renders one copy per impact assessment kept with the results, named as `
 linked from the index; with no assessment the plan leaves the document out and the index says so in words.
 
 The whole-project render is the one the other Quarto tests share (conftest.rendered_both, which keeps one
-assessment, "review", with its results); the case without an assessment renders only the index with Quarto
-and reads the plan Quarto's post-render step would run, rather than rendering the whole project twice."""
+assessment, "review", with its results). The case without an assessment renders the index and the impact
+document on their own with Quarto (the document must still render, and say so), and reads the plan Quarto's
+post-render step would run, rather than rendering the whole project twice: that step removes the document's
+default copy whatever the plan holds, as the whole-project render above shows."""
 
 from __future__ import annotations
 
@@ -47,8 +49,8 @@ def test_engine_quarto_plans_the_impact_document(rendered_both):
 
 @pytest.fixture(scope="module")
 def without_assessment(quarto, tmp_path_factory):
-    """(quarto output folder, ccassure output folder, project copy) for results with no assessment: the index
-    rendered by Quarto and by `ccassure render`."""
+    """(quarto output folder, ccassure output folder, project copy, its environment) for results with no
+    assessment: the index rendered by Quarto and by `ccassure render`."""
     project = tmp_path_factory.mktemp("quarto-no-impact")
     env = {**project_copy(project, quarto), "QUARTO_PYTHON": str(project / ".venv" / "bin" / "python")}
     results = make_results(project / "_output" / "results", authorities=1, centres_per_authority=1)
@@ -60,16 +62,26 @@ def without_assessment(quarto, tmp_path_factory):
                             str(ours), "--only", "index,impact"], cwd=project, env=env, stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stderr[-4000:]
-    return project / "_output" / "quarto" / "reports", ours, project
+    return project / "_output" / "quarto" / "reports", ours, project, env
 
 
 def test_without_an_assessment_the_document_is_left_out_and_the_index_says_so(without_assessment):
-    quarto_out, ours, project = without_assessment
+    quarto_out, ours, project, _ = without_assessment
     assert "reports/impact.qmd" not in _plan(project)  # what the post-render step would render after a whole-project run
     for folder in (quarto_out, ours):
         assert not list(folder.glob("impact*")), sorted(p.name for p in folder.glob("impact*"))
         index = " ".join((folder / "index.html").read_text(encoding="utf-8").split())
         assert "No proposed change to the centres has been assessed" in index
+
+
+def test_without_an_assessment_quarto_still_renders_the_document_and_it_says_so(without_assessment, tmp_path):
+    _, _, project, env = without_assessment
+    proc = subprocess.run(["quarto", "render", "reports/impact.qmd", "--output-dir", str(tmp_path)], cwd=project,
+                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    page = " ".join((tmp_path / "reports" / "impact.html").read_text(encoding="utf-8").split())
+    assert "No proposed change to the centres has been assessed" in page
+    assert (tmp_path / "reports" / "impact.pdf").read_bytes().startswith(b"%PDF")
 
 
 def _plan(project) -> str:
