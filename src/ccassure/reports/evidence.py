@@ -11,7 +11,8 @@ self-evaluation beside the evidence; the last inspection. Nothing here judges: i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -54,14 +55,26 @@ class CentrePack:
     findings: pd.DataFrame  # the centre's own, its board's and its changes' findings, every quarter
     authority_findings: pd.DataFrame
     periods: list[str] = field(default_factory=list)
-    kpi_cache: dict[int, pd.DataFrame] = field(default_factory=dict, repr=False)
+    kpi_cache: dict[int, LatestKpis] = field(default_factory=dict, repr=False)
+    area_findings: dict[str | None, list[Any]] | None = field(default=None, repr=False)
+    authority_rows: list[Any] | None = field(default=None, repr=False)
 
     @property
     def latest(self) -> str | None:
         return self.periods[-1] if self.periods else None
 
-    def latest_findings(self) -> pd.DataFrame:
+    @cached_property
+    def _latest_findings(self) -> pd.DataFrame:
         return self.findings[self.findings["period"] == self.latest] if self.latest else self.findings.iloc[0:0]
+
+    def latest_findings(self) -> pd.DataFrame:
+        """The findings of the latest quarter (worked out once: every section asks)."""
+        return self._latest_findings
+
+    @cached_property
+    def latest_rows(self) -> list[Any]:
+        """The same findings as row tuples, for the sections that go through them one by one."""
+        return list(self._latest_findings.itertuples())
 
 
 def _blank(value: Any) -> bool:
@@ -265,37 +278,53 @@ def gaps_summary(pack: CentrePack) -> str:
 
 
 def centre_kpis(pack: CentrePack, min_count: int = 5) -> pd.DataFrame:
-    """The centre's quarterly KPI rows (the authority's frameworks) with what a paper may show of each:
-    the same disclosure control as the authority report (kpi_view.protected_kpis), so no document gives
-    back a figure another hides."""
-    if min_count not in pack.kpi_cache:
+    """The authority's quarterly KPI rows (its frameworks) with what a paper may show of each: the same
+    disclosure control as the authority report (kpi_view.protected_kpis), so no document gives back a
+    figure another hides. Worked out once per authority and threshold, not once per pack."""
+    threshold = int(min_count or 0)
+
+    def build() -> pd.DataFrame:
         chosen = getattr(pack.results, "frameworks", None)
-        frameworks = chosen(pack.authority) if callable(chosen) and pack.authority else None
-        k = kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=int(min_count or 0)),
-                                    frameworks or None) if pack.authority else pd.DataFrame()
-        pack.kpi_cache[min_count] = k[k["window"] == "quarter"] if len(k) else k
+        frameworks = chosen(pack.authority) if callable(chosen) else None
+        k = kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=threshold), frameworks or None)
+        return k[k["window"] == "quarter"] if len(k) else k
+
+    if not pack.authority:
+        return pd.DataFrame()
+    return pack.results._memoised(("centre-pack-kpis", pack.authority, threshold), build)
+
+
+class LatestKpis(NamedTuple):
+    """The centre's KPI rows of its latest quarter, sorted by title, with the authority's row of each KPI."""
+
+    rows: list[Any]  # row tuples, sorted by title
+    authority_row: dict[str, Any]  # kpi_id -> the authority's row (first one) in the same quarter
+    period: Any = None
+
+
+def _latest_kpis(pack: CentrePack, min_count: int) -> LatestKpis:
+    """Worked out once per pack and threshold: the gaps, every area's table and its self-grade check read it."""
+    if min_count not in pack.kpi_cache:
+        k = centre_kpis(pack, min_count)
+        mine = k[k["subject_id"] == pack.centre] if len(k) else k
+        if mine.empty:
+            pack.kpi_cache[min_count] = LatestKpis([], {})
+        else:
+            period = mine["period"].max()
+            authority: dict[str, Any] = {}
+            for row in k[(k["subject_type"] == "authority") & (k["period"] == period)].itertuples():
+                authority.setdefault(row.kpi_id, row)
+            rows = list(mine[mine["period"] == period].sort_values("title").itertuples())
+            pack.kpi_cache[min_count] = LatestKpis(rows, authority, period)
     return pack.kpi_cache[min_count]
-
-
-def _latest_kpis(pack: CentrePack, min_count: int, subject: str | None = None) -> pd.DataFrame:
-    k = centre_kpis(pack, min_count)
-    if k.empty:
-        return k
-    mine = k[k["subject_id"] == pack.centre]
-    if mine.empty:
-        return mine
-    period = mine["period"].max()
-    if subject == "authority":
-        return k[(k["subject_type"] == "authority") & (k["period"] == period)]
-    return mine[mine["period"] == period]
 
 
 def kpi_gaps(pack: CentrePack, min_count: int = 5) -> str:
     latest = _latest_kpis(pack, min_count)
-    if latest.empty:
+    if not latest.rows:
         return ""
-    red = [r for r in latest.sort_values("title").itertuples() if r.rag == "red" and r.rag_shown and r.value_shown]
-    period = text(latest["period"].iloc[0])
+    red = [r for r in latest.rows if r.rag == "red" and r.rag_shown and r.value_shown]
+    period = text(latest.period)
     if not red:
         return f"No KPI of this centre with figures large enough to show is red in {period}."
     items = [f"{text(kpi_view.title_text(r, pack.results))}: {kpi_view.shown_value(r)} against a target of "
@@ -308,14 +337,14 @@ def _area_of(pack: CentrePack, node_id: str) -> str | None:
     return inspection_area(pack.results.nodes().get(str(node_id)))
 
 
-def _status_by_quarter(pack: CentrePack, part: pd.DataFrame) -> str:
+def _status_by_quarter(pack: CentrePack, duties: dict[tuple, list[Any]]) -> str:
     periods = pack.periods[-4:]
     rows = []
-    for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
-        by_period = dict(zip(group["period"].astype(str), group["status"], strict=False))
-        label = str(group["title"].iloc[0])
+    for (_rule_id, subject_id), group in duties.items():
+        by_period = {str(r.period): r.status for r in group}
+        label = str(group[0].title)
         if subject_id != pack.centre:
-            label += f" ({_subject_label(pack, group.iloc[0])})"
+            label += f" ({_subject_label(pack, group[0])})"
         rows.append((text(label), *(status_label(by_period[p], short=True) if p in by_period else " "
                                     for p in periods)))
     return md_table(rows, ["Duty", *periods], "l" + "c" * len(periods), escape=[False] * (1 + len(periods)))
@@ -366,10 +395,10 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
             f"rows.\n\n{table}")
 
 
-def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> str:
+def duty_details(pack: CentrePack, duties: dict[tuple, list[Any]], min_count: int = 5) -> str:
     out = []
-    for (_rule_id, subject_id), group in part.groupby(["rule_id", "subject_id"], sort=False):
-        last = group.sort_values("period").iloc[-1]
+    for (_rule_id, subject_id), group in duties.items():
+        last = max(group, key=lambda r: r.period)
         if last.status == "not_applicable":  # shown in the status table; nothing to prepare
             continue
         title = str(last.title) + ("" if subject_id == pack.centre else f" ({_subject_label(pack, last)})")
@@ -378,7 +407,7 @@ def duty_details(pack: CentrePack, part: pd.DataFrame, min_count: int = 5) -> st
         if not _blank(last.citation):
             out.append(f"**Basis:** {text(last.citation)}  ")
         out.append(f"**Finding:** {text(finding_words(last.message, min_count))}\n")
-        out.append(evidence_block(last.evidence, last.get("evidence_total"), min_count) + "\n")
+        out.append(evidence_block(last.evidence, getattr(last, "evidence_total", None), min_count) + "\n")
         if last.status in GAP_STATUSES:
             out.append(f"**What would close the gap:** {text(_missing_text(last))}\n")
             action = agreed_actions(pack, last.subject_id, last.rule_id)
@@ -401,13 +430,20 @@ def _no_board_duties(pack: CentrePack) -> str:
 
 def _area_evidence(pack: CentrePack, area: str, min_count: int = 5) -> tuple[int, int]:
     """(duties not met, KPIs red) in the latest quarter for this area: what a self-grade is set against."""
-    latest = pack.latest_findings()
-    not_met = sum(1 for r in latest.itertuples() if r.status == "not_met" and _area_of(pack, r.rule_id) == area)
+    not_met = sum(1 for r in pack.latest_rows if r.status == "not_met" and _area_of(pack, r.rule_id) == area)
     if area == "leadership" and not pack.board_id:
         not_met += len(_board_nodes(pack.results))
-    red = sum(1 for r in _latest_kpis(pack, min_count).itertuples()
+    red = sum(1 for r in _latest_kpis(pack, min_count).rows
               if r.rag == "red" and r.rag_shown and _area_of(pack, r.kpi_id) == area)
     return not_met, red
+
+
+def _self_evaluations(results: Results, se: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The self-evaluation rows by (centre, area), in the sheet's order: grouped once for every pack."""
+    def build() -> dict[tuple[str, str], pd.DataFrame]:
+        keys = [se["centre_id"].astype(str), se["area"].astype(str)]
+        return {key: rows for key, rows in se.groupby(keys, sort=False)}
+    return results._memoised(("self-evaluations-by-centre-and-area",), build)
 
 
 def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
@@ -415,8 +451,8 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
     se = pack.results.record("self_evaluations")
     if se.empty or not {"centre_id", "area", "self_grade"} <= set(se.columns):
         return "_No self-evaluation was supplied for this centre (authority records, Self-evaluations sheet)._"
-    mine = se[(se["centre_id"].astype(str) == pack.centre) & (se["area"].astype(str) == area)]
-    if mine.empty:
+    mine = _self_evaluations(pack.results, se).get((pack.centre, area))
+    if mine is None:
         return "_The centre's self-evaluation does not cover this area._"
     row = mine.sort_values("period").iloc[-1]
     grade = int(row["self_grade"])
@@ -447,6 +483,11 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
 
 
 def _comparator(results: Results, kpi_id: str, period: str) -> float | None:
+    """The England figure for a KPI as at a quarter (looked up once per KPI and quarter for every pack)."""
+    return results._memoised(("england-comparator", kpi_id, period), lambda: _england_figure(results, kpi_id, period))
+
+
+def _england_figure(results: Results, kpi_id: str, period: str) -> float | None:
     comp = results.record("comparators")
     if comp.empty or "kpi_id" not in comp.columns or "value" not in comp.columns:
         return None
@@ -466,18 +507,15 @@ def disclosure_note(min_count: int) -> str:
 
 def kpi_rows(pack: CentrePack, area: str | None, min_count: int) -> list[tuple]:
     latest = _latest_kpis(pack, min_count)
-    if latest.empty:
-        return []
-    authority = _latest_kpis(pack, min_count, "authority")
     rows = []
-    for r in latest.sort_values("title").itertuples():
+    for r in latest.rows:
         if _area_of(pack, r.kpi_id) != area:
             continue
-        own = [a for a in authority.itertuples() if a.kpi_id == r.kpi_id]
+        own = latest.authority_row.get(r.kpi_id)
         england = _comparator(pack.results, r.kpi_id, str(r.period))
         rows.append((text(kpi_view.title_text(r, pack.results)), kpi_view.shown_value(r),
                      kpi_view.rating_text(r, bool(r.rag_shown)), text(r.count_text), kpi_view.target_text(r),
-                     kpi_view.shown_value(own[0]) if own else "–",
+                     kpi_view.shown_value(own) if own is not None else "–",
                      kpi_view.value_text(england, r.unit) if england is not None else "–"))
     return rows
 
@@ -486,7 +524,7 @@ def kpi_table(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     rows = kpi_rows(pack, area, min_count)
     if not rows:
         return ""
-    period = _latest_kpis(pack, min_count)["period"].iloc[0]
+    period = _latest_kpis(pack, min_count).period
     return (f"**KPIs in {text(period)}** (small numbers: see the note under the gaps):\n\n"
             + md_table(rows, ["Measure", "Centre", "Rating", "Count", "Target", "Authority", "England"],
                        "lrlrrrr", escape=[False] * 7))
@@ -497,15 +535,33 @@ def undeclared(pack: CentrePack) -> list[str]:
     return sorted({str(r) for r in pack.findings["rule_id"] if _area_of(pack, r) is None})
 
 
+def _area_findings(pack: CentrePack, area: str | None) -> list[Any]:
+    """The area's findings as row tuples, ranked worst first within each quarter; ranked once per pack and
+    split by area (a stable sort, so each area keeps the order it would have had on its own)."""
+    if pack.area_findings is None:
+        f = pack.findings
+        ranked = f.assign(worst_rank=f["status"].map(lambda s: WORST_FIRST.index(s) if s in WORST_FIRST else 9))
+        pack.area_findings = {}
+        for row in ranked.sort_values(["period", "worst_rank", "title"]).itertuples():
+            pack.area_findings.setdefault(_area_of(pack, row.rule_id), []).append(row)
+    return pack.area_findings.get(area, [])
+
+
+def _authority_rows(pack: CentrePack, area: str | None) -> list[Any]:
+    """The authority-wide findings of the latest quarter that evidence the area."""
+    if pack.authority_rows is None:
+        wide = pack.authority_findings
+        wide = wide[wide["period"] == pack.latest] if len(wide) else wide
+        pack.authority_rows = list(wide.itertuples())
+    return [r for r in pack.authority_rows if _area_of(pack, r.rule_id) == area]
+
+
 def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     """One inspection area: self-evaluation, status by quarter, KPIs, then each duty in detail. ``None``
     gathers the duties whose area the results do not declare (empty when every duty declares one)."""
     if area is None and not undeclared(pack):
         return ""
-    part = pack.findings[pack.findings["rule_id"].map(lambda r: _area_of(pack, r) == area)] \
-        if len(pack.findings) else pack.findings
-    part = part.assign(worst_rank=part["status"].map(lambda s: WORST_FIRST.index(s) if s in WORST_FIRST else 9))
-    part = part.sort_values(["period", "worst_rank", "title"])
+    part = _area_findings(pack, area)
     if area is None:
         out = ["## Duties with no inspection area declared\n",
                "_These results do not say which inspection area these duties evidence (they were written by an "
@@ -513,32 +569,41 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     else:
         out = [f"## {AREAS[area]}\n", self_evaluation(pack, area, min_count) + "\n"]
     board = _no_board_duties(pack) if area == "leadership" else ""
-    if part.empty and not board:
+    if not part and not board:
         out.append("_No duty checked for this centre is declared as evidence for this area._\n")
-    if not part.empty:
-        latest = part[part["period"] == part["period"].max()]
-        rank = {(r.rule_id, r.subject_id): (r.worst_rank, str(r.title)) for r in latest.itertuples()}
-        ordered = part.assign(sort_rank=[rank.get((r.rule_id, r.subject_id), (9, str(r.title))) for r in part.itertuples()])
-        ordered = ordered.sort_values(["sort_rank", "period"], kind="stable")
+    duties = _duties_in_order(part)
+    if duties:
         out.append("**Status by quarter** (✔ met, ✖ not met, ▲ at risk, ? not evaluable, – not applicable; "
                    "blank: not checked that quarter):\n")
-        out.append(_status_by_quarter(pack, ordered) + "\n")
+        out.append(_status_by_quarter(pack, duties) + "\n")
     if board:
         out.append(board)
     kpis = kpi_table(pack, area, min_count)
     if kpis:
         out.append(kpis + "\n")
-    if not part.empty:
-        out.append(duty_details(pack, ordered, min_count))
-    wide = pack.authority_findings
-    if len(wide):
-        wide = wide[(wide["period"] == pack.latest) & wide["rule_id"].map(lambda r: _area_of(pack, r) == area)]
-    if len(wide):
+    if duties:
+        out.append(duty_details(pack, duties, min_count))
+    wide = _authority_rows(pack, area)
+    if wide:
         out.append(f"\n**Authority-wide duties in {text(pack.latest)}** (they bear on every centre):\n")
         out.append(md_table([(status_label(r.status), text(r.title), text(finding_words(r.message, min_count)))
-                             for r in wide.itertuples()],
+                             for r in wide],
                             ["Status", "Duty", "Finding"], escape=[False] * 3) + "\n")
     return "\n".join(out)
+
+
+def _duties_in_order(part: list[Any]) -> dict[tuple, list[Any]]:
+    """Each (duty, subject) with its rows by quarter, worst in the latest quarter first, then by title."""
+    newest = max((r.period for r in part if r.period is not None), default=None)
+    rank = {(r.rule_id, r.subject_id): (r.worst_rank, str(r.title)) for r in part if r.period == newest}
+
+    def order(r: Any) -> tuple:
+        return rank.get((r.rule_id, r.subject_id), (9, str(r.title))), r.period is None, r.period or ""
+
+    duties: dict[tuple, list[Any]] = {}
+    for r in sorted(part, key=order):
+        duties.setdefault((r.rule_id, r.subject_id), []).append(r)
+    return duties
 
 
 # --- inspections ------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ sentence and drops that detail; ``ccassure.reports.leaks`` then proves nothing t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 # a parenthesis whose content looks like data rather than words: name=value, table.column, snake_case
@@ -30,7 +31,12 @@ def plain_message(message: Any) -> str:
     """The message without technical parentheses, internal notes or ungrammatical counts."""
     if message is None or (isinstance(message, float) and message != message):
         return ""
-    text = str(message)
+    return _plain(str(message))
+
+
+@lru_cache(maxsize=8192)
+def _plain(text: str) -> str:
+    """Remembered: the same rule message recurs in every quarter, pack and report of a render."""
     text = _INTERNAL_SENTENCE.sub("", text)
     previous = None
     while previous != text:
