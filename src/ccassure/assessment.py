@@ -84,6 +84,10 @@ class CheckData:
     data_versions: dict[str, list[str]] | None = None
     notes: list[str] = field(default_factory=list)
     store: Any = None  # the Store read, when source == "store"
+    read: set[str] = field(default_factory=set)  # every table the check read (a store check keeps few as frames)
+
+    def __post_init__(self) -> None:
+        self.read = set(self.read) | set(self.tables)
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ def _from_store(con: Any, read: StoreRead, period: Period, contracts: ContractSe
     if made is None:
         return CheckData({}, "store", "the store", {}, store=read.store), {}
     columns = {name: set(contracts[name].column_names) for name in made.tables}
-    return CheckData({}, "store", "the store", made.data_versions, store=read.store), columns
+    return CheckData({}, "store", "the store", made.data_versions, store=read.store, read=set(made.tables)), columns
 
 
 def _results_tables(con: Any, columns: dict[str, set[str]], contracts: ContractSet) -> dict[str, pd.DataFrame]:

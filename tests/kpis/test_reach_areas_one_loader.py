@@ -69,10 +69,28 @@ def test_the_same_data_give_the_same_kpis_from_the_sample_folder_data_and_the_st
     monkeypatch.setenv("CCASSURE_STORE", str(tmp_path / "store.duckdb"))
     said, from_store = kpis_run("--output", str(tmp_path / "store"))
     assert "Data: the store" in said
+    # as at today the store is read by the same SQL path as `ccassure check`: the same answers
+    today = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d")
+    said, as_at_today = kpis_run("--output", str(tmp_path / "today"), "--as-at", today)
+    assert "Data: the store" in said and "no reach_areas table" not in said
 
     assert centre_reach(from_sample)["rag"].ne("not_evaluable").all()  # the reach areas were read
     pd.testing.assert_frame_equal(from_data, from_sample)
     pd.testing.assert_frame_equal(from_store, from_sample)
+    pd.testing.assert_frame_equal(as_at_today, from_sample)
+
+
+def test_kpis_as_at_a_date_before_any_submission_see_no_data(project, tmp_path, monkeypatch):
+    from ccassure.store import Store
+
+    sample = project / "sample_data"
+    store = Store(tmp_path / "store.duckdb")
+    store.submit(sample / "provider_return", provider=PROVIDER, period="2016Q4", submitter="test", accept_warnings=True)
+    monkeypatch.setenv("CCASSURE_STORE", str(tmp_path / "store.duckdb"))
+    _, now = kpis_run("--output", str(tmp_path / "now"))
+    _, before = kpis_run("--output", str(tmp_path / "before"), "--as-at", "2000-01-01")
+    assert now["denominator"].fillna(0).gt(0).any()
+    assert before["denominator"].fillna(0).eq(0).all()  # nothing had been submitted then
 
 
 def test_a_reach_areas_csv_outside_the_records_is_not_read(project, tmp_path):

@@ -84,13 +84,14 @@ kpis = node_group(KPIS, "KPI frameworks: contract performance computed from the 
                         "cross-checked.")
 
 
-def _note_missing_reach(loaded) -> None:
+def _missing_reach(loaded) -> list[str]:
     """Centre, cluster and provider reach need the reach areas; say so rather than leave them unexplained."""
     from ccassure.kpis.loader import REACH_TABLE
 
-    if loaded.tables and REACH_TABLE not in loaded.tables:
-        loaded.notes.append("the data hold no reach_areas table (the authority records' Reach areas sheet): centre, "
-                            "cluster and provider reach cannot be computed; authority reach still can")
+    if loaded.read and REACH_TABLE not in loaded.read:
+        return ["the data hold no reach_areas table (the authority records' Reach areas sheet): centre, "
+                "cluster and provider reach cannot be computed; authority reach still can"]
+    return []
 
 
 @kpis.command("run")
@@ -114,15 +115,7 @@ def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at
 
     The data are loaded and the period chosen as ``ccassure check`` does (one path: ccassure.assessment);
     only the KPI frameworks are evaluated."""
-    from ccassure.assessment import (
-        CheckData,
-        Engine,
-        latest_store_period,
-        load_check_data,
-        run_check,
-        store_for,
-        store_tables,
-    )
+    from ccassure.assessment import Engine, StoreRead, choose_data, latest_store_period, run_check, store_for
     from ccassure.contracts import load_contracts
     from ccassure.periods import parse_period
     from ccassure.project import current_project
@@ -145,17 +138,16 @@ def run(data: tuple[Path, ...], period: str | None, authority: str | None, as_at
             wanted = wanted or latest_store_period(store, authority)
             if wanted is None:
                 _fail("the store holds no dated sessions or contacts; use --period 2016Q4")
-            tables, versions = store_tables(store, authority=authority, period=wanted, as_at=as_at)
-            loaded = CheckData(tables, "store", "the store", versions, store=store)
+            loaded = StoreRead(store, wanted, authority, as_at)  # read by SQL, as `ccassure check` reads it
         else:
-            loaded = load_check_data(list(data) or None, project=project, authority=authority, period=wanted,
-                                     contracts=contracts)
-        _note_missing_reach(loaded)
+            loaded = choose_data(list(data) or None, project=project, authority=authority, period=wanted,
+                                 contracts=contracts)
         checked = run_check(data=loaded, period=wanted, authority=authority, project=project,
                             engine=Engine(contracts, RuleSet(), frameworks))
     except ValueError as exc:
         _fail(str(exc))
     results = checked.kpis
+    results.notes = [*results.notes, *_missing_reach(checked.data)]
     for note in results.notes:
         click.echo(f"note: {note}", err=True)
     out = output or project.output_dir / "findings"
