@@ -176,6 +176,10 @@ def make_format2(directory: Path, format_version: str = "2.0") -> Path:
                    "action": "Bring Orchard End into the Southern board's remit.", "owner": "Head of Early Help",
                    "due_date": "2017-06-30", "status": "in_progress", "raised_date": "2017-01-15"}]
                  ).to_parquet(directory / "records" / "actions.parquet", index=False)
+    pd.DataFrame([{"change_id": "CHG-1", "authority_code": AUTHORITY, "centre_id": "L2", "change_type": "close",
+                   "description": "Close Linnet Lane", "proposal_date": pd.Timestamp("2016-06-01"),
+                   "decision_date": pd.Timestamp("2016-08-16")}]
+                 ).to_parquet(directory / "records" / "service_changes.parquet", index=False)
     pd.DataFrame([{"centre_id": "O1", "kpi_id": "K-REG", "target": 98.0, "period": "2016-17"}]
                  ).to_parquet(directory / "records" / "centre_targets.parquet", index=False)
     pd.DataFrame([{"kpi_id": "K-GLD", "comparator": "england", "area_code": "E92000001", "area_name": "England",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ccassure.reports import kpi_view as kv
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
-from ccassure.reports.format import md_table, status_label, text
+from ccassure.reports.format import md_table, rag_label, status_label, text
 from ccassure.reports.plain_text import date_words, period_words, plain_message
 from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
 
@@ -148,8 +148,9 @@ class AuthorityReport:
         return {str(c): str(p) for c, p in zip(self.centres["subject_id"], self.centres["provider_name"], strict=True)
                 if p}
 
-    def since(self, rule_id: str, subject_id: str, status: str) -> str:
-        """The first quarter of the current unbroken run of this status (or 'first quarter checked')."""
+    def since(self, rule_id: str, subject_id: str, status: str, subject_type: str | None = None) -> str:
+        """The first quarter of the current unbroken run of this status (or 'first quarter checked'). A
+        proposed change is judged in every quarter checked, so its run starts no earlier than its decision."""
         history = self._status_history.get((rule_id, subject_id), [])
         first = self.period
         for period, seen in reversed(history):
@@ -159,7 +160,31 @@ class AuthorityReport:
                 break
             first = period
         earliest = history[0][0] if history else None
+        if subject_type == "change":
+            dated = self._change_dates.get(str(subject_id))
+            if dated is not None:
+                kind, day = dated
+                quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+                if quarter > str(self.period):
+                    return f"not decided yet ({kind} {date_words(day)})"
+                if quarter >= str(first):
+                    return f"{period_words(quarter)} ({kind} {date_words(day)})"
         return period_words(first) + (" (first quarter checked)" if first == earliest and len(history) > 1 else "")
+
+    @cached_property
+    def _change_dates(self) -> dict[str, tuple[str, Any]]:
+        """change -> ("decided", date), else ("proposed", date): when a change's duties start to bite."""
+        changes = self.results.record("service_changes")
+        if changes.empty or "change_id" not in changes.columns:
+            return {}
+        found = {}
+        for r in changes.to_dict("records"):
+            for column, kind in (("decision_date", "decided"), ("proposal_date", "proposed")):
+                day = pd.to_datetime(r.get(column), errors="coerce")
+                if not pd.isna(day):
+                    found[str(r["change_id"])] = (kind, day)
+                    break
+        return found
 
     @cached_property
     def _status_history(self) -> dict[tuple, list[tuple[str, str]]]:
@@ -234,7 +259,8 @@ class AuthorityReport:
         judged = latest[latest["status"] != "not_applicable"]
         not_met = judged[judged["status"] == "not_met"]
         at_risk = judged[judged["status"] == "at_risk"]
-        for status, part, rank in (("not met", not_met, 0), ("at risk", at_risk, 3)):
+        # a duty's title says what the law asks ("each service is made available"): the sentence says it failed
+        for status, part, rank, verb in (("not met", not_met, 0, "does not meet"), ("at risk", at_risk, 3, "is at risk on")):
             if part.empty:
                 continue
             worst_subjects = part.groupby(["subject_type", "subject_id"]).size().sort_values(ascending=False)
@@ -242,7 +268,7 @@ class AuthorityReport:
             for (subject_type, subject_id), _n in list(worst_subjects.items())[:2]:
                 row = part[(part["subject_type"] == subject_type) & (part["subject_id"] == subject_id)].iloc[0]
                 duties = part[(part["subject_id"] == subject_id)]["title"].dropna().unique()
-                named.append(f"{self.where(row)}: {text(_lower_first(duties[0]))}"
+                named.append(f"{self.where(row)} {verb} “{text(_lower_first(duties[0]))}”"
                              + (f" and {_plural(len(duties) - 1, 'other duty', 'other duties')}" if len(duties) > 1 else ""))
             more = len(worst_subjects) - len(named)
             sentences.append((rank, f"**{_plural(len(part), 'duty check')} {'is' if len(part) == 1 else 'are'} "
@@ -292,14 +318,17 @@ class AuthorityReport:
         return "\n".join(f"- {line}" for line in lines)
 
     def exceptions(self) -> str:
-        """Every duty not met or at risk in the latest quarter, and every provider figure that disagrees."""
+        """Every duty not met or at risk in the latest quarter, every measure off target (Red) and every
+        provider figure that disagrees, with the action, owner, due date and progress recorded for each."""
         problems = self.latest[self.latest["status"].isin(PROBLEMS)].copy()
         rows = []
         problems["order_"] = problems["status"].map(WORST_FIRST.index)
         problems["where_"] = [self.where(r) for r in problems.itertuples()]
         for r in problems.sort_values(["order_", "where_", "title"]).itertuples():
-            rows.append((status_label(r.status), r.where_, text(r.title), self.since(r.rule_id, r.subject_id, r.status),
-                         self.finding_words(r.message), self.action_words(r.rule_id, r.subject_id)))
+            rows.append((status_label(r.status), r.where_, text(r.title),
+                         self.since(r.rule_id, r.subject_id, r.status, r.subject_type),
+                         self.finding_words(r.message), *self.action_for(r.rule_id, r.subject_id)))
+        rows += self._red_measure_rows()
         crosschecks = self.results.kpi_findings
         if len(crosschecks):
             flagged = crosschecks[(crosschecks["authority_code"] == self.authority) & (crosschecks["period"] == self.period)
@@ -311,14 +340,54 @@ class AuthorityReport:
                 if title:
                     message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
                 rows.append((status_label(r.status), self.where(r), "The provider's own figure agrees with its records",
-                             period_words(r.period), self.finding_words(message), self.action_words(r.rule_id, r.subject_id)))
+                             period_words(r.period), self.finding_words(message), *self.action_for(r.rule_id, r.subject_id)))
         if not rows:
-            return f"No duty is not met or at risk in {period_words(self.period)}."
-        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first. The action, its owner, "
-                 "due date and progress come from the authority's own actions list; a blank means no action is "
-                 "recorded yet.")
-        return intro + "\n\n" + md_table(rows, ["Status", "Where", "Duty", "Since", "What was found", "Action"],
-                                           escape=[False] * 6)
+            return f"No duty is not met or at risk and no measure is off target in {period_words(self.period)}."
+        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first: duties, then measures "
+                 "off target (each place off target is listed in the appendix). The action, its owner, due date and "
+                 "progress come from the authority's own actions list; a blank means none is recorded yet.")
+        # the status heads the duty's cell, and owner, due date and progress share one column: on A4 a column
+        # each would leave every column too narrow to read
+        rows = [(where, f"{status}: {duty}", since, found, action,
+                 "; ".join(b for b in (owner, f"due {due}" if due else "", progress) if b))
+                for status, where, duty, since, found, action, owner, due, progress in rows]
+        return intro + "\n\n" + md_table(rows, ["Where", "Status: duty or measure", "Since", "What was found",
+                                                 "Action", "Owner; due date; progress"], escape=[False] * 6,
+                                           prefer=[1, 1.5, 1, 4, 1.5, 1])
+
+    def _red_measure_rows(self, named: int = 2) -> list[tuple[str, ...]]:
+        """One exceptions row per measure off target: where it is Red (the authority, each provider, how many
+        centres and the furthest off), since when, and the action recorded at the first place that has one."""
+        every = self._latest_kpi_rows
+        red = [r for r in every if r.rag == "red"]
+        rows = []
+        for (kpi_id, window), part in _grouped(red, lambda r: (r.kpi_id, r.window)).items():
+            part = self._furthest_off(part)
+            own = [r for r in part if r.subject_type == "authority"]
+            providers = [r for r in part if r.subject_type == "provider"]
+            centres = [r for r in part if r.subject_type in CENTRE_TYPES]
+            rated = sum(1 for r in every if (r.kpi_id, r.window) == (kpi_id, window) and r.subject_type in CENTRE_TYPES
+                        and r.rag in ("green", "amber", "red"))
+            places = (["the authority"] if own else []) + ([_plural(len(providers), "provider")] if providers else []) \
+                + ([f"{len(centres)} of {rated} centres"] if centres else []) \
+                or [_plural(len(part), "cluster")]
+            reference = (own or providers or part)[0]
+            found = [f"{kv.shown_value(reference)} against a target of {kv.target_text(reference)}"
+                     + ("" if own else f" ({text(self.where(reference))})") + f"; {kv.direction_words(reference.direction)}."]
+            if len(providers) > (0 if own else 1):
+                found.append("Providers off target: " + ", ".join(
+                    f"{text(self.results.provider_name(r.subject_id))} {kv.shown_value(r)}" for r in providers) + ".")
+            if centres:
+                found.append("Furthest off: " + ", ".join(f"{text(r.subject_name or r.subject_id)} {kv.shown_value(r)}"
+                                                           for r in centres[:named])
+                             + (f" and {len(centres) - named} more." if len(centres) > named else "."))
+            acted = next((r for r in part if (str(r.kpi_id), str(r.subject_id)) in self._actions_by_item), None)
+            action = self.action_for(acted.kpi_id, acted.subject_id) if acted is not None else ("", "", "", "")
+            title = f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})"
+            rows.append((min(kv.LEVEL_ORDER.get(r.subject_type, 9) for r in part), -len(part), title,
+                         (rag_label("red"), "; ".join(places), title, self.kpi_since(reference), " ".join(found), *action)))
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        return [r[3] for r in rows]
 
     def resolved(self) -> str:
         """Duties and provider figures that were not met or at risk earlier in the periods checked, but not now."""
@@ -455,7 +524,10 @@ class AuthorityReport:
             return "–"
         rating = kv.rating_text(row, bool(row.rag_shown))
         value = kv.shown_value(row)
-        return f"{value} {rating.split(':')[0]}" if value not in ("–",) else rating
+        cell = f"{value} {rating.split(':')[0]}" if value not in ("–",) else rating
+        if str(getattr(row, "target_source", "") or "") == "centre_target":  # the column's target is not its own
+            cell += f" (own target {kv.value_text(row.target, row.unit)})"
+        return cell
 
     def kpi_matrix(self, subject_type: str, chunk: int = 4, provider: str | None = None) -> str:
         """Measures down, subjects across (providers, clusters, or one provider's centres): value and rating."""
@@ -472,7 +544,10 @@ class AuthorityReport:
             subjects = [(p.id, p.name) for p in self.providers.itertuples() if p.id in set(ids)]
         else:
             subjects = [(s, s) for s in sorted(s for s in ids if _present(s))]
-        first_of_measure = {}
+        first_of_measure = {}  # the row whose target heads the measure: a framework target, not a centre's own
+        for r in part:
+            if str(getattr(r, "target_source", "") or "") != "centre_target":
+                first_of_measure.setdefault((r.kpi_id, r.window), r)
         for r in part:
             first_of_measure.setdefault((r.kpi_id, r.window), r)
         measures = sorted(first_of_measure.values(), key=lambda m: (_na_last(m.framework), _na_last(m.kpi_id)))

@@ -58,8 +58,11 @@ def _longest_word_pt(value: str, bold: bool = False) -> float:
     return max((text_pt(w, bold) for w in longest), default=0.0)
 
 
-def widths_pt(head: Sequence[str], cells: Sequence[Sequence[str]]) -> list[float]:
-    """Points per column, summing to the text width: each at least its longest word (header in bold)."""
+def widths_pt(head: Sequence[str], cells: Sequence[Sequence[str]], prefer: Sequence[float] | None = None
+              ) -> list[float]:
+    """Points per column, summing to the text width: each at least its longest word (header in bold).
+    ``prefer`` weighs how much of the spare width each column wants (2: twice its share; default 1 each),
+    for a table whose main column would otherwise lose out to several minor ones."""
     columns = range(len(head))
     texts = [[plain(row[i]) for row in cells if i < len(row)] for i in columns]
     heads = [plain(h) for h in head]
@@ -77,16 +80,19 @@ def widths_pt(head: Sequence[str], cells: Sequence[Sequence[str]]) -> list[float
         return [TEXT_WIDTH_PT * m / sum(minimum) for m in minimum]
     if sum(natural) <= TEXT_WIDTH_PT:  # everything fits: stretch in proportion to the natural widths
         return [TEXT_WIDTH_PT * n / sum(natural) for n in natural]
-    wants = [n - m for n, m in zip(natural, minimum, strict=True)]
+    weights = list(prefer) if prefer else [1.0] * len(head)
+    wants = [(n - m) * w for n, m, w in zip(natural, minimum, weights, strict=True)]
+    if not sum(wants):
+        return [m + spare / len(minimum) for m in minimum]
     return [m + spare * w / sum(wants) for m, w in zip(minimum, wants, strict=True)]
 
 
 def separator_dashes(head: Sequence[str], cells: Sequence[Sequence[str]], colons: Sequence[int],
-                     longest_line: int) -> list[int]:
+                     longest_line: int, prefer: Sequence[float] | None = None) -> list[int]:
     """Dashes per column for the separator line (``colons`` says how many colons each column's rule has,
     which pandoc counts as part of the width). A table whose lines are all short keeps a short separator,
     so that pandoc leaves its sizing to typst, which then fits it to its content."""
-    points = widths_pt(head, cells)
+    points = widths_pt(head, cells, prefer)
     if longest_line <= SHORT_LINE:
         units = SHORT_LINE - len(head) - 1
         shares = [max(1, round(units * p / TEXT_WIDTH_PT)) for p in points]

@@ -120,8 +120,9 @@ def text(value: Any) -> str:
 
 def md_table(rows: Iterable[Sequence[Any]] | Any, headers: Sequence[str] | None = None,
              align: str | Sequence[str] | None = None, escape: bool | Sequence[bool] = True,
-             empty: str = "_None._") -> str:
+             empty: str = "_None._", prefer: Sequence[float] | None = None) -> str:
     """A Markdown pipe table (survives to PDF). ``rows`` may be a DataFrame or a list of sequences.
+    ``prefer``: how much of the spare width each column wants in the PDF (columns.widths_pt).
 
     ``escape`` may be one flag for all columns or one per column: pass False only for cells this code
     built itself (status labels), never for provider text.
@@ -155,7 +156,7 @@ def md_table(rows: Iterable[Sequence[Any]] | Any, headers: Sequence[str] | None 
     aligns = (aligns + ["l"] * width)[:width]
     # column widths in the PDF: every column at least as wide as its longest word (columns.py)
     dashes = separator_dashes(head, cells, [2 if a == "c" else 1 for a in aligns],
-                              max(len(line) for line in [header, *rows]))
+                              max(len(line) for line in [header, *rows]), prefer)
     return "\n".join([header, "|" + "|".join(_rule(a, n) for a, n in zip(aligns, dashes, strict=True)) + "|",
                       *rows])
 
