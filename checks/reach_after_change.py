@@ -38,7 +38,8 @@ def reach_after_change(ctx):
         removed = dict(ctx.con.sql(f"""
             SELECT coalesce(programme_ref, 'change:' || change_id) AS programme, list(DISTINCT centre_id ORDER BY centre_id)
             FROM service_changes WHERE change_type IN {REMOVING} AND centre_id IS NOT NULL GROUP BY 1""").fetchall())
-        known = {row[0] for row in ctx.con.sql("SELECT centre_id FROM centres").fetchall()}
+        names = dict(ctx.con.sql("SELECT centre_id, coalesce(centre_name, centre_id) FROM centres").fetchall())
+        known = set(names)
         rows = ctx.con.sql(f"""
             WITH ch AS (SELECT "__subject_id" AS sid, programme, authority_code FROM __reach_subjects),
             gone AS (SELECT coalesce(programme_ref, 'change:' || change_id) AS programme, centre_id
@@ -92,9 +93,10 @@ def reach_after_change(ctx):
             outcome = "warn"
         else:
             outcome = "pass"
-        together = (f"{len(closing)} centres removed together ({', '.join(closing)})"
+        named = ", ".join(str(names.get(c, c)) for c in closing)  # centres by name: the detail reaches committee papers
+        together = (f"{len(closing)} centres removed together ({named})"
                     if len(closing) > 1 or programme_subject or not programme.startswith("change:")
-                    else f"centre {', '.join(closing) or 'none'} removed")
+                    else f"{named or 'no centre'} removed")
         evidence = [{"table": "service_changes", "keys": {"programme_ref": programme}}] \
             if not (programme_subject or programme.startswith("change:")) else []
         evidence += [{"table": "lsoa_population", "keys": {"lsoa_code": code, "year": year}}
@@ -104,7 +106,11 @@ def reach_after_change(ctx):
             "observed": f"{after_pct:.1f}% after (before {before_pct:.1f}%)",
             "threshold": f"share of under-fives within {radius:g} m of a remaining open centre >= {warn_floor:g}%",
             "evidence": evidence,
-            "detail": (f"{together}; {left_open} open centre(s) remain; {len(lost or [])} small area(s) lose "
-                       f"their only centre within {radius:g} m"),
+            "detail": (f"{together}; {_count(left_open, 'open centre')} remain; "
+                       f"{_count(len(lost or []), 'small area')} lose their only centre within {radius:g} m"),
         })
     return results
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -58,7 +58,7 @@ def test_gaps_summary_lists_not_met_at_risk_and_not_evaluable_with_what_is_missi
 
 def test_evidence_counts_are_exact_and_samples_are_labelled(results):
     pack = evidence.pack_markdown(results, "OAK-CC-01")
-    assert "33 matching row(s) in sessions" in pack
+    assert "33 matching rows in the Sessions sheet" in pack
     assert f"showing {evidence.EVIDENCE_SHOWN} of 33 matching rows" in pack
     assert "and 1 more" not in pack
 
@@ -134,4 +134,4 @@ def test_the_authoritys_agreed_action_sits_beside_the_gap(results):
 def test_when_every_evidence_row_is_present_each_table_is_counted():
     rows = [{"table": "centres", "key": {}, "matched": True, "row": {"centre_id": "C1"}}]
     rows += [{"table": "sessions", "key": {}, "matched": True, "row": {"session_id": f"S{i}"}} for i in range(5)]
-    assert "(1 in centres, 5 in sessions)" in evidence.evidence_block(rows, 6)
+    assert "(1 in the Centres sheet, 5 in the Sessions sheet)" in evidence.evidence_block(rows, 6)

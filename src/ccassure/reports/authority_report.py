@@ -50,6 +50,32 @@ def _grouped(rows: list[Any], key: Any) -> dict[Any, list[Any]]:
     return groups
 
 
+def parameter_words(name: str, spec: Any) -> str:
+    """A threshold as a committee reads it: '3000 metres, straight line (a local policy choice)'. The rule
+    file's unit says what the number counts, so the parameter's own name is shown only when it has none."""
+    value = spec.get("value") if isinstance(spec, dict) else spec
+    unit = spec.get("unit") if isinstance(spec, dict) else None
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    elif isinstance(value, float) and value == int(value):
+        value = int(value)
+    shown = plain_message(str(value)) if isinstance(value, str) else f"{value:,}" if isinstance(value, int) else value
+    if not unit:
+        words = f"{plain_message(str(name))}: {shown}"
+    elif isinstance(value, str):
+        words = f"{plain_message(str(unit))}: {shown}"
+    else:
+        lead = next((w for prefix, w in BOUND_WORDS if str(name).startswith(prefix)), "")
+        words = f"{lead}{shown} {plain_message(str(unit))}"
+    return words + (f" ({'set in law' if kind == 'law' else 'a local policy choice'})" if kind else "")
+
+
+# what a threshold's name says about its direction (the rule files' naming convention), in words
+BOUND_WORDS = (("warn_below", "at risk below "), ("fail_below", "not met below "), ("warn_above", "at risk above "),
+               ("fail_above", "not met above "), ("max_", "at most "), ("min_", "at least "))
+
+
 def _plural(n: int, word: str, plural: str | None = None) -> str:
     return f"{n} {word if n == 1 else (plural or word + 's')}"
 
@@ -279,15 +305,22 @@ class AuthorityReport:
         if len(red):
             providers = red[red["subject_type"] == "provider"]
             ranked = sorted(providers.groupby("subject_id"), key=lambda item: -len(item[1]))
-            for pid, part in ranked[:2]:
+
+            def rated(pid: str) -> int:
+                return int(((self.latest_kpis["subject_id"] == pid)
+                            & self.latest_kpis["rag"].isin(["green", "amber", "red"])).sum())
+
+            for pid, part in ranked[:1]:  # the worst provider by name and measure; every other one in one sentence
                 example = part.iloc[0]
-                rated = self.latest_kpis[(self.latest_kpis["subject_id"] == pid)
-                                         & self.latest_kpis["rag"].isin(["green", "amber", "red"])]
-                value = kv.shown_value(example)
                 sentences.append((1, f"**{text(self.results.provider_name(pid))} is off target (Red) on "
-                                     f"{len(part)} of {len(rated)} rated measures**, including "
-                                     f"{text(_lower_first(kv.title_text(example, self.results)))}: {value} against a target "
-                                     f"of {kv.target_text(example)}."))
+                                     f"{len(part)} of {rated(pid)} rated measures**, including "
+                                     f"{text(_lower_first(kv.title_text(example, self.results)))}: "
+                                     f"{kv.shown_value(example)} against a target of {kv.target_text(example)}."))
+            if len(ranked) > 1:
+                others = [f"{text(self.results.provider_name(pid))} on {len(part)} of {rated(pid)}"
+                          for pid, part in ranked[1:]]
+                sentences.append((1, f"**{'Another provider is' if len(others) == 1 else 'Other providers are'} off "
+                                     f"target (Red):** {'; '.join(others)} rated measures."))
             own = red[red["subject_type"] == "authority"]
             if len(own):
                 titles = [text(_lower_first(kv.title_text(r, self.results))) for r in own.itertuples()][:3]
@@ -792,12 +825,7 @@ class AuthorityReport:
             params = node.get("parameters") or parse_json(part["parameters"].iloc[-1], {}) or {}
             words = []
             for name, spec in (params.items() if isinstance(params, dict) else []):
-                value = spec.get("value") if isinstance(spec, dict) else spec
-                unit = spec.get("unit") if isinstance(spec, dict) else None
-                kind = spec.get("kind") if isinstance(spec, dict) else None
-                value = str(value).replace("_", " ") if isinstance(value, str) else value
-                words.append(f"{str(name).replace('_', ' ')}: {value}{' ' + str(unit) if unit else ''}"
-                             + (f" ({'set in law' if kind == 'law' else 'a local policy choice'})" if kind else ""))
+                words.append(parameter_words(name, spec))
             rows.append((text(part["title"].iloc[-1]), text(version), text("; ".join(words)) if words else "–"))
         rows.sort()
         submissions = self.results.manifest.get("data_versions") or []

@@ -77,6 +77,10 @@ class CentrePack:
         return list(self._latest_findings.itertuples())
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "None", "nan")
 
@@ -266,7 +270,7 @@ def gaps_summary(pack: CentrePack) -> str:
     rows = gap_rows(pack)
     latest = pack.latest_findings()
     met = int((latest["status"] == "met").sum())
-    head = (f"In {text(pack.latest)}, {met} duty check(s) were met and {len(rows)} need attention "
+    head = (f"In {text(pack.latest)}, {_count(met, 'duty check')} were met and {len(rows)} need attention "
             "(not met, at risk, or not evaluable because evidence is missing; never counted as met).")
     if not rows:
         return head + "\n\nNo gaps in the latest quarter."
@@ -363,6 +367,13 @@ def _cell(value: Any) -> str:
     return str(value)[:40]
 
 
+def _sheets(tables: list[str]) -> str:
+    """'the Centres and Services sheets': where a provider finds the rows, in the words of its return."""
+    names = [_humanise(t) for t in tables]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"the {joined} sheet" + ("s" if len(names) > 1 else "")
+
+
 def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     """The matching evidence rows, counted exactly: 'showing N of M matching rows'. Rows about children or
     families are never listed, and a small count of them is not shown."""
@@ -373,7 +384,7 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     if exact == 0:
         return "**Evidence:** no matching rows."
     tables = sorted({str(i.get("table")) for i in items if i.get("table")})
-    where = f" in {text(', '.join(_humanise(t).lower() for t in tables))}" if tables else ""
+    where = f" in {text(_sheets(tables))}" if tables else ""
     if set(tables) & set(PEOPLE_TABLES):
         counted = Policy(threshold=int(min_count or 0)).sentence_count(exact, "matching rows")
         return f"**Evidence:** {counted}{where} (rows about families are not listed in this pack)."
@@ -381,9 +392,9 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     rows = [i.get("row") for i in shown if isinstance(i.get("row"), dict)]
     if len(items) == exact and len(tables) > 1:  # every row is here: count each table exactly
         counts = {t: sum(1 for i in items if str(i.get("table")) == t) for t in tables}
-        where = " (" + ", ".join(f"{n:,} in {text(_humanise(t).lower())}" for t, n in counts.items()) + ")"
+        where = " (" + ", ".join(f"{n:,} in {text(_sheets([t]))}" for t, n in counts.items()) + ")"
     if not rows:
-        return f"**Evidence:** {exact:,} matching row(s){where}."
+        return f"**Evidence:** {_count(exact, 'matching row')}{where}."
     columns: list[str] = []
     for row in rows:
         columns += [c for c in row if c not in columns]
@@ -391,7 +402,7 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     columns = (varying or columns)[:EVIDENCE_COLUMNS]
     table = md_table([[text(_cell(r.get(c))) for c in columns] for r in rows], [_humanise(c) for c in columns],
                      escape=[False] * len(columns))
-    return (f"**Evidence:** {exact:,} matching row(s){where}; showing {len(rows)} of {exact:,} matching "
+    return (f"**Evidence:** {_count(exact, 'matching row')}{where}; showing {len(rows)} of {exact:,} matching "
             f"rows.\n\n{table}")
 
 
@@ -473,7 +484,7 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
         lines.append(f"**Authority's comment:** {text(row['authority_comment'])}  ")
     not_met, red = _area_evidence(pack, area, min_count)
     if grade <= 2 and (not_met or red):
-        parts = [f"{not_met} duty check(s) not met" if not_met else "", f"{red} KPI(s) red" if red else ""]
+        parts = [f"{_count(not_met, 'duty check')} not met" if not_met else "", f"{_count(red, 'KPI')} red" if red else ""]
         lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
                      f"but in {text(pack.latest)} the evidence shows {' and '.join(p for p in parts if p)}.")
     elif grade >= 3 and not not_met and not red:

@@ -18,6 +18,17 @@ _INTERNAL_SENTENCE = re.compile(r"[^.]*(?:statute\.md|\[[A-Z]\]|\bseed \d+|ccass
                                 r"[^.]*\.\s*", re.IGNORECASE)
 _TIMES = re.compile(r"\b(?:met|seen|held)\s+only\s+(\d+)\s+times\b")
 _PERIOD_IN_TEXT = re.compile(r"\b\d{4}Q[1-4]\b")
+_COUNTED = re.compile(r"\b(\d[\d,]*)((?:\s+[A-Za-z-]+)*?\s+)([A-Za-z-]+)\(s\)")  # "3 current member(s)"
+# data codes that reach messages (service categories, outcome measures), in the words of the law or the data
+CODE_WORDS = {
+    "gld_percent": "good level of development",
+    "early_years": "early years provision",
+    "la_social_care": "local authority social care",
+    "jcp_employment": "Jobcentre Plus employment support",
+    "info_advice": "information and advice",
+    "IoD2019": "English Indices of Deprivation 2019",
+}
+_CODE = re.compile(r"\b(" + "|".join(map(re.escape, CODE_WORDS)) + r")\b")
 _SNAKE = re.compile(r"\b([a-z]+)_([a-z_]+)\b")
 
 
@@ -25,6 +36,11 @@ def _times(match: re.Match[str]) -> str:
     n = int(match.group(1))
     verb = match.group(0).split()[0]
     return f"{verb} {'not at all' if n == 0 else 'only once' if n == 1 else f'only {n} times'}"
+
+
+def _counted(match: re.Match[str]) -> str:
+    number, words, noun = match.groups()
+    return f"{number}{words}{noun}" + ("" if number == "1" else "s")
 
 
 def plain_message(message: Any) -> str:
@@ -42,6 +58,8 @@ def _plain(text: str) -> str:
     while previous != text:
         previous, text = text, _TECHNICAL_PARENTHESIS.sub("", text)
     text = _TIMES.sub(_times, text)
+    text = _COUNTED.sub(_counted, text)
+    text = _CODE.sub(lambda m: CODE_WORDS[m.group(1)], text)
     text = _SNAKE.sub(lambda m: f"{m.group(1)} {m.group(2).replace('_', ' ')}", text)
     text = _PERIOD_IN_TEXT.sub(lambda m: period_words(m.group(0)), text)
     text = re.sub(r"\s+([.,;:])", r"\1", text)
