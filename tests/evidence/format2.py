@@ -142,6 +142,7 @@ def kpis() -> pd.DataFrame:
                          "rating_reason": None, "change_on_previous": None, "change_on_year_before": None,
                          "parameters": "{}", "data_versions": "[]"})
         rows.append({**rows[-3], "kpi_id": "K-STAR", "title": "Closed cases with an improved Family Star score",
+                     "window": "rolling_12_months",
                      "value": 75.0, "target": 85, "target_source": "centre_target", "rag": "amber",
                      "numerator": 30, "denominator": 40})
     return pd.DataFrame(rows)

@@ -135,3 +135,9 @@ def test_when_every_evidence_row_is_present_each_table_is_counted():
     rows = [{"table": "centres", "key": {}, "matched": True, "row": {"centre_id": "C1"}}]
     rows += [{"table": "sessions", "key": {}, "matched": True, "row": {"session_id": f"S{i}"}} for i in range(5)]
     assert "(1 in the Centres sheet, 5 in the Sessions sheet)" in evidence.evidence_block(rows, 6)
+
+
+def test_year_to_date_and_rolling_measures_are_in_the_pack_with_their_window(results):
+    pack = evidence.pack_markdown(results, "OAK-CC-01")
+    row = next(line for line in pack.splitlines() if line.startswith("| Closed cases with an improved Family Star"))
+    assert "(12 months to date)" in row.replace("\\", "") and "75.0%" in row

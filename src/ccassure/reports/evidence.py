@@ -20,7 +20,7 @@ from ccassure.areas import AREAS
 from ccassure.reports import kpi_view
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
 from ccassure.reports.format import md_table, status_label, text
-from ccassure.reports.plain_text import plain_message
+from ccassure.reports.plain_text import period_words, plain_message, quarter_short
 from ccassure.reports.results import Results, inspection_area, parse_json
 
 GAP_STATUSES = ("not_met", "at_risk", "not_evaluable")
@@ -192,7 +192,7 @@ def profile(pack: CentrePack) -> str:
     lines.append(f"**Advisory board:** {text(pack.board_name)}  " if pack.board_id
                  else "**Advisory board:** ✖ none recorded: the centre is not within the remit of any advisory "
                       "board (see the gaps below)  ")
-    lines.append(f"**Quarters checked:** {text(', '.join(pack.periods)) if pack.periods else 'none'}")
+    lines.append(f"**Quarters checked:** {text(', '.join(period_words(q) for q in pack.periods)) if pack.periods else 'none'}")
     return "\n".join(lines)
 
 
@@ -270,7 +270,7 @@ def gaps_summary(pack: CentrePack) -> str:
     rows = gap_rows(pack)
     latest = pack.latest_findings()
     met = int((latest["status"] == "met").sum())
-    head = (f"In {text(pack.latest)}, {_count(met, 'duty check')} were met and {len(rows)} need attention "
+    head = (f"In {text(period_words(pack.latest))}, {_count(met, 'duty check')} were met and {len(rows)} need attention "
             "(not met, at risk, or not evaluable because evidence is missing; never counted as met).")
     if not rows:
         return head + "\n\nNo gaps in the latest quarter."
@@ -291,18 +291,28 @@ def centre_kpis(pack: CentrePack, min_count: int = 5) -> pd.DataFrame:
         chosen = getattr(pack.results, "frameworks", None)
         frameworks = chosen(pack.authority) if callable(chosen) else None
         k = kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=threshold), frameworks or None)
-        return k[k["window"] == "quarter"] if len(k) else k
+        return k  # every window: quarterly, year-to-date and rolling 12-month measures alike
 
     if not pack.authority:
         return pd.DataFrame()
     return pack.results._memoised(("centre-pack-kpis", pack.authority, threshold), build)
 
 
+WINDOW_ORDER = {"quarter": 0, "year_to_date": 1, "rolling_12_months": 2}
+
+
+def _titled(row: Any, results: Results) -> str:
+    """A measure's title with its window when it is not the quarter ('... (12 months to date)')."""
+    title = kpi_view.title_text(row, results)
+    window = str(getattr(row, "window", "quarter") or "quarter")
+    return title if window == "quarter" else f"{title} ({kpi_view.WINDOW_WORDS.get(window, window)})"
+
+
 class LatestKpis(NamedTuple):
     """The centre's KPI rows of its latest quarter, sorted by title, with the authority's row of each KPI."""
 
     rows: list[Any]  # row tuples, sorted by title
-    authority_row: dict[str, Any]  # kpi_id -> the authority's row (first one) in the same quarter
+    authority_row: dict[tuple[str, str], Any]  # (kpi_id, window) -> the authority's row in the same quarter
     period: Any = None
 
 
@@ -317,8 +327,10 @@ def _latest_kpis(pack: CentrePack, min_count: int) -> LatestKpis:
             period = mine["period"].max()
             authority: dict[str, Any] = {}
             for row in k[(k["subject_type"] == "authority") & (k["period"] == period)].itertuples():
-                authority.setdefault(row.kpi_id, row)
-            rows = list(mine[mine["period"] == period].sort_values("title").itertuples())
+                authority.setdefault((row.kpi_id, row.window), row)
+            latest = mine[mine["period"] == period]
+            order = latest.assign(window_order=latest["window"].map(lambda w: WINDOW_ORDER.get(w, 9)))
+            rows = list(order.sort_values(["title", "window_order"], kind="stable").itertuples())
             pack.kpi_cache[min_count] = LatestKpis(rows, authority, period)
     return pack.kpi_cache[min_count]
 
@@ -328,10 +340,10 @@ def kpi_gaps(pack: CentrePack, min_count: int = 5) -> str:
     if not latest.rows:
         return ""
     red = [r for r in latest.rows if r.rag == "red" and r.rag_shown and r.value_shown]
-    period = text(latest.period)
+    period = text(period_words(latest.period))
     if not red:
         return f"No KPI of this centre with figures large enough to show is red in {period}."
-    items = [f"{text(kpi_view.title_text(r, pack.results))}: {kpi_view.shown_value(r)} against a target of "
+    items = [f"{text(_titled(r, pack.results))}: {kpi_view.shown_value(r)} against a target of "
              f"{kpi_view.target_text(r)}" for r in red]
     return f"KPIs off target (red) in {period}:\n\n" + "\n".join(f"- {i}" for i in items)
 
@@ -351,7 +363,8 @@ def _status_by_quarter(pack: CentrePack, duties: dict[tuple, list[Any]]) -> str:
             label += f" ({_subject_label(pack, group[0])})"
         rows.append((text(label), *(status_label(by_period[p], short=True) if p in by_period else " "
                                     for p in periods)))
-    return md_table(rows, ["Duty", *periods], "l" + "c" * len(periods), escape=[False] * (1 + len(periods)))
+    return md_table(rows, ["Duty", *(quarter_short(p) for p in periods)], "l" + "c" * len(periods),
+                    escape=[False] * (1 + len(periods)))
 
 
 def _humanise(name: Any) -> str:
@@ -414,7 +427,7 @@ def duty_details(pack: CentrePack, duties: dict[tuple, list[Any]], min_count: in
             continue
         title = str(last.title) + ("" if subject_id == pack.centre else f" ({_subject_label(pack, last)})")
         out.append(f"#### {text(title)}\n")
-        out.append(f"**Status in {text(last.period)}:** {status_label(last.status)}  ")
+        out.append(f"**Status in {text(period_words(last.period))}:** {status_label(last.status)}  ")
         if not _blank(last.citation):
             out.append(f"**Basis:** {text(last.citation)}  ")
         out.append(f"**Finding:** {text(finding_words(last.message, min_count))}\n")
@@ -467,7 +480,7 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
         return "_The centre's self-evaluation does not cover this area._"
     row = mine.sort_values("period").iloc[-1]
     grade = int(row["self_grade"])
-    lines = [f"**Self-evaluation {text(row.get('period'))}:** the provider graded this area "
+    lines = [f"**Self-evaluation {text(period_words(row.get('period')))}:** the provider graded this area "
              f"**{GRADES.get(grade, grade)}** ({grade}).  "]
     if not _blank(row.get("self_narrative")):
         lines.append(f"**Provider's account:** {text(row['self_narrative'])}  ")
@@ -486,10 +499,10 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
     if grade <= 2 and (not_met or red):
         parts = [f"{_count(not_met, 'duty check')} not met" if not_met else "", f"{_count(red, 'KPI')} red" if red else ""]
         lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
-                     f"but in {text(pack.latest)} the evidence shows {' and '.join(p for p in parts if p)}.")
+                     f"but in {text(period_words(pack.latest))} the evidence shows {' and '.join(p for p in parts if p)}.")
     elif grade >= 3 and not not_met and not red:
         lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
-                     f"but in {text(pack.latest)} no duty check in this area is not met and no KPI is red.")
+                     f"but in {text(period_words(pack.latest))} no duty check in this area is not met and no KPI is red.")
     return "\n".join(lines)
 
 
@@ -522,9 +535,9 @@ def kpi_rows(pack: CentrePack, area: str | None, min_count: int) -> list[tuple]:
     for r in latest.rows:
         if _area_of(pack, r.kpi_id) != area:
             continue
-        own = latest.authority_row.get(r.kpi_id)
+        own = latest.authority_row.get((r.kpi_id, r.window))
         england = _comparator(pack.results, r.kpi_id, str(r.period))
-        rows.append((text(kpi_view.title_text(r, pack.results)), kpi_view.shown_value(r),
+        rows.append((text(_titled(r, pack.results)), kpi_view.shown_value(r),
                      kpi_view.rating_text(r, bool(r.rag_shown)), text(r.count_text), kpi_view.target_text(r),
                      kpi_view.shown_value(own) if own is not None else "–",
                      kpi_view.value_text(england, r.unit) if england is not None else "–"))
@@ -536,7 +549,7 @@ def kpi_table(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
     if not rows:
         return ""
     period = _latest_kpis(pack, min_count).period
-    return (f"**KPIs in {text(period)}** (small numbers: see the note under the gaps):\n\n"
+    return (f"**KPIs in {text(period_words(period))}** (small numbers: see the note under the gaps):\n\n"
             + md_table(rows, ["Measure", "Centre", "Rating", "Count", "Target", "Authority", "England"],
                        "lrlrrrr", escape=[False] * 7))
 
@@ -596,7 +609,7 @@ def area_section(pack: CentrePack, area: str | None, min_count: int = 5) -> str:
         out.append(duty_details(pack, duties, min_count))
     wide = _authority_rows(pack, area)
     if wide:
-        out.append(f"\n**Authority-wide duties in {text(pack.latest)}** (they bear on every centre):\n")
+        out.append(f"\n**Authority-wide duties in {text(period_words(pack.latest))}** (they bear on every centre):\n")
         out.append(md_table([(status_label(r.status), text(r.title), text(finding_words(r.message, min_count)))
                              for r in wide],
                             ["Status", "Duty", "Finding"], escape=[False] * 3) + "\n")
@@ -650,7 +663,7 @@ def inspections(pack: CentrePack) -> str:
     action = action[action["rule_id"].map(lambda r: "statement of action" in str(
         (pack.results.nodes().get(str(r)) or {}).get("title", "")).lower())]
     if len(action):
-        lines.append(f"**Status of the action statement duty in {text(pack.latest)}:** "
+        lines.append(f"**Status of the action statement duty in {text(period_words(pack.latest))}:** "
                      f"{status_label(action['status'].iloc[0])}  ")
     if len(mine) > 1:
         earlier = "; ".join(f"{_date(r.get('inspection_date'))}: "

@@ -70,6 +70,14 @@ _PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTHS = ("January to March", "April to June", "July to September", "October to December")
 
 
+def quarter_short(period: Any) -> str:
+    """'2017Q1' -> 'Jan–Mar 2017': a quarter as a narrow table header."""
+    match = _PERIOD.match(str(period or ""))
+    if not match:
+        return period_words(period)
+    return f"{('Jan–Mar', 'Apr–Jun', 'Jul–Sep', 'Oct–Dec')[int(match.group(2)) - 1]} {match.group(1)}"
+
+
 def period_words(period: Any) -> str:
     """'2017Q1' -> 'January to March 2017'; a financial year '2016-17' -> 'the year 2016-17'."""
     text = str(period or "")
