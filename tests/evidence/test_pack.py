@@ -141,3 +141,17 @@ def test_year_to_date_and_rolling_measures_are_in_the_pack_with_their_window(res
     pack = evidence.pack_markdown(results, "OAK-CC-01")
     row = next(line for line in pack.splitlines() if line.startswith("| Closed cases with an improved Family Star"))
     assert "(12 months to date)" in row.replace("\\", "") and "75.0%" in row
+
+
+def test_the_centres_own_reported_figures_are_checked_in_the_pack_by_measure_name(results):
+    from ccassure.reports.results import Results
+
+    check = results.findings.iloc[[0]].assign(
+        rule_id="KPI-XCHECK-K-REACH", title="Provider-reported under-fives in the reach area registered agrees with "
+        "the data", subject_type="centre", subject_id="OAK-CC-01", status="not_met", period="2016Q4",
+        message="Acorn Lane reported K-REACH = 91.6 for 2016Q4, but the return's records give 77.6.")
+    with_check = Results(**{**{f: getattr(results, f) for f in ("directory", "findings", "kpis", "validations",
+                                                                  "manifest", "records")}, "kpi_findings": check})
+    pack = evidence.pack_markdown(with_check, "OAK-CC-01")
+    assert "Provider-reported under-fives in the reach area registered agrees with the data" in pack
+    assert "K-REACH" not in pack

@@ -372,7 +372,7 @@ class AuthorityReport:
                 title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
                 if title:
                     message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
-                rows.append((status_label(r.status), self.where(r), "The provider's own figure agrees with its records",
+                rows.append((status_label(r.status), self.where(r), self.crosscheck_title(r.rule_id),
                              period_words(r.period), self.finding_words(message), *self.action_for(r.rule_id, r.subject_id)))
         if not rows:
             return f"No duty is not met or at risk and no measure is off target in {period_words(self.period)}."
@@ -422,6 +422,13 @@ class AuthorityReport:
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
         return [r[3] for r in rows]
 
+    def crosscheck_title(self, rule_id: str) -> str:
+        """What a KPI cross-check asks, naming the measure: the provider's own figure agrees with its records."""
+        kpi_id = str(rule_id).removeprefix("KPI-XCHECK-")
+        title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
+        return (f"The provider's own figure for {text(_lower_first(str(title)))} agrees with its records" if title
+                else "The provider's own figure agrees with its records")
+
     def resolved(self) -> str:
         """Duties and provider figures that were not met or at risk earlier in the periods checked, but not now."""
         current = set(zip(self.latest["rule_id"][self.latest["status"].isin(PROBLEMS)],
@@ -453,8 +460,7 @@ class AuthorityReport:
         for (rule_id, subject_id), part in by_item.items():
             first = part[-1]
             when = ", ".join(period_words(p) for p in sorted({r.period for r in part}))
-            title = first.title if not str(rule_id).startswith("KPI-XCHECK-") else \
-                "The provider's own figure agrees with its records"
+            title = first.title if not str(rule_id).startswith("KPI-XCHECK-") else self.crosscheck_title(rule_id)
             state = now.get((rule_id, subject_id))
             rows.append((self.where(first), text(title), when,
                          status_label(state) if state else "Not checked in the latest quarter"))

@@ -121,6 +121,31 @@ def _mentions_centre(evidence: Any, centre: str) -> bool:
     return False
 
 
+def _crosschecks(results: Results, centre: str, authority: str) -> pd.DataFrame:
+    """Whether the centre's own reported figures agree with its records, for the measures its authority
+    reports (a KPI cross-check is a finding about the centre like any duty)."""
+    checks = results.kpi_findings
+    if checks is None or checks.empty:
+        return pd.DataFrame(columns=results.findings.columns)
+    mine = checks[checks["subject_id"].astype(str) == centre]
+    chosen = set(results.frameworks(authority)) if authority else set()
+    if chosen and len(mine):
+        framework_of = {str(i): str((results.node(str(i).removeprefix("KPI-XCHECK-")) or {}).get("framework") or "")
+                        for i in set(mine["rule_id"])}
+        mine = mine[[framework_of[str(i)] in chosen or not framework_of[str(i)] for i in mine["rule_id"]]]
+    return mine.assign(message=[_measure_named(results, str(i), m) for i, m in zip(mine["rule_id"], mine["message"],
+                                                                                     strict=True)])
+
+
+def _measure_named(results: Results, rule_id: str, message: Any) -> Any:
+    """'reported CORE-REG-U5 = 77.9' -> 'reported “Under-fives in the reach area registered” as 77.9'."""
+    kpi_id = rule_id.removeprefix("KPI-XCHECK-")
+    title = (results.node(kpi_id) or {}).get("title")
+    if not title or not isinstance(message, str):
+        return message
+    return message.replace(f"{kpi_id} = ", f"“{title}” as ").replace(kpi_id, f"“{title}”")
+
+
 def load_pack(results: Results, centre: str) -> CentrePack:
     """Gather the centre's findings: its own, its advisory board's, and those of changes to it (a change is
     the centre's when the service changes record or the finding's evidence names the centre)."""
@@ -136,8 +161,8 @@ def load_pack(results: Results, centre: str) -> CentrePack:
             if {"centre_id", "change_id"} <= set(listed.columns) else set()
         changes = changes[[sid in ours or _mentions_centre(e, centre)
                            for sid, e in zip(changes["subject_id"], changes["evidence"], strict=True)]]
-    mine = pd.concat([own, board, changes], ignore_index=True)
     authority = str(info.get("authority_code") or (own["authority_code"].iloc[0] if len(own) else ""))
+    mine = pd.concat([own, board, changes, _crosschecks(results, centre, authority)], ignore_index=True)
     wide = f[(f["subject_type"] == "authority") & (f["subject_id"] == authority)]
     board_name = None
     if board_id:
