@@ -174,3 +174,12 @@ def test_every_measure_off_target_is_in_the_exceptions_table_with_its_action_col
     assert len(red_rows) == len(red)
     board_row = next(line for line in exceptions.splitlines() if "Orchard End" in line and "board" in line.lower())
     assert "Head of Early Help; due 30 June 2017; In progress" in board_row
+
+
+def test_each_cluster_has_a_scorecard_of_its_centres_duties_and_measures(report):
+    cards = unescaped(report.cluster_scorecards())
+    assert "### South cluster" in cards
+    south = cards.split("### South cluster", 1)[1].split("###", 1)[0]
+    assert "Oak Hollow Children's Centre (Oakfield Partnership)" in south
+    assert "Orchard End Children's Centre" in south and "✖ Not met" in south  # the board duty at Orchard End
+    assert "| Measure | Period | Value | Target | Rating |" in south

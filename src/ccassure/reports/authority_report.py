@@ -634,6 +634,32 @@ class AuthorityReport:
                     f"{text(n)} ({_plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
         return "\n".join(out) or "_No providers are recorded for this authority._"
 
+    def cluster_scorecards(self) -> str:
+        """Per cluster (where the authority groups its centres): its centres and their providers, the duties
+        not met or at risk at them, and every measure of the cluster with value, target and rating."""
+        clusters = sorted({str(c) for c in self.centres["cluster"].dropna() if _present(c)})
+        if not clusters:
+            return "_This authority does not group its centres into clusters._"
+        out = []
+        for cluster in clusters:
+            own = self.centres[self.centres["cluster"].astype(str) == cluster]
+            ids = set(own["subject_id"])
+            out.append(f"### {text(cluster)} cluster\n")
+            out.append(f"{_plural(len(own), 'centre')}: " + "; ".join(
+                f"{text(n)} ({text(p)})" if p else text(n) for n, p in zip(own["subject_name"], own["provider_name"],
+                                                                          strict=True)) + ".\n")
+            problems = self.latest[self.latest["subject_id"].isin(ids) & self.latest["status"].isin(PROBLEMS)]
+            if problems.empty:
+                out.append(f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n")
+            else:
+                rows = [(status_label(r.status), self.where(r), text(r.title)) for r in
+                        problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
+                        .itertuples()]
+                out.append(md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n")
+            measures = [r for r in self._latest_kpi_rows if r.subject_type == "cluster" and str(r.subject_id) == cluster]
+            out.append((self._kpi_rows(measures) if measures else "_No cluster figures were recorded._") + "\n")
+        return "\n".join(out)
+
     def _kpi_rows(self, k: list[Any]) -> str:
         rows = []
         for r in sorted(k, key=lambda r: (_na_last(r.framework), _na_last(r.kpi_id), _na_last(r.window))):
