@@ -17,7 +17,7 @@ import pandas as pd
 
 from ccassure.reports import kpi_view as kv
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
-from ccassure.reports.format import md_table, rag_label, status_label, text
+from ccassure.reports.format import md_table, rag_label, room_for, status_label, text
 from ccassure.reports.plain_text import date_words, period_words, plain_message
 from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
 
@@ -610,7 +610,7 @@ class AuthorityReport:
             problems = self.latest[(self.latest["provider_id"] == p.id) & self.latest["status"].isin(PROBLEMS)]
             red = self.latest_kpis[(self.latest_kpis["provider_id"] == p.id) & (self.latest_kpis["rag"] == "red")] \
                 if len(self.latest_kpis) else self.latest_kpis
-            out.append(f"### {text(p.name)}\n")
+            out.append(room_for("14em") + f"\n### {text(p.name)}\n")
             clusters = sorted({str(c) for c in own["cluster"].dropna()})
             out.append(f"Runs {_plural(len(own), 'centre')}: " + ", ".join(text(n) for n in own["subject_name"])
                        + (f" (cluster{'s' if len(clusters) > 1 else ''} {', '.join(text(c) for c in clusters)})."
@@ -644,7 +644,7 @@ class AuthorityReport:
         for cluster in clusters:
             own = self.centres[self.centres["cluster"].astype(str) == cluster]
             ids = set(own["subject_id"])
-            out.append(f"### {text(cluster)} cluster\n")
+            out.append(room_for("14em") + f"\n### {text(cluster)} cluster\n")
             out.append(f"{_plural(len(own), 'centre')}: " + "; ".join(
                 f"{text(n)} ({text(p)})" if p else text(n) for n, p in zip(own["subject_name"], own["provider_name"],
                                                                           strict=True)) + ".\n")

@@ -176,3 +176,12 @@ def banner(synthetic: bool = True) -> str:
 def status_key() -> str:
     parts = [f"{symbol} {word}" for symbol, word in (STATUS_LABELS[s] for s in STATUS_ORDER)]
     return "Key: " + " · ".join(parts) + "."
+
+
+def room_for(height: str) -> str:
+    """A PDF-only request that the next ``height`` of content (a typst length: "14em", "560pt") start on a new
+    page unless it fits here, so a heading and its first lines are not left at the foot of a page (typst
+    keeps a heading with the next paragraph, not with the table or chart after it). An empty unbreakable
+    block of that height moves to the next page when it does not fit, and is then taken back; HTML ignores
+    the raw typst block."""
+    return f"```{{=typst}}\n#block(breakable: false, height: {height}, above: 0pt, below: 0pt)[]\n#v(-{height})\n```\n"
