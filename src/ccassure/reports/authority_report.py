@@ -714,7 +714,8 @@ class AuthorityReport:
             table_rows = [(f"{text(name)}", text(provider), str(bad),
                            *(status_label(values.get(r), short=True) if isinstance(values.get(r), str) else "–"
                              for r in chosen)) for _, name, _, provider, values, bad in order]
-            out += ["", md_table(table_rows, ["Centre", "Provider", "Not met or at risk", *(codes[r] for r in chosen)],
+            out += ["", room_for("12em") if start else "",  # a table part does not start with one row at a page foot
+                    md_table(table_rows, ["Centre", "Provider", "Not met or at risk", *(codes[r] for r in chosen)],
                                  "llr" + "c" * len(chosen), escape=[False] * (3 + len(chosen)))]
         return "\n".join(out)
 
