@@ -94,7 +94,7 @@ def reach_after_change(ctx):
         else:
             outcome = "pass"
         named = ", ".join(str(names.get(c, c)) for c in closing)  # centres by name: the detail reaches committee papers
-        together = (f"{len(closing)} centres removed together ({named})"
+        together = (f"{_count(len(closing), 'centre')} removed together ({named})"
                     if len(closing) > 1 or programme_subject or not programme.startswith("change:")
                     else f"{named or 'no centre'} removed")
         evidence = [{"table": "service_changes", "keys": {"programme_ref": programme}}] \

@@ -229,7 +229,7 @@ def centre_links(results: Results, authority: str, formats: tuple[str, ...] = ("
     centres = results.centres(authority)
     if centres.empty:
         return "_No centres._"
-    rows = [(f"{text(r.subject_name)} ({text(r.subject_id)})",
+    rows = [(text(r.subject_name), text(r.provider_name or ""),
              " · ".join(f"[{fmt.upper()}](centre-{safe_stem(r.subject_id)}.{fmt})" for fmt in formats))
             for r in centres.itertuples()]
-    return md_table(rows, ["Centre", "Evidence pack"], escape=[False, False])
+    return md_table(rows, ["Centre", "Provider", "Evidence pack"], escape=[False, False, False])
