@@ -810,7 +810,7 @@ class AuthorityReport:
                 reason = kv.rating_text(part.sort_values("period").iloc[-1])
                 reason = "Values not shown (small numbers)" if reason.startswith(("●", "◆", "▼")) else reason
                 rows.append((text(kv.title_text(part.iloc[0], self.results)), kv.WINDOW_WORDS.get(window, window),
-                             reason + " in every quarter"))
+                             f"{reason} in {'any' if reason == 'No data' else 'every'} quarter"))
         if not rows:
             return "Every measure is charted."
         return ("Not charted, because there is no value to plot:\n\n"
