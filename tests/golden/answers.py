@@ -11,6 +11,10 @@ without the answer changing.
 Re-record only after a deliberate change of answers, listed in the closing note:
 
     PYTHONPATH=src .venv/bin/python -m tests.golden.record
+
+and see that only the intended answers changed, against the last commit (``tests/golden/diff.py``):
+
+    PYTHONPATH=src .venv/bin/python -m tests.golden.diff HEAD
 """
 
 from __future__ import annotations

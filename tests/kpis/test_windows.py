@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ccassure.kpis.windows import previous, quarters_of, return_period_target, span
+from ccassure.kpis.windows import covered, previous, quarter_start, quarters_of, return_period_target, span
 
 
 @pytest.mark.parametrize(("quarter", "kind", "start", "end"), [
@@ -43,3 +43,21 @@ def test_provider_figures_for_a_financial_year_are_compared_with_the_year_to_dat
 def test_a_window_cannot_end_on_a_financial_year():
     with pytest.raises(ValueError):
         span("2016-17", "quarter")
+
+
+def test_the_data_begin_on_the_first_day_of_the_quarter_of_the_earliest_event():
+    assert quarter_start(date(2016, 4, 12)) == date(2016, 4, 1)
+    assert quarter_start(date(2016, 1, 6)) == date(2016, 1, 1)
+    assert quarter_start(date(2016, 12, 31)) == date(2016, 10, 1)
+
+
+@pytest.mark.parametrize(("quarter", "kind", "is_covered"), [
+    ("2016Q2", "quarter", True),    # April-June 2016: the data's first quarter
+    ("2016Q1", "quarter", False),   # before the data
+    ("2016Q3", "ytd", True),        # April-September 2016
+    ("2015Q3", "ytd", False),
+    ("2017Q1", "r12", True),        # April 2016 - March 2017
+    ("2016Q4", "r12", False),       # January-December 2016: only partly covered, so not covered
+])
+def test_a_window_is_covered_when_it_starts_on_or_after_the_data_begin(quarter, kind, is_covered):
+    assert covered(span(quarter, kind), date(2016, 4, 1)) is is_covered

@@ -7,6 +7,10 @@ RAG (per KPI, with the parameter values recorded in each row):
 - a denominator below ``min_denominator`` -> ``not_evaluable``, with numerator and denominator kept;
 - higher is better: ``green`` at or above the target, ``amber`` at or above ``amber_from``, else ``red``;
   lower is better: ``green`` at or below the target, ``amber`` at or below ``amber_from``, else ``red``.
+
+Change (``change_on_previous``, ``change_on_year_before``): value minus the value in the earlier window, only
+when that window is covered by the data (:class:`DataStarts`); otherwise missing (NaN), never the current value
+less a value computed over no data.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -28,7 +33,15 @@ from ccassure.kpis.compiler import kpi_aggregates, population_sql
 from ccassure.kpis.loader import POPULATION_TABLE, REACH_TABLE, FrameworkSet, load_frameworks
 from ccassure.kpis.model import FINDING_COLUMNS, LEVELS, RESULT_COLUMNS, Framework, Kpi
 from ccassure.kpis.results import KpiResults, empty_findings, empty_results
-from ccassure.kpis.windows import WindowSpan, previous, quarters_of, return_period_target, span
+from ccassure.kpis.windows import (
+    WindowSpan,
+    covered,
+    previous,
+    quarter_start,
+    quarters_of,
+    return_period_target,
+    span,
+)
 from ccassure.rules.expr import quote_ident as q
 
 
@@ -69,6 +82,7 @@ def run_kpis(tables: Mapping[str, pd.DataFrame] | None, period: str, authority: 
         present = _register(con, tables, authority, _month_columns(frameworks))
         versions = _versions(tables, data_versions)
         subjects = _subjects(con, tables)
+        starts = DataStarts.of(con, tables, present, contracts or tables.contracts or load_contracts(), frameworks)
         registered = {row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         batch = BatchEvaluator(con, present, _month_columns(frameworks), registered)
         prepared, requests = [], []
@@ -84,7 +98,7 @@ def run_kpis(tables: Mapping[str, pd.DataFrame] | None, period: str, authority: 
         parts, findings = [], []
         for framework, kpi, values, spans, wanted, by_table in prepared:
             arrays = _measure_arrays(con, batch, index, kpi, values, by_table, present, left)
-            parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions))
+            parts.append(_evaluate(framework, kpi, values, spans, wanted, arrays, index, versions, starts))
         frame = pd.concat(parts, ignore_index=True) if parts else empty_results()
         frame = apply_centre_targets(frame[list(RESULT_COLUMNS)], tables.frame("centre_targets"))
         for column in ("framework_version", "kpi_version"):
@@ -302,6 +316,69 @@ class SubjectIndex:
         return out
 
 
+# Where the data begin ---------------------------------------------------------------------------------
+
+class DataStarts:
+    """The first day each authority's data cover, per table a KPI counts rows of, so that a change is only
+    worked out against an earlier window the data reach back over.
+
+    - An event table (its contract's ``role: event``; contacts, sessions) is read with its whole history: its
+      data begin with the quarter of the authority's earliest event date (returns are quarterly, so a quarter
+      with any event counts from its first day).
+    - A record table (registrations, cases) is a snapshot, as last returned: its rows carry dates (registered
+      on, opened on) but it holds no history of its own (the children who moved away, the cases closed before
+      the first return are not in it). Its data begin where the authority's event history does: the latest
+      start among the event tables the KPIs read that hold rows of the authority (a table it did not supply
+      says nothing of when its history begins; none with rows: the snapshot reaches back over nothing). With
+      no such event table in the frameworks at all there is nothing to judge by, and nothing is held back.
+    - A reference table (the under-five population, by year) covers every window.
+
+    A KPI's data begin on the latest start among the tables it reads (numerator, denominator and any
+    ``having`` table): sustained engagement has a registrations denominator in every window, but its
+    contacts numerator is empty before the contacts begin, so its value there is 0%, not missing."""
+
+    def __init__(self, starts: dict[str, dict[str | None, date]], events: set[str], history: tuple[str, ...],
+                 reference: set[str]):
+        self.starts, self.events, self.history, self.reference = starts, events, history, reference
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, tables: Intake, present: set[str], contracts: ContractSet,
+           frameworks: FrameworkSet) -> DataStarts:
+        events = contracts.event_dates()
+        read = {table for _, kpi in frameworks.kpis() for table in kpi.tables}
+        history = tuple(sorted(t for t in read if t in events))
+        reference = {c.table for c in contracts if c.dataset == "reference"} | {POPULATION_TABLE, REACH_TABLE}
+        starts: dict[str, dict[str | None, date]] = {}
+        for table in history:
+            starts[table] = {}
+            if table not in present or events[table] not in tables.columns.get(table, []):
+                continue
+            column = q(events[table])
+            if "centre_id" in tables.columns[table]:  # per authority, through the centre map
+                sql = (f"SELECT t.__authority, min(t.{column}) FROM {q('__k_' + table)} t "
+                       f"WHERE t.__authority IS NOT NULL GROUP BY t.__authority")
+            else:  # no centre to place a row by: one start for every authority
+                sql = f"SELECT NULL, min(t.{column}) FROM {q(table)} t"
+            starts[table] = {None if code is None else str(code): quarter_start(pd.Timestamp(first).date())
+                             for code, first in _run(con, sql) if first is not None}
+        return cls(starts, set(events), history, reference)
+
+    def table_start(self, table: str, authority: str | None) -> date:
+        """First day the authority's data in ``table`` cover (date.max: none; date.min: every window)."""
+        if table in self.reference:
+            return date.min
+        if table in self.events:
+            held = self.starts.get(table, {})
+            return held.get(authority, held.get(None, date.max))
+        if not self.history:
+            return date.min
+        held = [self.table_start(t, authority) for t in self.history]
+        return max((start for start in held if start != date.max), default=date.max)
+
+    def kpi_start(self, kpi: Kpi, authority: str | None) -> date:
+        return max((self.table_start(t, authority) for t in kpi.tables), default=date.min)
+
+
 # One KPI -----------------------------------------------------------------------------------------------
 
 def _instances(kpi: Kpi, quarters: list[str]) -> tuple[list[WindowSpan], list[tuple[WindowSpan, ...]]]:
@@ -367,7 +444,7 @@ def _measure_arrays(con: duckdb.DuckDBPyConnection, batch: BatchEvaluator, index
 
 def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: list[WindowSpan],
               wanted: list[tuple[WindowSpan, ...]], arrays: dict[str, np.ndarray], index: SubjectIndex,
-              versions: dict[str, list[str]]) -> pd.DataFrame:
+              versions: dict[str, list[str]], starts: DataStarts | None = None) -> pd.DataFrame:
     in_levels = np.isin(index.level, list(kpi.levels))
     has_rows = np.zeros(index.n, dtype=bool)
     for values in arrays.values():
@@ -390,6 +467,18 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
     # every window instance's rows laid end to end, as one frame per KPI (not one frame per instance)
     parts: dict[str, list[np.ndarray]] = {c: [] for c in ("numerator", "denominator", "value", "rag", "rating_reason",
                                                         "change_on_previous", "change_on_year_before")}
+    # the first day each row's data cover (its authority's start for the tables this KPI reads)
+    by_authority = {code: starts.kpi_start(kpi, code) if starts else date.min
+                    for code in set(strings["authority_code"].tolist())}
+    starts_of = {start: i for i, start in enumerate(sorted(set(by_authority.values())))}
+    start_of_row = np.array([starts_of[by_authority[code]] for code in strings["authority_code"].tolist()],
+                            dtype=np.int64)
+
+    def change(value: np.ndarray, earlier: WindowSpan, earlier_value: np.ndarray) -> np.ndarray:
+        """value - earlier_value where the data cover the earlier window, else NaN."""
+        reach = np.array([covered(earlier, start) for start in starts_of], dtype=bool)[start_of_row]
+        return np.where(reach, value - earlier_value, np.nan)
+
     for current, before, last_year in instances:
         num, den, value, small = _values(kpi, picked, position[current], min_den)
         _, _, prev_value, _ = _values(kpi, picked, position[before], min_den)
@@ -397,7 +486,8 @@ def _evaluate(framework: Framework, kpi: Kpi, params: dict[str, Any], spans: lis
         for column, values in (("numerator", num), ("denominator", den), ("value", value),
                                ("rag", _rag(value, small, target, amber, kpi.direction)),
                                ("rating_reason", _rating_reason(value, small, target)),
-                               ("change_on_previous", value - prev_value), ("change_on_year_before", value - year_value)):
+                               ("change_on_previous", change(value, before, prev_value)),
+                               ("change_on_year_before", change(value, last_year, year_value))):
             parts[column].append(values)
     count = len(instances)
     if len(rows):

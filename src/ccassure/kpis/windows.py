@@ -7,6 +7,13 @@
 
 The previous period, for ``change_on_previous``, is the previous quarter for ``quarter`` and ``r12``, and the
 same quarter a year earlier for ``ytd`` (so a YTD figure is compared with the same point last year).
+
+A change is only worked out when the earlier window is *covered*: it starts on or after the day the KPI's data
+begin (:func:`covered`). A window that starts before it lies wholly or partly before the data, so its value is
+computed over no data, or over part of it (a count of 0, a share over an empty numerator), and value minus it
+would report the whole current value as a rise. The data begin on the first day of the quarter holding the
+earliest event (:func:`quarter_start`): returns are quarterly, and a quarter's first recorded session may fall
+on the 6th.
 """
 
 from __future__ import annotations
@@ -56,6 +63,16 @@ def previous(end_quarter: str, kind: str) -> str:
 def r12_start(end: date) -> date:
     """First day of the 12 months ending on ``end`` (a quarter end)."""
     return date(end.year - 1, end.month + 1, 1) if end.month < 12 else date(end.year, 1, 1)
+
+
+def quarter_start(day: date) -> date:
+    """First day of the calendar quarter holding ``day``."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def covered(window: WindowSpan, data_start: date) -> bool:
+    """Whether the data reach back over the whole of ``window``: it starts on or after ``data_start``."""
+    return window.start >= data_start
 
 
 def quarters_of(period: str | Period) -> list[str]:
