@@ -28,7 +28,9 @@ def test_a_rate_never_gives_back_its_hidden_numerator():
 def test_a_small_complement_hides_the_numerator():
     cells = POLICY.rate(17, 18)  # would tell you 1 family was not
     assert cells.numerator == HIDDEN and cells.denominator == "18" and not cells.shown
-    assert POLICY.rate(18, 18).shown  # nobody left out: nothing to protect
+    cells = POLICY.rate(18, 18)  # nobody left out says something about every family in the group
+    assert cells.numerator == HIDDEN and cells.denominator == "18" and not cells.shown
+    assert POLICY.rate(13, 18).shown  # 5 on the other side
 
 
 def test_one_hidden_sibling_makes_a_second_one_hidden():
@@ -87,8 +89,11 @@ def test_percentages_are_shown_only_with_both_counts():
 
 
 def test_a_rating_that_would_pin_a_hidden_numerator_is_withheld():
-    # 9 of 10 with a 90% target: "green" and hidden means 9 or 10; 10 would be... still two candidates
-    assert POLICY.rag_shown(9, 10, 90, 80, "higher")
+    # 9 of 10 with a 90% target: "green" beside a hidden count means 9 or 10 of 10, two counts that leave
+    # fewer than 5 on the other side: the rating would tell the reader so, and is withheld
+    assert not POLICY.rag_shown(9, 10, 90, 80, "higher")
+    # 3 of 40 with a 90% target: "red" (below 80%) fits 0 to 31 of 40, most of them counts we print
+    assert POLICY.rag_shown(3, 40, 90, 80, "higher")
     # 4 of 5, target 100%: not green, amber from 80%: amber pins the numerator to 4
     assert not POLICY.rag_shown(4, 5, 100, 80, "higher", numerator_hidden=True, denominator_hidden=False)
 
@@ -101,6 +106,8 @@ def test_sentences_never_give_a_small_count():
 def test_the_policy_is_explained_in_words():
     note = POLICY.note()
     assert "fewer than 5" in note and "percentage" in note and "total" in note
+    assert "1 to 4 people" in note and "none included" in note and "“0 of 12”" in note
+    assert "100% or 0%" in note and "rating" in note and "at least 5 people on each side" in note
 
 
 def test_a_sentence_with_small_counts_is_recognised():

@@ -7,15 +7,25 @@ the authority (:func:`protected_kpis`), so no table can show what another hides.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 
-from ccassure.reports.disclosure import Cell, Policy, Row, cell_text, protect_hierarchy
+from ccassure.reports.disclosure import (
+    Cell,
+    Policy,
+    Rating,
+    Row,
+    cell_text,
+    protect_hierarchy,
+    protect_ratings,
+)
 from ccassure.reports.results import Results, parse_json, python_strings
 
 WINDOW_WORDS = {"quarter": "quarter", "year_to_date": "year to date", "rolling_12_months": "12 months to date"}
 RATING_WORDS = {"green": "● Green: on target", "amber": "◆ Amber: near target", "red": "▼ Red: off target"}
+CENTRE_TYPES = ("centre", "site", "family_hub", "hub")
 LEVEL_ORDER = {"authority": 0, "provider": 1, "cluster": 2, "centre": 3}
 
 
@@ -82,6 +92,8 @@ def rating_text(row: Any, rag_shown: bool = True) -> str:
     if reason == "no_target":
         return "No target set"
     if reason == "too_few":
+        if not rag_shown:
+            return "Not rated (small numbers)"
         minimum = minimum_for(row)
         return f"Too few to rate (fewer than {minimum})" if minimum else "Too few to rate"
     if reason == "no_data":
@@ -107,8 +119,12 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
 
     Adds ``count_text`` ("417 of 714", or with hidden parts), ``value_shown``, ``rag_shown`` and whether the
     previous quarter's or the year before's value is hidden (a change would give it back). Rows of the same
-    KPI, period and window are one table: centres add up to their provider and cluster, providers to the
-    authority, and secondary suppression runs over that tree.
+    KPI, period and window are one table: centres add up to their provider, cluster and authority, providers
+    and clusters to the authority and to each other where one lies inside the other
+    (:func:`_table_parents`), and secondary suppression runs over every one of those sums. A rating beside a
+    hidden count is kept only where :func:`~ccassure.reports.disclosure.protect_ratings` allows it, and
+    "too few to rate (fewer than N)" beside a hidden denominator only where N - 1 is at least the threshold
+    (otherwise it reads "Not rated (small numbers)").
     """
     k = results.kpis_for(authority, frameworks=frameworks or None)
     if k.empty:
@@ -116,34 +132,38 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
                         previous_hidden=[], year_before_hidden=[])
     k = k.reset_index(drop=True)
     centres = results.centres(authority)
-    provider_of = dict(zip(centres["subject_id"], centres["provider_id"], strict=False))
-    cluster_of = dict(zip(centres["subject_id"], centres["cluster"], strict=False))
+    provider_of = {str(c): str(p) for c, p in zip(centres["subject_id"], centres["provider_id"], strict=False)}
+    cluster_of = {str(c): str(g) for c, g in zip(centres["subject_id"], centres["cluster"], strict=False)}
     n = len(k)
     num_text, den_text = [""] * n, [""] * n
     shown, rag_ok = [True] * n, [True] * n
     records = list(k[["subject_type", "subject_id", "provider_id", "cluster", "authority_code", "numerator",
-                      "denominator", "target", "amber_from", "direction"]].itertuples(index=False, name=None))
+                      "denominator", "target", "amber_from", "direction", "rag", "rating_reason",
+                      "parameters"]].itertuples(index=False, name=None))
     for _, index in k.groupby(["kpi_id", "period", "window"], sort=False).indices.items():
         rows: list[Row] = []
         position: dict[str, int] = {}
-        for i in index:
-            subject_type, sid, provider, cluster, code, num, den, *_ = records[i]
-            key = f"{subject_type}:{sid}"
-            if subject_type in ("centre", "site", "family_hub", "hub"):
-                parents = [f"provider:{provider or provider_of.get(sid)}", f"cluster:{cluster or cluster_of.get(sid)}"]
-            elif subject_type == "provider":
-                parents = [f"authority:{code}"]
-            else:
-                parents = []
+        members = [records[i] for i in index]
+        for i, (key, parents) in zip(index, _table_parents(members, authority, provider_of, cluster_of),
+                                     strict=True):
+            num, den = records[i][5], records[i][6]
             rows.append(Row(key, Cell(number_or_none(num)), Cell(number_or_none(den)), parents))
             position[key] = int(i)
-        for key, row in protect_hierarchy(rows, policy).items():
+        protected = protect_hierarchy(rows, policy)
+        ratings = {key: Rating(*records[position[key]][7:10]) for key in protected
+                   if str(records[position[key]][10] or "") in RATING_WORDS}
+        rated = protect_ratings(protected, policy, ratings)
+        for key, row in protected.items():
             i = position[key]
             num_text[i], den_text[i] = cell_text(row.numerator), cell_text(row.denominator)
             shown[i] = not (row.numerator.hidden or row.denominator.hidden)
-            *_, num, den, target, amber, direction = records[i]
-            rag_ok[i] = shown[i] or policy.rag_shown(num, den, target, amber, direction, row.numerator.hidden,
-                                                     row.denominator.hidden)
+            reason, params = records[i][11:]
+            if key in rated:
+                rag_ok[i] = rated[key]
+            elif not shown[i]:  # "too few to rate (fewer than N)" beside a hidden denominator says it is below N
+                minimum = minimum_for(SimpleNamespace(parameters=params))
+                rag_ok[i] = (str(reason or "") != "too_few" or not row.denominator.hidden
+                             or (minimum is not None and minimum - 1 >= policy.threshold))
     out = k.assign(numerator_text=num_text, denominator_text=den_text, value_shown=shown, rag_shown=rag_ok)
     periods = sorted(out["period"].dropna().unique())
     previous_of = {p: periods[i - 1] for i, p in enumerate(periods) if i}
@@ -156,6 +176,59 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
     out["count_text"] = [f"{n} of {d}" if d not in ("–", "0") else "–"
                          for n, d in zip(out["numerator_text"], out["denominator_text"], strict=True)]
     return python_strings(out)
+
+
+def _table_parents(members: list[tuple], authority: str, provider_of: dict[str, str],
+                   cluster_of: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each row's key and the sums it is part of, in one table (one KPI, period and window).
+
+    Centres add up to their provider, their cluster and the authority; providers and clusters each add up
+    to the authority; a cluster whose centres all belong to one provider adds up, with the provider's other
+    clusters, to that provider (when they cover it), and likewise a provider inside one cluster. A provider
+    and a cluster with the same centres are each the other's only part, so they are hidden together.
+    """
+    keys, kinds = [], []
+    provider: dict[str, str] = {}
+    cluster: dict[str, str] = {}
+    for subject_type, sid, provider_id, cluster_name, *_ in members:
+        kind = "centre" if subject_type in CENTRE_TYPES else str(subject_type)
+        keys.append(f"{kind}:{sid}")
+        kinds.append(kind)
+        if kind == "centre":
+            provider[str(sid)] = str(provider_id) if provider_id else provider_of.get(str(sid), "")
+            cluster[str(sid)] = str(cluster_name) if cluster_name else cluster_of.get(str(sid), "")
+    of_provider: dict[str, set[str]] = {}
+    of_cluster: dict[str, set[str]] = {}
+    for c in provider:
+        of_provider.setdefault(provider[c], set()).add(c)
+        of_cluster.setdefault(cluster[c], set()).add(c)
+    present = set(keys)
+
+    def inside(sets: dict[str, set[str]], whole: set[str]) -> list[str]:
+        return [name for name, part in sets.items() if part and part <= whole]
+
+    out = []
+    for (_, sid, _, _, code, *_), key, kind in zip(members, keys, kinds, strict=True):
+        top = f"authority:{code or authority}"
+        sid = str(sid)
+        if kind == "centre":
+            parents = [(f"provider:{provider[sid]}", "centres"), (f"cluster:{cluster[sid]}", "centres"),
+                       (top, "centres")]
+        elif kind in ("provider", "cluster"):
+            parents = [(top, f"{kind}s")]
+            mine, other_sets, other_kind = ((of_provider, of_cluster, "cluster") if kind == "provider"
+                                            else (of_cluster, of_provider, "provider"))
+            part = mine.get(sid, set())
+            for name, whole in other_sets.items():  # the other kind's rows this row lies wholly inside
+                if part and part <= whole:
+                    pieces = inside(mine, whole)
+                    if set().union(*(mine[p] for p in pieces)) == whole and all(
+                            f"{kind}:{p}" in present for p in pieces):
+                        parents.append((f"{other_kind}:{name}", f"{kind}s"))
+        else:
+            parents = []
+        out.append((key, [p for p in parents if p[0] in present and p[0] != key]))
+    return out
 
 
 def shown_value(row: Any) -> str:
