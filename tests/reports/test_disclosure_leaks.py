@@ -283,3 +283,33 @@ def test_protect_ratings_withholds_a_rating_the_total_narrows():
     kept = protect_ratings(rows, POLICY, {k: rule for k in rows})
     assert POLICY.rag_shown(2, 20, 80, 60, "higher", True, False)  # on its own, red fits 0 to 11 of 20
     assert kept == {"A": False, "B": True, "C": True, "T": True}
+
+
+def _windows_table(quarters: dict[str, tuple[int, int]], ytd: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """One centre's KPI in several quarters and its year to date (which adds up from the quarters)."""
+    rows = []
+    for window, figures in (("quarter", quarters), ("year_to_date", ytd)):
+        for period, (n, d) in figures.items():
+            rows.append({"framework": "F", "kpi_id": "K", "title": "K", "subject_type": "centre", "subject_id": "C1",
+                         "subject_name": "C1", "authority_code": "A", "provider_id": "P", "cluster": "G",
+                         "period": period, "window": window, "numerator": float(n), "denominator": float(d),
+                         "value": n / d * 100, "unit": "percent", "target": None, "amber_from": None,
+                         "direction": "higher", "rag": "not_rated", "rating_reason": "no_target",
+                         "parameters": "{}", "change_on_previous": None, "change_on_year_before": None})
+    listing = pd.DataFrame([{"subject_id": "C1", "provider_id": "P", "cluster": "G"}])
+    return kpi_view.protected_kpis(FakeResults(pd.DataFrame(rows), listing), "A", POLICY)
+
+
+def test_a_hidden_quarter_cannot_be_had_from_the_year_to_date_less_the_quarters_shown():
+    # April-June 10 of 20, July-September 3 of 6 (hidden): the year to date 13 of 26 would give back 3 of 6
+    table = _windows_table({"2016Q2": (10, 20), "2016Q3": (3, 6)}, {"2016Q2": (10, 20), "2016Q3": (13, 26)})
+    shown = {(r.window, r.period): (r.numerator_text, r.denominator_text) for r in table.itertuples()}
+    assert shown[("quarter", "2016Q3")][0] == HIDDEN
+    # 13 - 10 would give the 3 back: one of the two must be hidden too
+    assert HIDDEN in (shown[("year_to_date", "2016Q3")][0], shown[("quarter", "2016Q2")][0])
+
+
+def test_a_year_to_date_of_distinct_people_that_does_not_add_up_is_not_forced_into_the_sum():
+    # a family seen in both quarters counts once in the year: 10 + 9 != 15, so no sum holds and nothing more hides
+    table = _windows_table({"2016Q2": (10, 20), "2016Q3": (9, 18)}, {"2016Q2": (10, 20), "2016Q3": (15, 30)})
+    assert all(HIDDEN not in (r.numerator_text, r.denominator_text) for r in table.itertuples())

@@ -140,15 +140,23 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
     records = list(k[["subject_type", "subject_id", "provider_id", "cluster", "authority_code", "numerator",
                       "denominator", "target", "amber_from", "direction", "rag", "rating_reason",
                       "parameters"]].itertuples(index=False, name=None))
-    for _, index in k.groupby(["kpi_id", "period", "window"], sort=False).indices.items():
+    for _, measure in k.groupby("kpi_id", sort=False).indices.items():
+        # one KPI's every table (period x window) is protected at once: its places add up within a table,
+        # and a year to date or 12 months to date adds up from its quarters (_window_parents)
         rows: list[Row] = []
         position: dict[str, int] = {}
-        members = [records[i] for i in index]
-        for i, (key, parents) in zip(index, _table_parents(members, authority, provider_of, cluster_of),
-                                     strict=True):
-            num, den = records[i][5], records[i][6]
-            rows.append(Row(key, Cell(number_or_none(num)), Cell(number_or_none(den)), parents))
-            position[key] = int(i)
+        tables = k.iloc[measure].groupby(["period", "window"], sort=False).indices
+        for (period, window), within in tables.items():
+            index = [int(measure[j]) for j in within]
+            members = [records[i] for i in index]
+            for i, (key, parents) in zip(index, _table_parents(members, authority, provider_of, cluster_of),
+                                         strict=True):
+                num, den = records[i][5], records[i][6]
+                rows.append(Row(_cell_key(key, window, period), Cell(number_or_none(num)),
+                                Cell(number_or_none(den)),
+                                [(_cell_key(parent, window, period), family) for parent, family in parents]))
+                position[rows[-1].key] = i
+        _window_parents(rows)
         protected = protect_hierarchy(rows, policy)
         ratings = {key: Rating(*records[position[key]][7:10]) for key in protected
                    if str(records[position[key]][10] or "") in RATING_WORDS}
@@ -176,6 +184,40 @@ def protected_kpis(results: Results, authority: str, policy: Policy,
     out["count_text"] = [f"{n} of {d}" if d not in ("–", "0") else "–"
                          for n, d in zip(out["numerator_text"], out["denominator_text"], strict=True)]
     return python_strings(out)
+
+
+def _cell_key(key: str, window: Any, period: Any) -> str:
+    return f"{key}|{window}|{period}"
+
+
+def _quarter_number(period: Any) -> int | None:
+    text = str(period or "")
+    if len(text) == 6 and text[:4].isdigit() and text[4] == "Q" and text[5] in "1234":
+        return int(text[:4]) * 4 + int(text[5]) - 1
+    return None
+
+
+def _window_parents(rows: list[Row]) -> None:
+    """Add the sums across windows a reader can use: a year to date is the year to date of the quarter
+    before plus this quarter (the first quarter of the financial year, April to June, starts it), and 12
+    months to date is the sum of its four quarters. Only the sums that hold in the figures are protected
+    (protect_hierarchy checks), so a measure of distinct people over the year is not forced into one."""
+    by_key = {r.key: r for r in rows}
+    for r in rows:
+        place, window, period = r.key.rsplit("|", 2)
+        number = _quarter_number(period)
+        if number is None or window not in ("year_to_date", "rolling_12_months"):
+            continue
+        if window == "year_to_date":
+            parts = [f"{place}|quarter|{period}"]
+            if number % 4 != 1:  # not April to June: the year to date of the quarter before carries on
+                before = number - 1
+                parts.append(f"{place}|year_to_date|{before // 4}Q{before % 4 + 1}")
+        else:
+            parts = [f"{place}|quarter|{q // 4}Q{q % 4 + 1}" for q in range(number - 3, number + 1)]
+        for part in parts:
+            if part in by_key:
+                by_key[part].parents.append((r.key, f"{window} sum"))
 
 
 def _table_parents(members: list[tuple], authority: str, provider_of: dict[str, str],
