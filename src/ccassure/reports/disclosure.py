@@ -40,6 +40,7 @@ API used by every document (authority, centre, evidence, impact):
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -339,6 +340,29 @@ def _adds_up(parent: Row, children: list[Row], part: str) -> bool:
     return None not in values and abs(values[0] - sum(values[1:])) < 1e-6
 
 
+_RANK = {False: {"red": 0, "amber": 1, "green": 2}, True: {"green": 0, "amber": 1, "red": 2}}  # by lower-is-better
+
+
+def _earning(d: float, rule: Rating, rating: str, lo: int, hi: int) -> Sequence[int]:
+    """The numerators from ``lo`` to ``hi`` (of denominator ``d``) that earn ``rating`` under ``rule``.
+
+    A band only moves one way as the value rises, so they form one run, found by bisection rather than by
+    trying every count (denominators run to thousands, for every rated row of every table)."""
+    t, a = _number(rule.target), _number(rule.amber_from)
+    lower = str(rule.direction or "").lower().startswith("lower")
+    counts = range(lo, hi + 1) if d and hi >= lo else range(0)
+    if rating not in _RANK[lower]:  # no target: every count earns "none"
+        return counts
+    if a is not None and t is not None and (a > t if not lower else a < t):  # bands out of order: try each
+        return [j for j in counts if _band(j / d * 100, t, a, rule.direction) == rating]
+    rank = _RANK[lower]
+
+    def key(j: int) -> int:
+        return rank.get(_band(j / d * 100, t, a, rule.direction), -1)
+
+    return counts[bisect.bisect_left(counts, rank[rating], key=key):bisect.bisect_right(counts, rank[rating], key=key)]
+
+
 def _bounds(by_key: dict[str, Row], families: dict[tuple[str, str], list[Row]], policy: Policy,
             ratings: dict[str, Rating]) -> dict[str, tuple[float, float]]:
     """What a reader can tell of each row's numerator: its least and greatest value.
@@ -354,13 +378,12 @@ def _bounds(by_key: dict[str, Row], families: dict[tuple[str, str], list[Row]], 
         d, n = r.denominator.value, r.numerator.value
         den[k] = [d, d] if d is not None and not r.denominator.hidden else [0.0, inf]
         num[k] = [n, n] if n is not None and not r.numerator.hidden else [0.0, den[k][1]]
-        if k in ratings and d is not None and not r.denominator.hidden and n is not None:
+        if k in ratings and d and not r.denominator.hidden and n is not None and r.numerator.hidden:
             rule = ratings[k]
-            rating = _band(n / d * 100, _number(rule.target), _number(rule.amber_from), rule.direction)
-            fits = [j for j in range(0, int(d) + 1)
-                    if _band(j / d * 100, _number(rule.target), _number(rule.amber_from), rule.direction) == rating]
+            fits = _earning(d, rule, _band(n / d * 100, _number(rule.target), _number(rule.amber_from),
+                                           rule.direction), 0, int(d))
             if fits:
-                num[k] = [max(num[k][0], min(fits)), min(num[k][1], max(fits))]
+                num[k] = [max(num[k][0], fits[0]), min(num[k][1], fits[-1])]
     other = {k: [den[k][0] - num[k][1], den[k][1] - num[k][0]] for k in by_key}
 
     def tighten(box: dict[str, list[float]], key: str, lo: float, hi: float) -> bool:
@@ -426,9 +449,7 @@ def protect_ratings(rows: dict[str, Row], policy: Policy, ratings: dict[str, Rat
             d, n = r.denominator.value or 0, r.numerator.value or 0
             lo, hi = bounds[key]
             t, a = _number(rule.target), _number(rule.amber_from)
-            rating = _band(n / d * 100, t, a, rule.direction)
-            fits = [j for j in range(max(0, int(lo)), int(min(hi, d)) + 1)
-                    if _band(j / d * 100, t, a, rule.direction) == rating]
+            fits = _earning(d, rule, _band(n / d * 100, t, a, rule.direction), max(0, int(lo)), int(min(hi, d)))
             if len(fits) < 2 or not any(policy.printable(j, d) for j in fits):
                 withheld.append(key)
         if not withheld:
