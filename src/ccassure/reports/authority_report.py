@@ -401,12 +401,12 @@ class AuthorityReport:
             centres = [r for r in part if r.subject_type in CENTRE_TYPES]
             rated = sum(1 for r in every if (r.kpi_id, r.window) == (kpi_id, window) and r.subject_type in CENTRE_TYPES
                         and r.rag in ("green", "amber", "red"))
-            places = (["the authority"] if own else []) + ([_plural(len(providers), "provider")] if providers else []) \
+            places = (["The authority"] if own else []) + ([_plural(len(providers), "provider")] if providers else []) \
                 + ([f"{len(centres)} of {rated} centres"] if centres else []) \
                 or [_plural(len(part), "cluster")]
             reference = (own or providers or part)[0]
             found = [f"{kv.shown_value(reference)} against a target of {kv.target_text(reference)}"
-                     + ("" if own else f" ({text(self.where(reference))})") + f"; {kv.direction_words(reference.direction)}."]
+                     + ("" if own else f" at {self.where(reference)}") + f"; {kv.direction_words(reference.direction)}."]
             if len(providers) > (0 if own else 1):
                 found.append("Providers off target: " + ", ".join(
                     f"{text(self.results.provider_name(r.subject_id))} {kv.shown_value(r)}" for r in providers) + ".")

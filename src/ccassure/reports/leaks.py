@@ -21,6 +21,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
                                      r"ccassure\.yml|not yet verified", re.IGNORECASE),
     "file path": re.compile(r"(?:^|\s)(?:/[\w.-]+){2,}|[A-Za-z]:\\\\|\b_output/"),
     "python repr": re.compile(r"\['|'\]|\{'|\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|<NA>|\bdtype\b|Timestamp\("),
+    "escape shown": re.compile(r"\\['\"()*_|#\[\]]"),  # Markdown escaped twice: "Children\\'s"
     "placeholder": re.compile(r"\{[a-z_]+\}|\bat least N\b|\bwithin N\b|\bN (?:weeks|days|months|times|casework)\b"),
 }
 
