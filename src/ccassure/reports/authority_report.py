@@ -30,7 +30,8 @@ SUBJECT_WORDS = {"board": "advisory board", "change": "proposed change", "author
 def _lower_first(words: str) -> str:
     """'Under-fives registered' -> 'under-fives registered', leaving names and acronyms ('EYFSP') alone."""
     words = str(words)
-    return words[0].lower() + words[1:] if len(words) > 1 and words[1].islower() else words
+    first = words.split(" ", 1)[0]
+    return words[0].lower() + words[1:] if len(words) > 1 and (words[1].islower() or first in ("A", "I")) else words
 
 
 def _present(value: Any) -> bool:
