@@ -616,13 +616,7 @@ class AuthorityReport:
             out.append(f"Runs {_plural(len(own), 'centre')}: " + ", ".join(text(n) for n in own["subject_name"])
                        + (f" (cluster{'s' if len(clusters) > 1 else ''} {', '.join(text(c) for c in clusters)})."
                           if clusters else ".") + "\n")
-            if problems.empty:
-                out.append(f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n")
-            else:
-                rows = [(status_label(r.status), self.where(r), text(r.title)) for r in
-                        problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
-                        .itertuples()]
-                out.append(md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n")
+            out.append(self._duties_at_centres(problems))
             own_kpis = [r for r in self._latest_kpi_rows if r.subject_type == "provider" and r.subject_id == p.id]
             if own_kpis:
                 out.append(self._kpi_rows(own_kpis) + "\n")
@@ -634,6 +628,14 @@ class AuthorityReport:
                 out.append("Centres with measures off target: " + "; ".join(
                     f"{text(n)} ({_plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
         return "\n".join(out) or "_No providers are recorded for this authority._"
+
+    def _duties_at_centres(self, problems: pd.DataFrame) -> str:
+        """A scorecard's duties not met or at risk, worst first (or a sentence saying there are none)."""
+        if problems.empty:
+            return f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n"
+        ordered = problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
+        rows = [(status_label(r.status), self.where(r), text(r.title)) for r in ordered.itertuples()]
+        return md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n"
 
     def cluster_scorecards(self) -> str:
         """Per cluster (where the authority groups its centres): its centres and their providers, the duties
@@ -650,13 +652,7 @@ class AuthorityReport:
                 f"{text(n)} ({text(p)})" if p else text(n) for n, p in zip(own["subject_name"], own["provider_name"],
                                                                           strict=True)) + ".\n")
             problems = self.latest[self.latest["subject_id"].isin(ids) & self.latest["status"].isin(PROBLEMS)]
-            if problems.empty:
-                out.append(f"No duty at its centres is not met or at risk in {period_words(self.period)}.\n")
-            else:
-                rows = [(status_label(r.status), self.where(r), text(r.title)) for r in
-                        problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name"])
-                        .itertuples()]
-                out.append(md_table(rows, ["Status", "Where", "Duty"], escape=[False] * 3) + "\n")
+            out.append(self._duties_at_centres(problems))
             measures = [r for r in self._latest_kpi_rows if r.subject_type == "cluster" and str(r.subject_id) == cluster]
             out.append((self._kpi_rows(measures) if measures else "_No cluster figures were recorded._") + "\n")
         return "\n".join(out)
