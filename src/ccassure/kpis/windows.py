@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ccassure.periods import Period, financial_year_of, parse_period, quarter
+from ccassure.periods import Period, financial_year_of, parse_period, quarter, quarter_of
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +67,7 @@ def r12_start(end: date) -> date:
 
 def quarter_start(day: date) -> date:
     """First day of the calendar quarter holding ``day``."""
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return quarter_of(day).start
 
 
 def covered(window: WindowSpan, data_start: date) -> bool:

@@ -7,7 +7,6 @@ the disclosure policy, and rule messages through ``plain_text.plain_message``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from types import SimpleNamespace
@@ -17,7 +16,7 @@ import pandas as pd
 
 from ccassure.reports import kpi_view as kv
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
-from ccassure.reports.format import md_table, rag_label, room_for, status_label, text
+from ccassure.reports.format import md_table, plural, rag_label, room_for, status_label, text
 from ccassure.reports.plain_text import date_words, period_words, plain_message
 from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
 
@@ -75,10 +74,6 @@ def parameter_words(name: str, spec: Any) -> str:
 # what a threshold's name says about its direction (the rule files' naming convention), in words
 BOUND_WORDS = (("warn_below", "at risk below "), ("fail_below", "not met below "), ("warn_above", "at risk above "),
                ("fail_above", "not met above "), ("max_", "at most "), ("min_", "at least "))
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 @dataclass
@@ -268,14 +263,14 @@ class AuthorityReport:
         as_at = date_words(r.data_as_at) or "not recorded"
         report_date = date_words(r.generated_at) or date_words(pd.Timestamp.now())
         provider_names = "; ".join(
-            f"{text(p.name)} ({_plural(int((self.centres['provider_id'] == p.id).sum()), 'centre')})"
+            f"{text(p.name)} ({plural(int((self.centres['provider_id'] == p.id).sum()), 'centre')})"
             for p in self.providers.itertuples()) or "none recorded"
         lines = [
             f"**Authority:** {text(self.name)}  ",
             f"**Period:** {period_words(self.period)}  ",
             f"**Data as at:** {as_at}  ",
             f"**Report date:** {report_date}  ",
-            f"**Centres:** {len(self.centres)}, run by {_plural(len(self.providers), 'provider')}: {provider_names}",
+            f"**Centres:** {len(self.centres)}, run by {plural(len(self.providers), 'provider')}: {provider_names}",
         ]
         return "\n".join(lines)
 
@@ -296,11 +291,11 @@ class AuthorityReport:
                 row = part[(part["subject_type"] == subject_type) & (part["subject_id"] == subject_id)].iloc[0]
                 duties = part[(part["subject_id"] == subject_id)]["title"].dropna().unique()
                 named.append(f"{self.where(row)} {verb} “{text(_lower_first(duties[0]))}”"
-                             + (f" and {_plural(len(duties) - 1, 'other duty', 'other duties')}" if len(duties) > 1 else ""))
+                             + (f" and {plural(len(duties) - 1, 'other duty', 'other duties')}" if len(duties) > 1 else ""))
             more = len(worst_subjects) - len(named)
-            sentences.append((rank, f"**{_plural(len(part), 'duty check')} {'is' if len(part) == 1 else 'are'} "
+            sentences.append((rank, f"**{plural(len(part), 'duty check')} {'is' if len(part) == 1 else 'are'} "
                                     f"{status}** in {period_words(self.period)}, at "
-                                    f"{_plural(len(worst_subjects), 'place')}: " + " · ".join(named)
+                                    f"{plural(len(worst_subjects), 'place')}: " + " · ".join(named)
                               + (f" · and {more} more (see the table below)." if more > 0 else ".")))
         red = self.latest_kpis[self.latest_kpis["rag"] == "red"] if len(self.latest_kpis) else self.latest_kpis
         if len(red):
@@ -325,17 +320,17 @@ class AuthorityReport:
             own = red[red["subject_type"] == "authority"]
             if len(own):
                 titles = [text(_lower_first(kv.title_text(r, self.results))) for r in own.itertuples()][:3]
-                sentences.append((2, f"**Across the authority, {_plural(len(own), 'measure')} "
+                sentences.append((2, f"**Across the authority, {plural(len(own), 'measure')} "
                                      f"{'is' if len(own) == 1 else 'are'} off target (Red):** {'; '.join(titles)}"
                                      + (" and more." if len(own) > 3 else ".")))
             centre_red = red[red["subject_type"].isin(CENTRE_TYPES)]
             if len(centre_red):
-                sentences.append((2, f"**{_plural(centre_red['subject_id'].nunique(), 'centre')} "
+                sentences.append((2, f"**{plural(centre_red['subject_id'].nunique(), 'centre')} "
                                      f"{'has' if centre_red['subject_id'].nunique() == 1 else 'have'} at least one "
                                      f"measure off target**; every one is listed in the appendix."))
         missing = judged[judged["status"] == "not_evaluable"]
         if len(missing):
-            sentences.append((4, f"{_plural(len(missing), 'check')} could not be made because the data needed were "
+            sentences.append((4, f"{plural(len(missing), 'check')} could not be made because the data needed were "
                                  "missing; these are never counted as met."))
         met = int((judged["status"] == "met").sum())
         if len(judged):
@@ -368,16 +363,14 @@ class AuthorityReport:
             flagged = crosschecks[(crosschecks["authority_code"] == self.authority) & (crosschecks["period"] == self.period)
                                   & crosschecks["status"].isin(PROBLEMS)]
             for r in flagged.itertuples():
-                message = str(r.message or "")
-                kpi_id = str(r.rule_id).removeprefix("KPI-XCHECK-")
+                kpi_id = kv.crosschecked_kpi(r.rule_id)
                 title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
-                if title:
-                    message = re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, title)
+                message = kv.crosscheck_message(str(r.message or ""), kpi_id, title)
                 rows.append((status_label(r.status), self.where(r), self.crosscheck_title(r.rule_id),
                              period_words(r.period), self.finding_words(message), *self.action_for(r.rule_id, r.subject_id)))
         if not rows:
             return f"No duty is not met or at risk and no measure is off target in {period_words(self.period)}."
-        intro = (f"{_plural(len(rows), 'exception')} in {period_words(self.period)}, worst first: duties, then measures "
+        intro = (f"{plural(len(rows), 'exception')} in {period_words(self.period)}, worst first: duties, then measures "
                  "off target (each place off target is listed in the appendix). The action, its owner, due date and "
                  "progress come from the authority's own actions list; a blank means none is recorded yet.")
         # the status heads the duty's cell, and owner, due date and progress share one column: on A4 a column
@@ -402,9 +395,9 @@ class AuthorityReport:
             centres = [r for r in part if r.subject_type in CENTRE_TYPES]
             rated = sum(1 for r in every if (r.kpi_id, r.window) == (kpi_id, window) and r.subject_type in CENTRE_TYPES
                         and r.rag in ("green", "amber", "red"))
-            places = (["The authority"] if own else []) + ([_plural(len(providers), "provider")] if providers else []) \
+            places = (["The authority"] if own else []) + ([plural(len(providers), "provider")] if providers else []) \
                 + ([f"{len(centres)} of {rated} centres"] if centres else []) \
-                or [_plural(len(part), "cluster")]
+                or [plural(len(part), "cluster")]
             reference = (own or providers or part)[0]
             found = [f"{kv.shown_value(reference)} against a target of {kv.target_text(reference)}"
                      + ("" if own else f" at {self.where(reference)}") + f"; {kv.direction_words(reference.direction)}."]
@@ -417,7 +410,7 @@ class AuthorityReport:
                              + (f" and {len(centres) - named} more." if len(centres) > named else "."))
             acted = next((r for r in part if (str(r.kpi_id), str(r.subject_id)) in self._actions_by_item), None)
             action = self.action_for(acted.kpi_id, acted.subject_id) if acted is not None else ("", "", "", "")
-            title = f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})"
+            title = text(kv.window_title(reference, self.results))
             rows.append((min(kv.LEVEL_ORDER.get(r.subject_type, 9) for r in part), -len(part), title,
                          (rag_label("red"), "; ".join(places), title, self.kpi_since(reference), " ".join(found), *action)))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
@@ -425,7 +418,7 @@ class AuthorityReport:
 
     def crosscheck_title(self, rule_id: str) -> str:
         """What a KPI cross-check asks, naming the measure: the provider's own figure agrees with its records."""
-        kpi_id = str(rule_id).removeprefix("KPI-XCHECK-")
+        kpi_id = kv.crosschecked_kpi(rule_id)
         title = self.results.node(kpi_id).get("title") or self._kpi_titles().get(kpi_id)
         return (f"The provider's own figure for {text(_lower_first(str(title)))} agrees with its records" if title
                 else "The provider's own figure agrees with its records")
@@ -461,7 +454,7 @@ class AuthorityReport:
         for (rule_id, subject_id), part in by_item.items():
             first = part[-1]
             when = ", ".join(period_words(p) for p in sorted({r.period for r in part}))
-            title = first.title if not str(rule_id).startswith("KPI-XCHECK-") else self.crosscheck_title(rule_id)
+            title = first.title if not str(rule_id).startswith(kv.CROSSCHECK_PREFIX) else self.crosscheck_title(rule_id)
             state = now.get((rule_id, subject_id))
             rows.append((self.where(first), text(title), when,
                          status_label(state) if state else "Not checked in the latest quarter"))
@@ -518,12 +511,12 @@ class AuthorityReport:
             actions = [f"{self.where(r)}: {self.action_words(r.kpi_id, r.subject_id)}" for r in part
                        if (str(r.kpi_id), str(r.subject_id)) in self._actions_by_item]
             rows.append((min(kv.LEVEL_ORDER.get(r.subject_type, 9) for r in part), -len(part),
-                         f"{text(kv.title_text(reference, self.results))} ({kv.WINDOW_WORDS.get(window, window)})",
+                         text(kv.window_title(reference, self.results)),
                          kv.target_text(reference), authority, "; ".join(counts) or "the authority only",
                          "; ".join(providers) or "–", "; ".join(worst) or "–", " · ".join(actions)))
         rows.sort(key=lambda r: (r[0], r[1], r[2]))
-        return (f"{_plural(len(rows), 'measure')} off target (Red) somewhere in {period_words(self.period)}, "
-                f"{_plural(len(red), 'figure')} in all, the authority's own first. The appendix lists every place.\n\n"
+        return (f"{plural(len(rows), 'measure')} off target (Red) somewhere in {period_words(self.period)}, "
+                f"{plural(len(red), 'figure')} in all, the authority's own first. The appendix lists every place.\n\n"
                 + md_table([r[2:] for r in rows], ["Measure", "Target", "Authority", "Red at", "Providers off target",
                                                    "Centres furthest off target", "Action recorded"],
                            escape=[False] * 7))
@@ -553,7 +546,7 @@ class AuthorityReport:
         for r in red.sort_values(["level_", "where_", "kpi_id"]).itertuples():
             rows.append((r.where_, text(kv.title_text(r, self.results)), kv.WINDOW_WORDS.get(r.window, r.window),
                          kv.shown_value(r), kv.target_text(r), self.kpi_since(r), self.action_words(r.kpi_id, r.subject_id)))
-        return (f"{_plural(len(rows), 'figure')} off target (Red) in {period_words(self.period)}, authority first, "
+        return (f"{plural(len(rows), 'figure')} off target (Red) in {period_words(self.period)}, authority first, "
                 "then providers, clusters and centres.\n\n"
                 + md_table(rows, ["Where", "Measure", "Period", "Value", "Target", "Red since", "Action"], "lllrrll",
                            escape=[False] * 7))
@@ -598,7 +591,7 @@ class AuthorityReport:
             rows = []
             for m in measures:
                 cells = [self._kpi_cell(by_cell.get((m.kpi_id, m.window, sid))) for sid, _ in chosen]
-                label = f"{text(kv.title_text(m, self.results))} ({kv.WINDOW_WORDS.get(m.window, m.window)})"
+                label = text(kv.window_title(m, self.results))
                 rows.append((label, kv.target_text(m), *cells))
             out.append(md_table(rows, ["Measure", "Target", *(str(n) for _, n in chosen)], "l" + "r" * (1 + len(chosen)),
                                 escape=[False] * (2 + len(chosen))))
@@ -613,7 +606,7 @@ class AuthorityReport:
                 if len(self.latest_kpis) else self.latest_kpis
             out.append(room_for("14em") + f"\n### {text(p.name)}\n")
             clusters = sorted({str(c) for c in own["cluster"].dropna()})
-            out.append(f"Runs {_plural(len(own), 'centre')}: " + ", ".join(text(n) for n in own["subject_name"])
+            out.append(f"Runs {plural(len(own), 'centre')}: " + ", ".join(text(n) for n in own["subject_name"])
                        + (f" (cluster{'s' if len(clusters) > 1 else ''} {', '.join(text(c) for c in clusters)})."
                           if clusters else ".") + "\n")
             out.append(self._duties_at_centres(problems))
@@ -626,7 +619,7 @@ class AuthorityReport:
             if len(centre_red):
                 names = centre_red.groupby("subject_name").size().sort_values(ascending=False)
                 out.append("Centres with measures off target: " + "; ".join(
-                    f"{text(n)} ({_plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
+                    f"{text(n)} ({plural(int(c), 'measure')})" for n, c in names.items()) + ".\n")
         return "\n".join(out) or "_No providers are recorded for this authority._"
 
     def _duties_at_centres(self, problems: pd.DataFrame) -> str:
@@ -648,7 +641,7 @@ class AuthorityReport:
             own = self.centres[self.centres["cluster"].astype(str) == cluster]
             ids = set(own["subject_id"])
             out.append(room_for("14em") + f"\n### {text(cluster)} cluster\n")
-            out.append(f"{_plural(len(own), 'centre')}: " + "; ".join(
+            out.append(f"{plural(len(own), 'centre')}: " + "; ".join(
                 f"{text(n)} ({text(p)})" if p else text(n) for n, p in zip(own["subject_name"], own["provider_name"],
                                                                           strict=True)) + ".\n")
             problems = self.latest[self.latest["subject_id"].isin(ids) & self.latest["status"].isin(PROBLEMS)]
@@ -819,9 +812,7 @@ class AuthorityReport:
             return own
         own = own.copy()
         own.loc[~own["value_shown"], "value"] = None
-        own["title"] = [f"{kv.title_text(r, self.results)}" + ("" if r.window == "quarter" else
-                                                              f" ({kv.WINDOW_WORDS.get(r.window, r.window)})")
-                        for r in own.itertuples()]
+        own["title"] = [kv.window_title(r, self.results, quarter=False) for r in own.itertuples()]
         keep = own.groupby(["kpi_id", "window"])["value"].transform(lambda v: pd.to_numeric(v, errors="coerce").notna().any())
         own = own[keep.astype(bool)]
         own["kpi_id"] = own["kpi_id"].astype(str) + "|" + own["window"].astype(str)
@@ -860,6 +851,6 @@ class AuthorityReport:
         rows.sort()
         submissions = self.results.manifest.get("data_versions") or []
         own = [d for d in submissions if isinstance(d, dict) and str(d.get("authority_code")) == self.authority]
-        note = (f"\n\nThe findings were computed from {_plural(len(own), 'submitted return')}; the latest was submitted "
+        note = (f"\n\nThe findings were computed from {plural(len(own), 'submitted return')}; the latest was submitted "
                 f"on {date_words(max(str(d.get('submitted_at')) for d in own))}." if own else "")
         return md_table(rows, ["Duty", "Version", "Thresholds in force"], escape=[False] * 3) + note

@@ -147,9 +147,9 @@ class Policy:
         num, den = _number(numerator), _number(denominator)
         if den_hidden or den is None or den <= 0 or num is None:
             return False
-        t, a = _number(target), _number(amber_from)
-        rating = _band(num / den * 100, t, a, direction)
-        candidates = [k for k in range(0, int(den) + 1) if _band(k / den * 100, t, a, direction) == rating]
+        rule = Rating(target, amber_from, direction)
+        rating = _band(num / den * 100, _number(target), _number(amber_from), direction)
+        candidates = _earning(den, rule, rating, 0, int(den))
         return len(candidates) >= 2 and any(self.printable(k, den) for k in candidates)
 
     def sentence_count(self, n: Any, noun: str) -> str:

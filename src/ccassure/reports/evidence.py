@@ -19,7 +19,7 @@ import pandas as pd
 from ccassure.areas import AREAS
 from ccassure.reports import kpi_view
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
-from ccassure.reports.format import md_table, status_label, text
+from ccassure.reports.format import md_table, plural, status_label, text
 from ccassure.reports.plain_text import period_words, plain_message, quarter_short
 from ccassure.reports.results import Results, inspection_area, parse_json
 
@@ -77,10 +77,6 @@ class CentrePack:
         return list(self._latest_findings.itertuples())
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() in ("", "None", "nan")
 
@@ -129,21 +125,14 @@ def _crosschecks(results: Results, centre: str, authority: str) -> pd.DataFrame:
         return pd.DataFrame(columns=results.findings.columns)
     mine = checks[checks["subject_id"].astype(str) == centre]
     chosen = set(results.frameworks(authority)) if authority else set()
-    if chosen and len(mine):
-        framework_of = {str(i): str((results.node(str(i).removeprefix("KPI-XCHECK-")) or {}).get("framework") or "")
-                        for i in set(mine["rule_id"])}
-        mine = mine[[framework_of[str(i)] in chosen or not framework_of[str(i)] for i in mine["rule_id"]]]
-    return mine.assign(message=[_measure_named(results, str(i), m) for i, m in zip(mine["rule_id"], mine["message"],
-                                                                                     strict=True)])
-
-
-def _measure_named(results: Results, rule_id: str, message: Any) -> Any:
-    """'reported CORE-REG-U5 = 77.9' -> 'reported “Under-fives in the reach area registered” as 77.9'."""
-    kpi_id = rule_id.removeprefix("KPI-XCHECK-")
-    title = (results.node(kpi_id) or {}).get("title")
-    if not title or not isinstance(message, str):
-        return message
-    return message.replace(f"{kpi_id} = ", f"“{title}” as ").replace(kpi_id, f"“{title}”")
+    if chosen and len(mine):  # the cross-check's node names its framework
+        framework_of = {i: str(results.node(str(i)).get("framework") or "") for i in set(mine["rule_id"])}
+        mine = mine[[framework_of[i] in chosen or not framework_of[i] for i in mine["rule_id"]]]
+    named = []
+    for rule_id, message in zip(mine["rule_id"], mine["message"], strict=True):
+        kpi_id = kpi_view.crosschecked_kpi(rule_id)
+        named.append(kpi_view.crosscheck_message(message, kpi_id, results.node(kpi_id).get("title")))
+    return mine.assign(message=named)
 
 
 def load_pack(results: Results, centre: str) -> CentrePack:
@@ -295,7 +284,7 @@ def gaps_summary(pack: CentrePack) -> str:
     rows = gap_rows(pack)
     latest = pack.latest_findings()
     met = int((latest["status"] == "met").sum())
-    head = (f"In {text(period_words(pack.latest))}, {_count(met, 'duty check')} were met and {len(rows)} need attention "
+    head = (f"In {text(period_words(pack.latest))}, {plural(met, 'duty check')} were met and {len(rows)} need attention "
             "(not met, at risk, or not evaluable because evidence is missing; never counted as met).")
     if not rows:
         return head + "\n\nNo gaps in the latest quarter."
@@ -307,7 +296,7 @@ def gaps_summary(pack: CentrePack) -> str:
 
 
 def centre_kpis(pack: CentrePack, min_count: int = 5) -> pd.DataFrame:
-    """The authority's quarterly KPI rows (its frameworks) with what a paper may show of each: the same
+    """The authority's KPI rows, every window (its frameworks), with what a paper may show of each: the same
     disclosure control as the authority report (kpi_view.protected_kpis), so no document gives back a
     figure another hides. Worked out once per authority and threshold, not once per pack."""
     threshold = int(min_count or 0)
@@ -315,22 +304,11 @@ def centre_kpis(pack: CentrePack, min_count: int = 5) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         chosen = getattr(pack.results, "frameworks", None)
         frameworks = chosen(pack.authority) if callable(chosen) else None
-        k = kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=threshold), frameworks or None)
-        return k  # every window: quarterly, year-to-date and rolling 12-month measures alike
+        return kpi_view.protected_kpis(pack.results, pack.authority, Policy(threshold=threshold), frameworks or None)
 
     if not pack.authority:
         return pd.DataFrame()
     return pack.results._memoised(("centre-pack-kpis", pack.authority, threshold), build)
-
-
-WINDOW_ORDER = {"quarter": 0, "year_to_date": 1, "rolling_12_months": 2}
-
-
-def _titled(row: Any, results: Results) -> str:
-    """A measure's title with its window when it is not the quarter ('... (12 months to date)')."""
-    title = kpi_view.title_text(row, results)
-    window = str(getattr(row, "window", "quarter") or "quarter")
-    return title if window == "quarter" else f"{title} ({kpi_view.WINDOW_WORDS.get(window, window)})"
 
 
 class LatestKpis(NamedTuple):
@@ -354,7 +332,8 @@ def _latest_kpis(pack: CentrePack, min_count: int) -> LatestKpis:
             for row in k[(k["subject_type"] == "authority") & (k["period"] == period)].itertuples():
                 authority.setdefault((row.kpi_id, row.window), row)
             latest = mine[mine["period"] == period]
-            order = latest.assign(window_order=latest["window"].map(lambda w: WINDOW_ORDER.get(w, 9)))
+            windows = list(kpi_view.WINDOW_WORDS)  # quarter, year to date, 12 months to date
+            order = latest.assign(window_order=latest["window"].map(lambda w: windows.index(w) if w in windows else 9))
             rows = list(order.sort_values(["title", "window_order"], kind="stable").itertuples())
             pack.kpi_cache[min_count] = LatestKpis(rows, authority, period)
     return pack.kpi_cache[min_count]
@@ -368,7 +347,7 @@ def kpi_gaps(pack: CentrePack, min_count: int = 5) -> str:
     period = text(period_words(latest.period))
     if not red:
         return f"No KPI of this centre with figures large enough to show is red in {period}."
-    items = [f"{text(_titled(r, pack.results))}: {kpi_view.shown_value(r)} against a target of "
+    items = [f"{text(kpi_view.window_title(r, pack.results, quarter=False))}: {kpi_view.shown_value(r)} against a target of "
              f"{kpi_view.target_text(r)}" for r in red]
     return f"KPIs off target (red) in {period}:\n\n" + "\n".join(f"- {i}" for i in items)
 
@@ -432,7 +411,7 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
         counts = {t: sum(1 for i in items if str(i.get("table")) == t) for t in tables}
         where = " (" + ", ".join(f"{n:,} in {text(_sheets([t]))}" for t, n in counts.items()) + ")"
     if not rows:
-        return f"**Evidence:** {_count(exact, 'matching row')}{where}."
+        return f"**Evidence:** {plural(exact, 'matching row')}{where}."
     columns: list[str] = []
     for row in rows:
         columns += [c for c in row if c not in columns]
@@ -440,7 +419,7 @@ def evidence_block(evidence: Any, total: Any, min_count: int = 0) -> str:
     columns = (varying or columns)[:EVIDENCE_COLUMNS]
     table = md_table([[text(_cell(r.get(c))) for c in columns] for r in rows], [_humanise(c) for c in columns],
                      escape=[False] * len(columns))
-    return (f"**Evidence:** {_count(exact, 'matching row')}{where}; showing {len(rows)} of {exact:,} matching "
+    return (f"**Evidence:** {plural(exact, 'matching row')}{where}; showing {len(rows)} of {exact:,} matching "
             f"rows.\n\n{table}")
 
 
@@ -522,7 +501,7 @@ def self_evaluation(pack: CentrePack, area: str, min_count: int = 5) -> str:
         lines.append(f"**Authority's comment:** {text(row['authority_comment'])}  ")
     not_met, red = _area_evidence(pack, area, min_count)
     if grade <= 2 and (not_met or red):
-        parts = [f"{_count(not_met, 'duty check')} not met" if not_met else "", f"{_count(red, 'KPI')} red" if red else ""]
+        parts = [f"{plural(not_met, 'duty check')} not met" if not_met else "", f"{plural(red, 'KPI')} red" if red else ""]
         lines.append(f"\n> ⚠ **Self-grade and evidence disagree:** graded {GRADES.get(grade, grade).lower()}, "
                      f"but in {text(period_words(pack.latest))} the evidence shows {' and '.join(p for p in parts if p)}.")
     elif grade >= 3 and not not_met and not red:
@@ -562,7 +541,7 @@ def kpi_rows(pack: CentrePack, area: str | None, min_count: int) -> list[tuple]:
             continue
         own = latest.authority_row.get((r.kpi_id, r.window))
         england = _comparator(pack.results, r.kpi_id, str(r.period))
-        rows.append((text(_titled(r, pack.results)), kpi_view.shown_value(r),
+        rows.append((text(kpi_view.window_title(r, pack.results, quarter=False)), kpi_view.shown_value(r),
                      kpi_view.rating_text(r, bool(r.rag_shown)), text(r.count_text), kpi_view.target_text(r),
                      kpi_view.shown_value(own) if own is not None else "–",
                      kpi_view.value_text(england, r.unit) if england is not None else "–"))

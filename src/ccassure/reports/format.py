@@ -178,6 +178,11 @@ def status_key() -> str:
     return "Key: " + " · ".join(parts) + "."
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 centre', '3 centres', '1,418 figures': a count with its noun agreeing."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
 def room_for(height: str) -> str:
     """A PDF-only request that the next ``height`` of content (a typst length: "14em", "560pt") start on a new
     page unless it fits here, so a heading and its first lines are not left at the foot of a page (typst

@@ -7,6 +7,7 @@ the authority (:func:`protected_kpis`), so no table can show what another hides.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any
 
@@ -111,6 +112,28 @@ def target_text(row: Any) -> str:
 def title_text(row: Any, results: Results | None = None) -> str:
     node = results.node(str(row.kpi_id)) if results is not None else {}
     return str(node.get("title") or row.title or row.kpi_id)
+
+
+CROSSCHECK_PREFIX = "KPI-XCHECK-"  # a cross-check's id in the results: this prefix, then the KPI's id
+
+
+def crosschecked_kpi(rule_id: Any) -> str:
+    """The id of the KPI a cross-check's figure belongs to."""
+    return str(rule_id).removeprefix(CROSSCHECK_PREFIX)
+
+
+def crosscheck_message(message: Any, kpi_id: str, title: Any) -> Any:
+    """'reported CORE-REG-U5 = 77.9' -> 'reported “Under-fives in the reach area registered” as 77.9'."""
+    if not title or not isinstance(message, str):
+        return message
+    return re.sub(rf"{re.escape(kpi_id)}\s*=\s*", f"“{title}” as ", message).replace(kpi_id, f"“{title}”")
+
+
+def window_title(row: Any, results: Results | None = None, quarter: bool = True) -> str:
+    """A measure's title with its window ('... (12 months to date)'); the quarter's named only if ``quarter``."""
+    title = title_text(row, results)
+    window = str(getattr(row, "window", "quarter") or "quarter")
+    return title if window == "quarter" and not quarter else f"{title} ({WINDOW_WORDS.get(window, window)})"
 
 
 def protected_kpis(results: Results, authority: str, policy: Policy,

@@ -17,6 +17,7 @@ from ccassure.reports.format import (
     STATUS_ORDER,
     fmt_number,
     md_table,
+    plural,
     rag_label,
     safe_stem,
     status_label,
@@ -32,10 +33,6 @@ PROBLEM_STATUSES = ("not_met", "at_risk", "not_evaluable")
 def worst(statuses: Any) -> str:
     present = set(statuses)
     return next((s for s in WORST_FIRST if s in present), "not_applicable")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _latest(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
@@ -156,7 +153,7 @@ def exceptions(results: Results, authority: str | None = None, subject: str | No
     problems = problems.assign(_o=problems["status"].map(WORST_FIRST.index)).sort_values(["_o", "subject_name", "rule_id"])
     rows = [(status_label(r.status), f"{text(r.subject_name)} ({text(r.subject_id)})", text(r.rule_id), text(r.message),
              text(r.guidance)) for r in problems.itertuples()]
-    return (f"{_plural(len(problems), 'exception')} in {text(period)} ({_plural(int((problems['status'] == 'not_met').sum()), 'check')} "
+    return (f"{plural(len(problems), 'exception')} in {text(period)} ({plural(int((problems['status'] == 'not_met').sum()), 'check')} "
             "not met). Suggested action is the rule's guidance.\n\n"
             + md_table(rows, ["Status", "Subject", "Rule", "What was found", "Action"], escape=[False] * 5))
 
