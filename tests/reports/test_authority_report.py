@@ -185,7 +185,7 @@ def test_each_cluster_has_a_scorecard_of_its_centres_duties_and_measures(report)
     assert "| Measure | Period | Value | Target | Rating |" in south
 
 
-def test_names_in_the_exceptions_are_escaped_once():
+def test_the_leak_scanner_reports_a_markdown_escape_shown_on_the_page():
     from ccassure.reports.leaks import scan
 
     assert [leak.kind for leak in scan("at Ellery Quay Children\\'s Centre")] == ["escape shown"]
