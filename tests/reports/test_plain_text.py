@@ -31,3 +31,14 @@ def test_a_threshold_reads_by_what_it_counts_and_which_way_it_bites():
     assert parameter_words("metric", {"value": "gld_percent", "unit": "outcome measure"}) == \
         "outcome measure: good level of development"
     assert parameter_words("tolerance", {"value": 2.5}) == "tolerance: 2.5"
+
+
+def test_a_citation_keeps_its_sources_but_not_the_projects_note_files():
+    from ccassure.reports.plain_text import citation_words
+
+    assert citation_words("docs/legal/contract-kpis.md (Hackney: 3+ contacts); docs/legal/contract-kpis.md; "
+                          "LGA 2018 Bristol") == "Hackney: 3+ contacts; LGA 2018 Bristol"
+    assert citation_words("Childcare Act 2006 s.5A(4)(c)") == "Childcare Act 2006 s.5A(4)(c)"
+    assert citation_words("docs/legal/contract-kpis.md (Stockton; ECCE 2014); Ofsted 2013") == \
+        "Stockton; ECCE 2014; Ofsted 2013"
+    assert citation_words(None) == ""

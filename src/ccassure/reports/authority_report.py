@@ -17,7 +17,7 @@ import pandas as pd
 from ccassure.reports import kpi_view as kv
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
 from ccassure.reports.format import md_table, plural, rag_label, room_for, status_label, text
-from ccassure.reports.plain_text import date_words, period_words, plain_message
+from ccassure.reports.plain_text import citation_words, date_words, period_words, plain_message
 from ccassure.reports.results import CENTRE_TYPES, Results, parse_json
 
 PROBLEMS = ("not_met", "at_risk")
@@ -670,7 +670,7 @@ class AuthorityReport:
             judged = sum(n for s, n in counts.items() if s != "not_applicable")
             worst = next((s for s in WORST_FIRST if s in counts), "not_applicable")
             citation = next((r.citation for r in part if _present(r.citation)), None)
-            rows.append((WORST_FIRST.index(worst), text(title), text(citation) if citation is not None else "",
+            rows.append((WORST_FIRST.index(worst), text(title), text(citation_words(citation)),
                          status_label(worst), *(counts.get(s, 0) for s in ("met", "not_met", "at_risk", "not_evaluable")),
                          judged))
         rows.sort(key=lambda r: (r[0], r[1]))

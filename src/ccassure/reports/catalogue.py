@@ -11,7 +11,7 @@ from typing import Any
 
 from ccassure.areas import AREAS
 from ccassure.reports.format import fmt_number, md_table, text
-from ccassure.reports.plain_text import plain_message
+from ccassure.reports.plain_text import citation_words, plain_message
 from ccassure.reports.results import Results, inspection_area
 
 KIND_HEADINGS = {"rule": "Statutory duties and guidance", "kpi": "Key performance indicators",
@@ -91,7 +91,7 @@ def node_entry(node: dict[str, Any], results: Results) -> str:
     basis = node.get("basis") or {}
     if basis.get("citation"):
         kind = BASIS_KINDS.get(str(basis.get("kind")))
-        facts.append(f"**Basis:** {text(basis['citation'])}" + (f" ({kind})" if kind else "") + "  ")
+        facts.append(f"**Basis:** {text(citation_words(basis['citation']))}" + (f" ({kind})" if kind else "") + "  ")
     if basis.get("wording"):
         facts.append(f"**Wording relied on:** “{text(basis['wording'])}”  ")
     if node.get("kind") == "kpi":

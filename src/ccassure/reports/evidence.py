@@ -20,7 +20,7 @@ from ccassure.areas import AREAS
 from ccassure.reports import kpi_view
 from ccassure.reports.disclosure import Policy, sentence_is_disclosive
 from ccassure.reports.format import md_table, plural, status_label, text
-from ccassure.reports.plain_text import period_words, plain_message, quarter_short
+from ccassure.reports.plain_text import citation_words, period_words, plain_message, quarter_short
 from ccassure.reports.results import Results, inspection_area, parse_json
 
 GAP_STATUSES = ("not_met", "at_risk", "not_evaluable")
@@ -384,9 +384,14 @@ def _cell(value: Any) -> str:
     return str(value)[:40]
 
 
+COMPUTED_TABLES = {"kpi_results": "recomputed KPI"}  # evidence rows the check made, not sheets of a return
+
+
 def _sheets(tables: list[str]) -> str:
     """'the Centres and Services sheets': where a provider finds the rows, in the words of its return."""
-    names = [_humanise(t) for t in tables]
+    if all(t in COMPUTED_TABLES for t in tables):
+        return "the " + " and ".join(COMPUTED_TABLES[t] for t in tables) + " figures"
+    names = [_humanise(t).replace("Kpi ", "KPI ") for t in tables if t not in COMPUTED_TABLES]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"the {joined} sheet" + ("s" if len(names) > 1 else "")
 
@@ -432,8 +437,8 @@ def duty_details(pack: CentrePack, duties: dict[tuple, list[Any]], min_count: in
         title = str(last.title) + ("" if subject_id == pack.centre else f" ({_subject_label(pack, last)})")
         out.append(f"#### {text(title)}\n")
         out.append(f"**Status in {text(period_words(last.period))}:** {status_label(last.status)}  ")
-        if not _blank(last.citation):
-            out.append(f"**Basis:** {text(last.citation)}  ")
+        if citation_words(last.citation):
+            out.append(f"**Basis:** {text(citation_words(last.citation))}  ")
         out.append(f"**Finding:** {text(finding_words(last.message, min_count))}\n")
         out.append(evidence_block(last.evidence, getattr(last, "evidence_total", None), min_count) + "\n")
         if last.status in GAP_STATUSES:

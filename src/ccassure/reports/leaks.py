@@ -19,7 +19,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "grade letter": re.compile(r"\[(?:R|V|U|P|S)\]|graded \["),
     "internal reference": re.compile(r"statute\.md|DESIGN\.md|COMMON\.md|\bseed \d{3}\b|/work/|\.library|"
                                      r"ccassure\.yml|not yet verified", re.IGNORECASE),
-    "file path": re.compile(r"(?:^|\s)(?:/[\w.-]+){2,}|[A-Za-z]:\\\\|\b_output/"),
+    "file path": re.compile(r"(?:^|\s)(?:/[\w.-]+){2,}|[A-Za-z]:\\\\|\b_output/|"
+                           r"\b[\w-]+/[\w./-]+\.(?:md|ya?ml|csv|py|parquet|json|qmd)\b"),
     "python repr": re.compile(r"\['|'\]|\{'|\bNone\b|\bnan\b|\bNaN\b|\bNaT\b|<NA>|\bdtype\b|Timestamp\("),
     "escape shown": re.compile(r"\\['\"()*_|#\[\]]"),  # Markdown escaped twice: "Children\\'s"
     "placeholder": re.compile(r"\{[a-z_]+\}|\bat least N\b|\bwithin N\b|\bN (?:weeks|days|months|times|casework)\b"),

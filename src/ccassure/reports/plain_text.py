@@ -66,6 +66,36 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
+_NOTE_FILE = re.compile(r"\b[\w-]+(?:/[\w.-]+)+\.md\b\s*")  # a project note: docs/legal/contract-kpis.md
+
+
+def citation_words(citation: Any) -> str:
+    """A citation as a committee reads it: "docs/legal/contract-kpis.md (Hackney: 3+ contacts)" becomes
+    "Hackney: 3+ contacts". The project's own legal notes are for its engineers, not for the page."""
+    if citation is None or (isinstance(citation, float) and citation != citation):
+        return ""
+    parts = []
+    for part in _top_level(str(citation)):
+        had_note = bool(_NOTE_FILE.search(part))
+        part = _NOTE_FILE.sub("", part).strip()
+        if had_note and part.startswith("(") and part.endswith(")"):
+            part = part[1:-1].strip()
+        if part:
+            parts.append(part)
+    return "; ".join(parts)
+
+
+def _top_level(text: str, separator: str = ";") -> list[str]:
+    """``text`` split at each separator outside parentheses ("a (b; c); d" -> ["a (b; c)", " d"])."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if char == separator and depth <= 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    return [*pieces, text[start:]]
+
+
 _PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
 _MONTHS = ("January to March", "April to June", "July to September", "October to December")
 
